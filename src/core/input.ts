@@ -1,0 +1,259 @@
+// Checks an AWS Query request's parameters once, where they enter, against a declared shape, and
+// reports every violation in AWS's ValidationError wording. Inner code trusts the typed result.
+import { AwsError } from './errors.js'
+
+/** Decoded Query parameters: `RoleName`, `Tags.member.1.Key`, `ClientIDList.member.2`, ... */
+export type Params = Readonly<Record<string, string>>
+
+export interface Tag {
+  key: string
+  value: string
+}
+
+interface Problems {
+  add(problem: string): void
+}
+
+export interface Field<T> {
+  read(params: Params, name: string, problems: Problems): T
+}
+
+export interface Pattern {
+  regex: RegExp
+  /** The pattern as AWS prints it in its message. */
+  text: string
+}
+
+const memberName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1)
+const show = (value: string) => `Value '${value}' at`
+
+interface StringRules {
+  min?: number
+  max?: number
+  pattern?: Pattern
+}
+
+function checkString(
+  value: string,
+  name: string,
+  rules: StringRules,
+  problems: Problems,
+  at = memberName(name),
+): void {
+  const length = [...value].length
+  if (rules.min !== undefined && length < rules.min) {
+    problems.add(
+      `${show(value)} '${at}' failed to satisfy constraint: Member must have length greater than or equal to ${rules.min}`,
+    )
+  }
+  if (rules.max !== undefined && length > rules.max) {
+    problems.add(
+      `${show(value)} '${at}' failed to satisfy constraint: Member must have length less than or equal to ${rules.max}`,
+    )
+  }
+  if (rules.pattern && !rules.pattern.regex.test(value)) {
+    problems.add(
+      `${show(value)} '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${rules.pattern.text}`,
+    )
+  }
+}
+
+const missing = (name: string) =>
+  `Value null at '${memberName(name)}' failed to satisfy constraint: Member must not be null`
+
+/** A required string parameter. */
+export function requiredString(rules: StringRules = {}): Field<string> {
+  return {
+    read(params, name, problems) {
+      const value = params[name]
+      if (value === undefined) {
+        problems.add(missing(name))
+        return ''
+      }
+      checkString(value, name, rules, problems)
+      return value
+    },
+  }
+}
+
+/** An optional string parameter; absent is `undefined`. */
+export function optionalString(rules: StringRules = {}): Field<string | undefined> {
+  return {
+    read(params, name, problems) {
+      const value = params[name]
+      if (value !== undefined) checkString(value, name, rules, problems)
+      return value
+    },
+  }
+}
+
+/** One of a fixed set of values (AWS: "Member must satisfy enum value set"). */
+export function enumValue<T extends string>(
+  values: readonly T[],
+  options: { required?: boolean } = {},
+): Field<T | undefined> {
+  return {
+    read(params, name, problems) {
+      const value = params[name]
+      if (value === undefined) {
+        if (options.required) problems.add(missing(name))
+        return undefined
+      }
+      if (!(values as readonly string[]).includes(value)) {
+        problems.add(
+          `${show(value)} '${memberName(name)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`,
+        )
+        return undefined
+      }
+      return value as T
+    },
+  }
+}
+
+/** An optional integer within bounds. */
+export function optionalInteger(rules: { min?: number; max?: number } = {}): Field<number | undefined> {
+  return {
+    read(params, name, problems) {
+      const text = params[name]
+      if (text === undefined) return undefined
+      if (!/^-?\d+$/.test(text.trim())) {
+        problems.add(
+          `${show(text)} '${memberName(name)}' failed to satisfy constraint: Member must be a number`,
+        )
+        return undefined
+      }
+      const value = Number(text)
+      if (rules.min !== undefined && value < rules.min) {
+        problems.add(
+          `Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value greater than or equal to ${rules.min}`,
+        )
+      }
+      if (rules.max !== undefined && value > rules.max) {
+        problems.add(
+          `Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value less than or equal to ${rules.max}`,
+        )
+      }
+      return value
+    },
+  }
+}
+
+/** An optional boolean (`true`/`false`, as the AWS SDKs send it). */
+export function optionalBoolean(): Field<boolean | undefined> {
+  return {
+    read(params, name, problems) {
+      const text = params[name]
+      if (text === undefined) return undefined
+      if (text !== 'true' && text !== 'false') {
+        problems.add(
+          `${show(text)} '${memberName(name)}' failed to satisfy constraint: Member must be a boolean`,
+        )
+        return undefined
+      }
+      return text === 'true'
+    },
+  }
+}
+
+/** The values of `Name.member.1`, `Name.member.2`, ... in index order. */
+export function memberValues(params: Params, name: string): string[] {
+  const prefix = `${name}.member.`
+  const found: [number, string][] = []
+  for (const [key, value] of Object.entries(params)) {
+    if (!key.startsWith(prefix)) continue
+    const index = Number(key.slice(prefix.length))
+    if (Number.isInteger(index) && index > 0) found.push([index, value])
+  }
+  return found.sort((a, b) => a[0] - b[0]).map(([, value]) => value)
+}
+
+/** A `member.N` list of strings; `required` demands the list, `min`/`max` bound its size. */
+export function stringList(
+  options: { required?: boolean; min?: number; max?: number; item?: StringRules } = {},
+): Field<string[] | undefined> {
+  return {
+    read(params, name, problems) {
+      const values = memberValues(params, name)
+      const present = values.length > 0 || params[name] !== undefined
+      if (!present) {
+        if (options.required) problems.add(missing(name))
+        return undefined
+      }
+      const at = memberName(name)
+      if (options.min !== undefined && values.length < options.min) {
+        problems.add(
+          `Value '[${values.join(', ')}]' at '${at}' failed to satisfy constraint: Member must have length greater than or equal to ${options.min}`,
+        )
+      }
+      if (options.max !== undefined && values.length > options.max) {
+        problems.add(
+          `Value '[${values.join(', ')}]' at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${options.max}`,
+        )
+      }
+      values.forEach((value, i) => checkString(value, name, options.item ?? {}, problems, `${at}.${i + 1}.member`))
+      return values
+    },
+  }
+}
+
+const TAG_KEY: Pattern = { regex: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' }
+const TAG_VALUE: Pattern = { regex: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*' }
+
+/** `Tags.member.N.Key` / `.Value` pairs, at most 50, keys 1-128 and values 0-256 characters. */
+export function tagList(): Field<Tag[] | undefined> {
+  return {
+    read(params, name, problems) {
+      const prefix = `${name}.member.`
+      const byIndex = new Map<number, { key?: string; value?: string }>()
+      for (const [param, text] of Object.entries(params)) {
+        if (!param.startsWith(prefix)) continue
+        const [indexText, field] = param.slice(prefix.length).split('.')
+        const index = Number(indexText)
+        if (!Number.isInteger(index) || (field !== 'Key' && field !== 'Value')) continue
+        const entry = byIndex.get(index) ?? {}
+        if (field === 'Key') entry.key = text
+        else entry.value = text
+        byIndex.set(index, entry)
+      }
+      if (byIndex.size === 0) return params[name] === undefined ? undefined : []
+      const at = memberName(name)
+      const tags = [...byIndex.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([index, entry]) => {
+          if (entry.key === undefined) problems.add(missing(`${at}.${index}.member.key`))
+          const tag = { key: entry.key ?? '', value: entry.value ?? '' }
+          checkString(tag.key, name, { min: 1, max: 128, pattern: TAG_KEY }, problems, `${at}.${index}.member.key`)
+          checkString(tag.value, name, { max: 256, pattern: TAG_VALUE }, problems, `${at}.${index}.member.value`)
+          return tag
+        })
+      if (tags.length > 50) {
+        problems.add(
+          `Value '${JSON.stringify(tags)}' at '${at}' failed to satisfy constraint: Member must have length less than or equal to 50`,
+        )
+      }
+      return tags
+    },
+  }
+}
+
+export type Shape = Record<string, Field<unknown>>
+export type Input<S extends Shape> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never }
+
+/**
+ * Reads every declared parameter and throws one ValidationError listing all problems, worded as
+ * AWS does: `2 validation errors detected: ...; ...`.
+ */
+export function readInput<S extends Shape>(shape: S, params: Params): Input<S> {
+  const found: string[] = []
+  const problems: Problems = { add: (problem) => found.push(problem) }
+  const result: Record<string, unknown> = {}
+  for (const [name, field] of Object.entries(shape)) {
+    const value = field.read(params, name, problems)
+    if (value !== undefined) result[name] = value
+  }
+  if (found.length > 0) {
+    const count = found.length === 1 ? '1 validation error' : `${found.length} validation errors`
+    throw new AwsError('ValidationError', `${count} detected: ${found.join('; ')}`)
+  }
+  return result as Input<S>
+}

@@ -1,0 +1,37 @@
+// The shape every IAM operation takes: its declared input, the resource it is authorised against,
+// and the work it does inside one store transaction.
+import type { Caller } from '../core/caller.js'
+import type { IdSource } from '../core/ids.js'
+import type { Input, Shape } from '../core/input.js'
+import type { ResultObject } from '../core/result.js'
+import type { IamRepository } from '../store/ports.js'
+
+export interface IamContext {
+  /** The account the call acts in: the caller's. */
+  accountId: string
+  caller: Caller
+  /** Open inside the call's transaction: everything written commits or rolls back together. */
+  repo: IamRepository
+  ids: IdSource
+  now: Date
+  region: string
+}
+
+/** Request context keys an operation adds for authorisation, e.g. `aws:RequestTag/team`. */
+export type AuthorizationContext = Record<string, string | string[]>
+
+export interface IamOperation<S extends Shape = Shape> {
+  /** The Query `Action`, e.g. `CreateRole`; the IAM action is `iam:` + this. */
+  name: string
+  input: S
+  /** The resource ARN AWS authorises this action against (see the Service Authorization Reference). */
+  resource(input: Input<S>, accountId: string): string
+  context?(input: Input<S>): AuthorizationContext
+  /** True for calls that only read: they run without taking the write lock. */
+  readOnly?: boolean
+  run(input: Input<S>, context: IamContext): Promise<ResultObject | undefined>
+}
+
+/** Declares an operation with its input type inferred from its shape. */
+export const defineOperation = <S extends Shape>(operation: IamOperation<S>): IamOperation<S> =>
+  operation

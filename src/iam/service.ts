@@ -1,0 +1,73 @@
+// Runs an IAM operation: check its input once, authorise the caller, then do the work in one
+// transaction so that a failed call writes nothing.
+import type { Caller, RequestInfo } from '../core/caller.js'
+import { AwsError } from '../core/errors.js'
+import type { IdSource } from '../core/ids.js'
+import type { Params } from '../core/input.js'
+import { readInput } from '../core/input.js'
+import type { ResultObject } from '../core/result.js'
+import type { Store } from '../store/ports.js'
+import type { AuthorizationContext, IamOperation } from './operation.js'
+
+export interface Authorizer {
+  /** Throws AccessDenied, in AWS's words, unless the caller may perform `action` on `resource`. */
+  authorize(
+    caller: Caller,
+    action: string,
+    resource: string,
+    context: AuthorizationContext,
+    request: RequestInfo,
+  ): Promise<void>
+}
+
+export const IAM_VERSION = '2010-05-08'
+
+export class IamService {
+  private readonly operations: Map<string, IamOperation>
+
+  constructor(
+    private readonly store: Store,
+    private readonly authorizer: Authorizer,
+    private readonly ids: IdSource,
+    operations: readonly IamOperation[],
+  ) {
+    this.operations = new Map(operations.map((operation) => [operation.name, operation]))
+  }
+
+  has(action: string): boolean {
+    return this.operations.has(action)
+  }
+
+  async call(
+    caller: Caller,
+    action: string,
+    params: Params,
+    request: RequestInfo,
+  ): Promise<ResultObject | undefined> {
+    const operation = this.operations.get(action)
+    if (!operation) {
+      throw new AwsError(
+        'InvalidAction',
+        `Could not find operation ${action} for version ${IAM_VERSION}`,
+      )
+    }
+    const input = readInput(operation.input, params)
+    await this.authorizer.authorize(
+      caller,
+      `iam:${operation.name}`,
+      operation.resource(input, caller.accountId),
+      operation.context?.(input) ?? {},
+      request,
+    )
+    return this.store.transaction((repo) =>
+      operation.run(input, {
+        accountId: caller.accountId,
+        caller,
+        repo,
+        ids: this.ids,
+        now: request.now,
+        region: request.region,
+      }),
+    )
+  }
+}

@@ -1,0 +1,55 @@
+// Runs IAM operations the way IamService does (input check, then one transaction) against a real
+// SQLite store, for unit tests of the operation families. Authorisation is tested on its own.
+import type { Caller } from '../../src/core/caller.js'
+import { randomIds } from '../../src/core/ids.js'
+import type { Params } from '../../src/core/input.js'
+import { readInput } from '../../src/core/input.js'
+import type { ResultObject } from '../../src/core/result.js'
+import { iamOperations } from '../../src/iam/operations.js'
+import type { Store } from '../../src/store/ports.js'
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
+
+export const ACCOUNT = '123456789012'
+
+export const rootCaller = (accountId = ACCOUNT): Caller => ({
+  type: 'root',
+  accountId,
+  arn: `arn:aws:iam::${accountId}:root`,
+  userId: accountId,
+  principalId: '',
+  name: 'root',
+  accessKeyId: 'AKIAROOTTEST',
+})
+
+export interface IamHarness {
+  store: Store
+  /** Calls `Action` with Query `params` as `caller` (default: the account root). */
+  call(action: string, params?: Params, caller?: Caller): Promise<ResultObject | undefined>
+  close(): Promise<void>
+}
+
+export async function iamHarness(now: () => Date = () => new Date()): Promise<IamHarness> {
+  const store = await openSqliteStore({ file: ':memory:' })
+  await store.transaction((repo) =>
+    repo.insertAccount({ accountId: ACCOUNT, createDate: new Date('2024-01-01T00:00:00Z') }),
+  )
+  return {
+    store,
+    async call(action, params = {}, caller = rootCaller()) {
+      const operation = iamOperations.find((candidate) => candidate.name === action)
+      if (!operation) throw new Error(`no IAM operation ${action}`)
+      const input = readInput(operation.input, params)
+      return store.transaction((repo) =>
+        operation.run(input, {
+          accountId: caller.accountId,
+          caller,
+          repo,
+          ids: randomIds,
+          now: now(),
+          region: 'us-east-1',
+        }),
+      )
+    },
+    close: () => store.close(),
+  }
+}
