@@ -1,0 +1,66 @@
+// Step 3: the signing key, four chained HMACs from the secret. A small LRU cache keeps the hot path
+// (one caller, one day, one region, one service) to a single HMAC per request.
+
+import type { Sigv4Crypto } from './crypto.js'
+import type { CredentialScope } from './credential-scope.js'
+import { SCOPE_TERMINATOR } from './request.js'
+
+export const deriveSigningKey = (
+  crypto: Sigv4Crypto,
+  secretAccessKey: string,
+  scope: CredentialScope,
+): Uint8Array => {
+  const kDate = crypto.hmacSha256(`AWS4${secretAccessKey}`, scope.date)
+  const kRegion = crypto.hmacSha256(kDate, scope.region)
+  const kService = crypto.hmacSha256(kRegion, scope.service)
+  return crypto.hmacSha256(kService, SCOPE_TERMINATOR)
+}
+
+/** Least-recently-used cache of signing keys, keyed by secret, date, region and service. */
+export class SigningKeyCache {
+  private readonly keys = new Map<string, Uint8Array>()
+
+  constructor(
+    private readonly crypto: Sigv4Crypto,
+    private readonly maxEntries = 100,
+  ) {}
+
+  get size(): number {
+    return this.keys.size
+  }
+
+  get(secretAccessKey: string, scope: CredentialScope): Uint8Array {
+    // Newlines cannot occur in a scope part that reached here, so the key is unambiguous.
+    const cacheKey = `${scope.date}\n${scope.region}\n${scope.service}\n${secretAccessKey}`
+    const cached = this.keys.get(cacheKey)
+    if (cached) {
+      this.keys.delete(cacheKey)
+      this.keys.set(cacheKey, cached)
+      return cached
+    }
+    const key = deriveSigningKey(this.crypto, secretAccessKey, scope)
+    this.keys.set(cacheKey, key)
+    if (this.keys.size > this.maxEntries) {
+      const oldest = this.keys.keys().next().value
+      if (oldest !== undefined) this.keys.delete(oldest)
+    }
+    return key
+  }
+}
+
+// One default cache per crypto implementation, so callers that pass none still skip the HMACs.
+const defaultCaches = new WeakMap<Sigv4Crypto, SigningKeyCache>()
+
+export const signingKey = (
+  crypto: Sigv4Crypto,
+  secretAccessKey: string,
+  scope: CredentialScope,
+  cache?: SigningKeyCache,
+): Uint8Array => {
+  let chosen = cache ?? defaultCaches.get(crypto)
+  if (!chosen) {
+    chosen = new SigningKeyCache(crypto)
+    defaultCaches.set(crypto, chosen)
+  }
+  return chosen.get(secretAccessKey, scope)
+}

@@ -1,0 +1,24 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { amzDay, formatAmzDate, parseAmzDate } from '../../src/sigv4/amz-date.js'
+
+test('formatAmzDate writes ISO 8601 basic format in UTC without milliseconds', () => {
+  const date = new Date('2015-08-30T12:36:00.999Z')
+  assert.equal(formatAmzDate(date), '20150830T123600Z')
+  assert.equal(amzDay(date), '20150830')
+})
+
+test('parseAmzDate accepts only real basic-format UTC timestamps', () => {
+  const table: [text: string, iso: string | undefined][] = [
+    ['20150830T123600Z', '2015-08-30T12:36:00.000Z'],
+    ['20240229T235959Z', '2024-02-29T23:59:59.000Z'],
+    ['20230229T000000Z', undefined],
+    ['20151330T123600Z', undefined],
+    ['20150830T253600Z', undefined],
+    ['2015-08-30T12:36:00Z', undefined],
+    ['20150830T123600', undefined],
+    ['Sun, 30 Aug 2015 12:36:00 GMT', undefined],
+    ['', undefined],
+  ]
+  for (const [text, iso] of table) assert.equal(parseAmzDate(text)?.toISOString(), iso, text)
+})

@@ -1,0 +1,64 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { nodeCrypto } from '../../src/core/node-crypto.js'
+import { toHex } from '../../src/sigv4/crypto.js'
+import type { Sigv4Crypto } from '../../src/sigv4/crypto.js'
+import { SigningKeyCache, deriveSigningKey, signingKey } from '../../src/sigv4/signing-key.js'
+
+const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
+
+test('deriveSigningKey matches the AWS General Reference example', () => {
+  // "Examples of how to derive a signing key for Signature Version 4": 20120215/us-east-1/iam.
+  const key = deriveSigningKey(nodeCrypto, secret, {
+    date: '20120215',
+    region: 'us-east-1',
+    service: 'iam',
+  })
+  assert.equal(toHex(key), 'f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d')
+})
+
+/** The real node hashes, counting HMAC calls. */
+const counting = () => {
+  let hmacs = 0
+  const crypto: Sigv4Crypto = {
+    sha256Hex: (data) => nodeCrypto.sha256Hex(data),
+    hmacSha256: (key, data) => {
+      hmacs++
+      return nodeCrypto.hmacSha256(key, data)
+    },
+  }
+  return { crypto, hmacs: () => hmacs }
+}
+
+test('the signing key cache skips the four HMACs for a repeated secret, day, region and service', () => {
+  const { crypto, hmacs } = counting()
+  const cache = new SigningKeyCache(crypto, 2)
+  const scope = { date: '20150830', region: 'us-east-1', service: 'sts' }
+  const first = cache.get(secret, scope)
+  assert.equal(hmacs(), 4)
+  assert.equal(cache.get(secret, scope), first)
+  assert.equal(hmacs(), 4)
+
+  const table: [what: string, secret: string, scope: typeof scope][] = [
+    ['another day', secret, { ...scope, date: '20150831' }],
+    ['another region', secret, { ...scope, region: 'eu-west-1' }],
+    ['another service', secret, { ...scope, service: 'iam' }],
+    ['another secret', secret + 'x', scope],
+  ]
+  for (const [what, s, sc] of table) {
+    const before = hmacs()
+    const key = cache.get(s, sc)
+    assert.equal(hmacs() - before, 4, what)
+    assert.notDeepEqual(key, first, what)
+    assert.deepEqual(key, deriveSigningKey(nodeCrypto, s, sc), what)
+  }
+  assert.equal(cache.size, 2, 'bounded: the oldest entries were evicted')
+})
+
+test('signingKey keeps a default cache per crypto implementation', () => {
+  const { crypto, hmacs } = counting()
+  const scope = { date: '20150830', region: 'us-east-1', service: 'iam' }
+  signingKey(crypto, secret, scope)
+  signingKey(crypto, secret, scope)
+  assert.equal(hmacs(), 4)
+})
