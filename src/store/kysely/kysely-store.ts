@@ -1,0 +1,114 @@
+// The Store over any Kysely backend: each transaction holds one connection from begin to commit,
+// retries where the backend reports a serialisation failure, and bumps the generation on writes.
+
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { sql } from 'kysely'
+import type { Kysely } from 'kysely'
+import type { IamRepository, Store } from '../ports.js'
+import type { Backend } from './backend.js'
+import { KyselyIamRepository } from './iam-repository.js'
+import { tablesChildFirst } from './schema.js'
+import type { Database } from './schema.js'
+
+// A nested transaction would wait forever for the one SQLite connection its parent holds.
+const insideTransaction = new AsyncLocalStorage<true>()
+
+export class KyselyStore implements Store {
+  #generation = 0
+  #closed = false
+  readonly #running = new Set<Promise<unknown>>()
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly backend: Backend,
+  ) {}
+
+  get generation(): number {
+    return this.#generation
+  }
+
+  /**
+   * On PostgreSQL `work` may run more than once (serialisable isolation retries a transaction
+   * that lost a race), so it must do nothing outside the repository it is given.
+   */
+  transaction<T>(work: (repo: IamRepository) => Promise<T>): Promise<T> {
+    return this.#track(async () => {
+      const { value, wrote } = await this.#withRetries(async (conn) => {
+        const repo = new KyselyIamRepository(conn, this.backend)
+        try {
+          return { value: await insideTransaction.run(true, () => work(repo)), wrote: repo.wrote }
+        } finally {
+          await repo.end()
+        }
+      })
+      if (wrote) this.#generation += 1
+      return value
+    })
+  }
+
+  wipe(): Promise<void> {
+    return this.#track(async () => {
+      await this.#withRetries(async (conn) => {
+        for (const table of tablesChildFirst) await conn.deleteFrom(table).execute()
+        return { value: undefined, wrote: true }
+      })
+      this.#generation += 1
+    })
+  }
+
+  /** Waits for running transactions, then releases the database. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await Promise.allSettled([...this.#running])
+    await this.db.destroy()
+  }
+
+  #track<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('store: closed'))
+    if (insideTransaction.getStore() === true) {
+      return Promise.reject(
+        new Error('store: transaction() cannot be nested; use the repository already given'),
+      )
+    }
+    const promise = run()
+    this.#running.add(promise)
+    const forget = () => this.#running.delete(promise)
+    promise.then(forget, forget)
+    return promise
+  }
+
+  async #withRetries<T>(body: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#once(body)
+      } catch (error) {
+        if (attempt >= this.backend.maxAttempts || this.backend.classify(error) !== 'retry') {
+          throw error
+        }
+        // Jittered backoff, so transactions that collided do not collide again in step.
+        await sleep(Math.random() * Math.min(100, 2 ** attempt))
+      }
+    }
+  }
+
+  #once<T>(body: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (conn) => {
+      await sql.raw(this.backend.begin).execute(conn)
+      try {
+        const result = await body(conn)
+        await sql`commit`.execute(conn)
+        return result
+      } catch (error) {
+        try {
+          await sql`rollback`.execute(conn)
+        } catch {
+          // Nothing left to roll back (a failed commit ends the transaction) or the connection
+          // is broken; the original error says why.
+        }
+        throw error
+      }
+    })
+  }
+}

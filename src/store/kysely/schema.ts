@@ -1,0 +1,176 @@
+// The tables as Kysely sees them. Dates are ISO-8601 text (exact to the millisecond on every
+// backend); tags and string lists are JSON text, which keeps their order.
+
+import type { Generated } from 'kysely'
+import type { EntityType } from '../ports.js'
+
+export interface AccountsTable {
+  account_id: string
+  create_date: string
+}
+
+export interface AccountAliasesTable {
+  alias: string
+  account_id: string
+}
+
+export interface UsersTable {
+  user_id: string
+  account_id: string
+  user_name: string
+  /** `user_name` lower-cased: the unique, sortable key that makes names case-insensitive. */
+  name_key: string
+  path: string
+  arn: string
+  create_date: string
+  permissions_boundary_arn: string | null
+  tags: string
+}
+
+export interface GroupsTable {
+  group_id: string
+  account_id: string
+  group_name: string
+  name_key: string
+  path: string
+  arn: string
+  create_date: string
+}
+
+export interface GroupMembersTable {
+  group_id: string
+  user_id: string
+}
+
+export interface RolesTable {
+  role_id: string
+  account_id: string
+  role_name: string
+  name_key: string
+  path: string
+  arn: string
+  create_date: string
+  assume_role_policy_document: string
+  description: string | null
+  max_session_duration: number
+  permissions_boundary_arn: string | null
+  tags: string
+  last_used_date: string | null
+  last_used_region: string | null
+}
+
+export interface AccessKeysTable {
+  access_key_id: string
+  account_id: string
+  user_id: string
+  secret_access_key: string
+  status: string
+  create_date: string
+  last_used_date: string | null
+  last_used_service: string | null
+  last_used_region: string | null
+}
+
+export interface PoliciesTable {
+  policy_id: string
+  account_id: string
+  policy_name: string
+  name_key: string
+  path: string
+  arn: string
+  description: string | null
+  default_version_id: string
+  next_version_number: number
+  create_date: string
+  update_date: string
+  tags: string
+}
+
+export interface PolicyVersionsTable {
+  policy_arn: string
+  version_id: string
+  account_id: string
+  document: string
+  create_date: string
+}
+
+/**
+ * Relations to a user, group or role carry the id twice: in `entity_id` for lookups, and in the
+ * one column of `user_id`/`group_id`/`role_id` that matches the type, so a foreign key guards it.
+ */
+export interface EntityRef {
+  account_id: string
+  entity_type: EntityType
+  entity_id: string
+  user_id: string | null
+  group_id: string | null
+  role_id: string | null
+}
+
+export interface PolicyAttachmentsTable extends EntityRef {
+  /** Insertion order, so attachments list in the order they were made. */
+  seq: Generated<number>
+  policy_arn: string
+}
+
+export interface InlinePoliciesTable extends EntityRef {
+  policy_name: string
+  name_key: string
+  document: string
+}
+
+export interface OidcProvidersTable {
+  arn: string
+  account_id: string
+  url: string
+  client_ids: string
+  thumbprints: string
+  create_date: string
+  tags: string
+}
+
+export interface SamlProvidersTable {
+  arn: string
+  account_id: string
+  name: string
+  name_key: string
+  metadata_document: string
+  certificates: string
+  entity_id: string
+  valid_until: string
+  create_date: string
+  tags: string
+}
+
+export interface Database {
+  accounts: AccountsTable
+  account_aliases: AccountAliasesTable
+  users: UsersTable
+  groups: GroupsTable
+  group_members: GroupMembersTable
+  roles: RolesTable
+  access_keys: AccessKeysTable
+  policies: PoliciesTable
+  policy_versions: PolicyVersionsTable
+  policy_attachments: PolicyAttachmentsTable
+  inline_policies: InlinePoliciesTable
+  oidc_providers: OidcProvidersTable
+  saml_providers: SamlProvidersTable
+}
+
+/** Every table, children before parents: the order in which rows can be deleted. */
+export const tablesChildFirst = [
+  'policy_attachments',
+  'inline_policies',
+  'group_members',
+  'access_keys',
+  'policy_versions',
+  'policies',
+  'users',
+  'groups',
+  'roles',
+  'oidc_providers',
+  'saml_providers',
+  'account_aliases',
+  'accounts',
+] as const satisfies readonly (keyof Database)[]

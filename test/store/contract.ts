@@ -1,0 +1,1311 @@
+// The one contract every Store backend passes (STYLE habit 8): each repository method round-trips
+// every field, names match without regard to case, lists sort and filter, relations follow ids,
+// and transactions commit whole, roll back whole, queue and bump the generation.
+
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { StoreConflictError, StoreReferenceError } from '../../src/store/errors.js'
+import type {
+  AccessKeyRecord,
+  GroupRecord,
+  IamRepository,
+  ManagedPolicyRecord,
+  OidcProviderRecord,
+  PolicyVersionRecord,
+  RoleRecord,
+  SamlProviderRecord,
+  Store,
+  UserRecord,
+} from '../../src/store/ports.js'
+
+const A = '111122223333'
+const B = '444455556666'
+
+let counter = 0
+const nextId = (prefix: string): string => `${prefix}${String(++counter).padStart(17, '0')}`
+
+// Dates with milliseconds, including a leap day, so truncation or time-zone drift would show.
+const T1 = new Date('2024-02-29T23:59:59.999Z')
+const T2 = new Date('2025-07-01T08:30:00.001Z')
+const T3 = new Date('2025-07-01T08:30:00.002Z')
+
+const user = (overrides: Partial<UserRecord> = {}): UserRecord => {
+  const userName = overrides.userName ?? `user-${counter + 1}`
+  const accountId = overrides.accountId ?? A
+  const path = overrides.path ?? '/'
+  return {
+    accountId,
+    userId: nextId('AIDA'),
+    userName,
+    path,
+    arn: `arn:aws:iam::${accountId}:user${path}${userName}`,
+    createDate: T1,
+    permissionsBoundaryArn: null,
+    tags: [],
+    ...overrides,
+  }
+}
+
+const group = (overrides: Partial<GroupRecord> = {}): GroupRecord => {
+  const groupName = overrides.groupName ?? `group-${counter + 1}`
+  const accountId = overrides.accountId ?? A
+  const path = overrides.path ?? '/'
+  return {
+    accountId,
+    groupId: nextId('AGPA'),
+    groupName,
+    path,
+    arn: `arn:aws:iam::${accountId}:group${path}${groupName}`,
+    createDate: T1,
+    ...overrides,
+  }
+}
+
+const trust = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
+})
+
+const role = (overrides: Partial<RoleRecord> = {}): RoleRecord => {
+  const roleName = overrides.roleName ?? `role-${counter + 1}`
+  const accountId = overrides.accountId ?? A
+  const path = overrides.path ?? '/'
+  return {
+    accountId,
+    roleId: nextId('AROA'),
+    roleName,
+    path,
+    arn: `arn:aws:iam::${accountId}:role${path}${roleName}`,
+    createDate: T1,
+    assumeRolePolicyDocument: trust,
+    description: null,
+    maxSessionDuration: 3600,
+    permissionsBoundaryArn: null,
+    tags: [],
+    lastUsed: null,
+    ...overrides,
+  }
+}
+
+const accessKey = (userId: string, overrides: Partial<AccessKeyRecord> = {}): AccessKeyRecord => ({
+  accessKeyId: nextId('AKIA'),
+  accountId: A,
+  userId,
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  status: 'Active',
+  createDate: T1,
+  lastUsed: null,
+  ...overrides,
+})
+
+const policy = (overrides: Partial<ManagedPolicyRecord> = {}): ManagedPolicyRecord => {
+  const policyName = overrides.policyName ?? `policy-${counter + 1}`
+  const accountId = overrides.accountId ?? A
+  const path = overrides.path ?? '/'
+  return {
+    accountId,
+    policyId: nextId('ANPA'),
+    policyName,
+    path,
+    arn: `arn:aws:iam::${accountId}:policy${path}${policyName}`,
+    description: null,
+    defaultVersionId: 'v1',
+    nextVersionNumber: 2,
+    createDate: T1,
+    updateDate: T1,
+    tags: [],
+    ...overrides,
+  }
+}
+
+const document = (action: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+  })
+
+const version = (
+  p: ManagedPolicyRecord,
+  versionId: string,
+  overrides: Partial<PolicyVersionRecord> = {},
+): PolicyVersionRecord => ({
+  accountId: p.accountId,
+  policyArn: p.arn,
+  versionId,
+  document: document(`s3:${versionId}`),
+  createDate: T1,
+  ...overrides,
+})
+
+const oidc = (overrides: Partial<OidcProviderRecord> = {}): OidcProviderRecord => {
+  const url = overrides.url ?? `oidc.example.com/id/${nextId('X')}`
+  const accountId = overrides.accountId ?? A
+  return {
+    accountId,
+    url,
+    arn: `arn:aws:iam::${accountId}:oidc-provider/${url}`,
+    clientIds: ['sts.amazonaws.com'],
+    thumbprints: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'],
+    createDate: T1,
+    tags: [],
+    ...overrides,
+  }
+}
+
+const saml = (overrides: Partial<SamlProviderRecord> = {}): SamlProviderRecord => {
+  const name = overrides.name ?? `saml-${counter + 1}`
+  const accountId = overrides.accountId ?? A
+  return {
+    accountId,
+    name,
+    arn: `arn:aws:iam::${accountId}:saml-provider/${name}`,
+    metadataDocument: '<EntityDescriptor entityID="https://idp.example.com/"/>',
+    certificates: ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'],
+    entityId: 'https://idp.example.com/',
+    validUntil: T2,
+    createDate: T1,
+    tags: [],
+    ...overrides,
+  }
+}
+
+const unicodeTags = [
+  { key: 'zeta', value: 'last key first' },
+  { key: 'Team', value: 'Zürich — 東京 🚀' },
+  { key: 'empty', value: '' },
+]
+
+export const storeContract = (open: () => Promise<Store>): void => {
+  // Each test gets a store of its own (fresh or wiped) and always closes it.
+  const withStore =
+    (
+      body: (
+        store: Store,
+        tx: <T>(work: (repo: IamRepository) => Promise<T>) => Promise<T>,
+      ) => Promise<void>,
+    ) =>
+    async () => {
+      const store = await open()
+      try {
+        await body(store, (work) => store.transaction(work))
+      } finally {
+        await store.close()
+      }
+    }
+
+  const rejectsWith = async (promise: Promise<unknown>, type: new (...args: never[]) => Error) => {
+    await assert.rejects(promise, (error) => {
+      assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`)
+      return true
+    })
+  }
+
+  // accounts and aliases
+
+  test(
+    'accounts round-trip and refuse a duplicate id',
+    withStore(async (_store, tx) => {
+      await tx((r) => r.insertAccount({ accountId: A, createDate: T1 }))
+      assert.deepEqual(await tx((r) => r.getAccount(A)), { accountId: A, createDate: T1 })
+      assert.equal(await tx((r) => r.getAccount(B)), undefined)
+      await rejectsWith(
+        tx((r) => r.insertAccount({ accountId: A, createDate: T2 })),
+        StoreConflictError,
+      )
+      assert.deepEqual(await tx((r) => r.getAccount(A)), { accountId: A, createDate: T1 })
+    }),
+  )
+
+  test(
+    'account aliases are unique across accounts and listed in order',
+    withStore(async (_s, tx) => {
+      await tx(async (r) => {
+        await r.insertAccountAlias(A, 'zeta-corp')
+        await r.insertAccountAlias(A, 'alpha-corp')
+      })
+      assert.deepEqual(await tx((r) => r.listAccountAliases(A)), ['alpha-corp', 'zeta-corp'])
+      assert.equal(await tx((r) => r.findAccountByAlias('zeta-corp')), A)
+      assert.equal(await tx((r) => r.findAccountByAlias('nobody')), undefined)
+      await rejectsWith(
+        tx((r) => r.insertAccountAlias(B, 'alpha-corp')),
+        StoreConflictError,
+      )
+      assert.deepEqual(await tx((r) => r.listAccountAliases(B)), [])
+      // Deleting names the account: another account cannot remove A's alias.
+      await tx((r) => r.deleteAccountAlias(B, 'alpha-corp'))
+      assert.equal(await tx((r) => r.findAccountByAlias('alpha-corp')), A)
+      await tx((r) => r.deleteAccountAlias(A, 'alpha-corp'))
+      assert.deepEqual(await tx((r) => r.listAccountAliases(A)), ['zeta-corp'])
+      await tx((r) => r.insertAccountAlias(B, 'alpha-corp'))
+      assert.equal(await tx((r) => r.findAccountByAlias('alpha-corp')), B)
+    }),
+  )
+
+  // users
+
+  test(
+    'users round-trip every field, null and filled',
+    withStore(async (_s, tx) => {
+      const plain = user({ userName: 'Plain' })
+      const full = user({
+        userName: 'Full.User+x=y,z@example-1',
+        path: '/division/team/',
+        createDate: T2,
+        permissionsBoundaryArn: 'arn:aws:iam::aws:policy/PowerUserAccess',
+        tags: unicodeTags,
+      })
+      await tx(async (r) => {
+        await r.insertUser(plain)
+        await r.insertUser(full)
+      })
+      assert.deepEqual(await tx((r) => r.getUserById(plain.userId)), plain)
+      assert.deepEqual(await tx((r) => r.getUserById(full.userId)), full)
+      assert.deepEqual(await tx((r) => r.getUserByName(A, full.userName)), full)
+      assert.equal(await tx((r) => r.getUserById('AIDANOSUCHUSER')), undefined)
+      assert.equal(await tx((r) => r.getUserByName(A, 'nobody')), undefined)
+    }),
+  )
+
+  test(
+    'user names match without case, keep their case and are unique per account',
+    withStore(async (_s, tx) => {
+      const bob = user({ userName: 'BobSmith' })
+      await tx((r) => r.insertUser(bob))
+      assert.deepEqual(await tx((r) => r.getUserByName(A, 'bobsmith')), bob)
+      assert.deepEqual(await tx((r) => r.getUserByName(A, 'BOBSMITH')), bob)
+      assert.equal((await tx((r) => r.getUserByName(A, 'bobsmith')))?.userName, 'BobSmith')
+      assert.equal(await tx((r) => r.getUserByName(B, 'BobSmith')), undefined)
+      await rejectsWith(
+        tx((r) => r.insertUser(user({ userName: 'BOBSMITH' }))),
+        StoreConflictError,
+      )
+      // The same name in another account is another user.
+      const other = user({ userName: 'bobsmith', accountId: B })
+      await tx((r) => r.insertUser(other))
+      assert.deepEqual(await tx((r) => r.getUserByName(B, 'BobSmith')), other)
+      assert.equal((await tx((r) => r.listUsers(A))).length, 1)
+    }),
+  )
+
+  test(
+    'users list by name without case, within the account',
+    withStore(async (_s, tx) => {
+      await tx(async (r) => {
+        for (const name of ['carol', 'Bob', 'alice', 'ALBERT', 'b_ob'])
+          await r.insertUser(user({ userName: name }))
+        await r.insertUser(user({ userName: 'aaron', accountId: B }))
+      })
+      const names = (await tx((r) => r.listUsers(A))).map((u) => u.userName)
+      assert.deepEqual(names, ['ALBERT', 'alice', 'b_ob', 'Bob', 'carol'])
+      assert.deepEqual(
+        (await tx((r) => r.listUsers(B))).map((u) => u.userName),
+        ['aaron'],
+      )
+    }),
+  )
+
+  test(
+    'path prefixes filter exactly: case, % and _ are literal',
+    withStore(async (_s, tx) => {
+      const paths = [
+        '/',
+        '/eng/',
+        '/eng/team/',
+        '/engineering/',
+        '/Eng/',
+        '/a_b/',
+        '/axb/',
+        '/100%/',
+        '/100x/',
+      ]
+      await tx(async (r) => {
+        for (const [i, path] of paths.entries()) {
+          await r.insertUser(user({ userName: `u${i}`, path }))
+          await r.insertGroup(group({ groupName: `g${i}`, path }))
+          await r.insertRole(role({ roleName: `r${i}`, path }))
+          await r.insertPolicy(policy({ policyName: `p${i}`, path }))
+        }
+      })
+      const check = async (prefix: string | undefined, expected: string[]) => {
+        const byPath = (list: { path: string }[]) => list.map((e) => e.path).sort()
+        const want = [...expected].sort()
+        assert.deepEqual(byPath(await tx((r) => r.listUsers(A, prefix))), want, `users ${prefix}`)
+        assert.deepEqual(byPath(await tx((r) => r.listGroups(A, prefix))), want, `groups ${prefix}`)
+        assert.deepEqual(byPath(await tx((r) => r.listRoles(A, prefix))), want, `roles ${prefix}`)
+        assert.deepEqual(
+          byPath(await tx((r) => r.listPolicies(A, prefix))),
+          want,
+          `policies ${prefix}`,
+        )
+      }
+      await check(undefined, paths)
+      await check('/', paths)
+      await check('/eng/', ['/eng/', '/eng/team/'])
+      await check('/eng', ['/eng/', '/eng/team/', '/engineering/'])
+      await check('/Eng/', ['/Eng/'])
+      await check('/a_b/', ['/a_b/'])
+      await check('/100%/', ['/100%/'])
+      await check('/nothing/', [])
+    }),
+  )
+
+  test(
+    'updating a user replaces its mutable fields and keeps its relations',
+    withStore(async (_s, tx) => {
+      const u = user({ userName: 'old-name', tags: [{ key: 'a', value: '1' }] })
+      const g = group({ groupName: 'devs' })
+      const key = accessKey(u.userId)
+      const managed = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
+      await tx(async (r) => {
+        await r.insertUser(u)
+        await r.insertGroup(g)
+        await r.addUserToGroup(g.groupId, u.userId)
+        await r.insertAccessKey(key)
+        await r.attachPolicy({
+          accountId: A,
+          entityType: 'user',
+          entityId: u.userId,
+          policyArn: managed,
+        })
+        await r.putInlinePolicy({
+          accountId: A,
+          entityType: 'user',
+          entityId: u.userId,
+          policyName: 'inline',
+          document: document('s3:*'),
+        })
+      })
+      const renamed: UserRecord = {
+        ...u,
+        userName: 'New-Name',
+        path: '/moved/',
+        arn: `arn:aws:iam::${A}:user/moved/New-Name`,
+        permissionsBoundaryArn: 'arn:aws:iam::aws:policy/Boundary',
+        tags: [
+          { key: 'b', value: '2' },
+          { key: 'a', value: '1' },
+        ],
+      }
+      await tx((r) => r.updateUser(renamed))
+      assert.equal(await tx((r) => r.getUserByName(A, 'old-name')), undefined)
+      assert.deepEqual(await tx((r) => r.getUserByName(A, 'new-name')), renamed)
+      assert.deepEqual(await tx((r) => r.listGroupsForUser(u.userId)), [g])
+      assert.deepEqual(await tx((r) => r.listUsersInGroup(g.groupId)), [renamed])
+      assert.deepEqual(await tx((r) => r.listAccessKeys(u.userId)), [key])
+      assert.deepEqual(await tx((r) => r.listAttachedPolicies('user', u.userId)), [managed])
+      assert.equal((await tx((r) => r.listInlinePolicies('user', u.userId))).length, 1)
+      assert.deepEqual(await tx((r) => r.listEntitiesForPolicy(A, managed)), [
+        { entityType: 'user', entityId: u.userId, entityName: 'New-Name' },
+      ])
+      // Clearing the boundary and tags writes null and [].
+      await tx((r) => r.updateUser({ ...renamed, permissionsBoundaryArn: null, tags: [] }))
+      const cleared = await tx((r) => r.getUserById(u.userId))
+      assert.equal(cleared?.permissionsBoundaryArn, null)
+      assert.deepEqual(cleared?.tags, [])
+    }),
+  )
+
+  test(
+    'renaming onto a taken name (any case) is a conflict and changes nothing',
+    withStore(async (_s, tx) => {
+      const a = user({ userName: 'alpha' })
+      const b = user({ userName: 'beta' })
+      await tx(async (r) => {
+        await r.insertUser(a)
+        await r.insertUser(b)
+      })
+      await rejectsWith(
+        tx((r) => r.updateUser({ ...b, userName: 'ALPHA' })),
+        StoreConflictError,
+      )
+      assert.deepEqual(await tx((r) => r.getUserById(b.userId)), b)
+    }),
+  )
+
+  test(
+    'deleting a user that still has relations is refused; without them it goes',
+    withStore(async (_s, tx) => {
+      const u = user()
+      const key = accessKey(u.userId)
+      await tx(async (r) => {
+        await r.insertUser(u)
+        await r.insertAccessKey(key)
+      })
+      await rejectsWith(
+        tx((r) => r.deleteUser(u.userId)),
+        StoreReferenceError,
+      )
+      assert.deepEqual(await tx((r) => r.getUserById(u.userId)), u)
+      await tx(async (r) => {
+        await r.deleteAccessKey(key.accessKeyId)
+        await r.deleteUser(u.userId)
+      })
+      assert.equal(await tx((r) => r.getUserById(u.userId)), undefined)
+      assert.equal(await tx((r) => r.getUserByName(A, u.userName)), undefined)
+      // The name is free again.
+      await tx((r) => r.insertUser(user({ userName: u.userName })))
+    }),
+  )
+
+  // groups
+
+  test(
+    'groups round-trip, match names without case, list, update and delete',
+    withStore(async (_s, tx) => {
+      const g = group({ groupName: 'Admins', path: '/ops/', createDate: T2 })
+      await tx(async (r) => {
+        await r.insertGroup(g)
+        await r.insertGroup(group({ groupName: 'developers' }))
+        await r.insertGroup(group({ groupName: 'Billing' }))
+        await r.insertGroup(group({ groupName: 'other', accountId: B }))
+      })
+      assert.deepEqual(await tx((r) => r.getGroupByName(A, 'ADMINS')), g)
+      assert.equal(await tx((r) => r.getGroupByName(B, 'admins')), undefined)
+      assert.deepEqual(
+        (await tx((r) => r.listGroups(A))).map((x) => x.groupName),
+        ['Admins', 'Billing', 'developers'],
+      )
+      await rejectsWith(
+        tx((r) => r.insertGroup(group({ groupName: 'admins' }))),
+        StoreConflictError,
+      )
+      const renamed = {
+        ...g,
+        groupName: 'Operators',
+        path: '/',
+        arn: `arn:aws:iam::${A}:group/Operators`,
+      }
+      await tx((r) => r.updateGroup(renamed))
+      assert.deepEqual(await tx((r) => r.getGroupByName(A, 'operators')), renamed)
+      assert.equal(await tx((r) => r.getGroupByName(A, 'admins')), undefined)
+      await rejectsWith(
+        tx((r) => r.updateGroup({ ...renamed, groupName: 'BILLING' })),
+        StoreConflictError,
+      )
+      await tx((r) => r.deleteGroup(g.groupId))
+      assert.equal(await tx((r) => r.getGroupByName(A, 'operators')), undefined)
+    }),
+  )
+
+  test(
+    'group membership: add is idempotent, lists sort by name, remove and refusals',
+    withStore(async (_s, tx) => {
+      const users = ['zed', 'Amy', 'mike'].map((userName) => user({ userName }))
+      const groups = ['Zoo', 'alpha', 'Mid'].map((groupName) => group({ groupName }))
+      await tx(async (r) => {
+        for (const u of users) await r.insertUser(u)
+        for (const g of groups) await r.insertGroup(g)
+        for (const g of groups) await r.addUserToGroup(g.groupId, users[0]!.userId)
+        for (const u of users) await r.addUserToGroup(groups[0]!.groupId, u.userId)
+        await r.addUserToGroup(groups[0]!.groupId, users[0]!.userId)
+      })
+      assert.deepEqual(
+        (await tx((r) => r.listGroupsForUser(users[0]!.userId))).map((g) => g.groupName),
+        ['alpha', 'Mid', 'Zoo'],
+      )
+      assert.deepEqual(
+        (await tx((r) => r.listUsersInGroup(groups[0]!.groupId))).map((u) => u.userName),
+        ['Amy', 'mike', 'zed'],
+      )
+      assert.deepEqual(await tx((r) => r.listGroupsForUser(users[1]!.userId)), [groups[0]])
+      await tx((r) => r.removeUserFromGroup(groups[0]!.groupId, users[0]!.userId))
+      assert.deepEqual(
+        (await tx((r) => r.listUsersInGroup(groups[0]!.groupId))).map((u) => u.userName),
+        ['Amy', 'mike'],
+      )
+      assert.deepEqual(
+        (await tx((r) => r.listGroupsForUser(users[0]!.userId))).map((g) => g.groupName),
+        ['alpha', 'Mid'],
+      )
+      await rejectsWith(
+        tx((r) => r.addUserToGroup(groups[1]!.groupId, 'AIDANOSUCHUSER')),
+        StoreReferenceError,
+      )
+      await rejectsWith(
+        tx((r) => r.addUserToGroup('AGPANOSUCHGROUP', users[1]!.userId)),
+        StoreReferenceError,
+      )
+      await rejectsWith(
+        tx((r) => r.deleteGroup(groups[0]!.groupId)),
+        StoreReferenceError,
+      )
+      await rejectsWith(
+        tx((r) => r.deleteUser(users[1]!.userId)),
+        StoreReferenceError,
+      )
+      assert.equal((await tx((r) => r.listUsersInGroup(groups[0]!.groupId))).length, 2)
+    }),
+  )
+
+  // roles
+
+  test(
+    'roles round-trip every field, null and filled',
+    withStore(async (_s, tx) => {
+      const plain = role({ roleName: 'plain' })
+      const full = role({
+        roleName: 'Full-Role',
+        path: '/service-role/',
+        createDate: T2,
+        description: 'Résumé reader — 読み取り 🤖',
+        maxSessionDuration: 43200,
+        permissionsBoundaryArn: `arn:aws:iam::${A}:policy/boundary`,
+        tags: unicodeTags,
+        lastUsed: { date: T3, region: 'eu-west-1' },
+      })
+      await tx(async (r) => {
+        await r.insertRole(plain)
+        await r.insertRole(full)
+      })
+      assert.deepEqual(await tx((r) => r.getRoleById(plain.roleId)), plain)
+      assert.deepEqual(await tx((r) => r.getRoleById(full.roleId)), full)
+      assert.deepEqual(await tx((r) => r.getRoleByName(A, 'full-role')), full)
+      assert.equal(await tx((r) => r.getRoleByName(A, 'nope')), undefined)
+      assert.equal(await tx((r) => r.getRoleById('AROANOSUCHROLE')), undefined)
+      // An empty description is not the same as none.
+      const empty = role({ roleName: 'empty', description: '' })
+      await tx((r) => r.insertRole(empty))
+      assert.equal((await tx((r) => r.getRoleById(empty.roleId)))?.description, '')
+    }),
+  )
+
+  test(
+    'roles: unique names without case, sorted lists, update and delete',
+    withStore(async (_s, tx) => {
+      const r1 = role({ roleName: 'Deployer' })
+      await tx(async (r) => {
+        await r.insertRole(r1)
+        await r.insertRole(role({ roleName: 'admin' }))
+        await r.insertRole(role({ roleName: 'Cache' }))
+        await r.insertRole(role({ roleName: 'deployer', accountId: B }))
+      })
+      await rejectsWith(
+        tx((r) => r.insertRole(role({ roleName: 'DEPLOYER' }))),
+        StoreConflictError,
+      )
+      assert.deepEqual(
+        (await tx((r) => r.listRoles(A))).map((x) => x.roleName),
+        ['admin', 'Cache', 'Deployer'],
+      )
+      const updated: RoleRecord = {
+        ...r1,
+        assumeRolePolicyDocument: document('sts:AssumeRoleWithWebIdentity'),
+        description: 'now described',
+        maxSessionDuration: 7200,
+        permissionsBoundaryArn: 'arn:aws:iam::aws:policy/Boundary',
+        tags: [{ key: 'k', value: 'v' }],
+        lastUsed: { date: T2, region: 'us-east-1' },
+      }
+      await tx((r) => r.updateRole(updated))
+      assert.deepEqual(await tx((r) => r.getRoleById(r1.roleId)), updated)
+      await tx((r) =>
+        r.updateRole({
+          ...updated,
+          description: null,
+          lastUsed: null,
+          permissionsBoundaryArn: null,
+        }),
+      )
+      const back = await tx((r) => r.getRoleById(r1.roleId))
+      assert.equal(back?.description, null)
+      assert.equal(back?.lastUsed, null)
+      assert.equal(back?.permissionsBoundaryArn, null)
+      await tx((r) => r.deleteRole(r1.roleId))
+      assert.equal(await tx((r) => r.getRoleById(r1.roleId)), undefined)
+      assert.equal((await tx((r) => r.listRoles(B))).length, 1)
+    }),
+  )
+
+  // access keys
+
+  test(
+    'access keys round-trip, list by age, update status and last use',
+    withStore(async (_s, tx) => {
+      const u = user()
+      const other = user()
+      const older = accessKey(u.userId, { createDate: T1 })
+      const newer = accessKey(u.userId, {
+        createDate: T2,
+        status: 'Inactive',
+        lastUsed: { date: T3, serviceName: 'sts', region: 'ap-northeast-1' },
+      })
+      await tx(async (r) => {
+        await r.insertUser(u)
+        await r.insertUser(other)
+        await r.insertAccessKey(newer)
+        await r.insertAccessKey(older)
+        await r.insertAccessKey(accessKey(other.userId))
+      })
+      assert.deepEqual(await tx((r) => r.getAccessKey(older.accessKeyId)), older)
+      assert.deepEqual(await tx((r) => r.getAccessKey(newer.accessKeyId)), newer)
+      assert.equal(await tx((r) => r.getAccessKey('AKIANOSUCHKEY')), undefined)
+      assert.deepEqual(await tx((r) => r.listAccessKeys(u.userId)), [older, newer])
+      const used: AccessKeyRecord = {
+        ...older,
+        status: 'Inactive',
+        lastUsed: { date: T2, serviceName: 'iam', region: 'us-east-1' },
+      }
+      await tx((r) => r.updateAccessKey(used))
+      assert.deepEqual(await tx((r) => r.getAccessKey(older.accessKeyId)), used)
+      await tx((r) => r.updateAccessKey({ ...used, status: 'Active', lastUsed: null }))
+      assert.deepEqual(await tx((r) => r.getAccessKey(older.accessKeyId)), {
+        ...used,
+        status: 'Active',
+        lastUsed: null,
+      })
+      await rejectsWith(
+        tx((r) => r.insertAccessKey({ ...older, status: 'Active' })),
+        StoreConflictError,
+      )
+      await rejectsWith(
+        tx((r) => r.insertAccessKey(accessKey('AIDANOSUCHUSER'))),
+        StoreReferenceError,
+      )
+      await tx((r) => r.deleteAccessKey(older.accessKeyId))
+      assert.deepEqual(await tx((r) => r.listAccessKeys(u.userId)), [newer])
+    }),
+  )
+
+  // managed policies and versions
+
+  test(
+    'policies round-trip, list by name without case, update and refuse duplicates',
+    withStore(async (_s, tx) => {
+      const p = policy({
+        policyName: 'S3Reader',
+        path: '/data/',
+        description: 'Reads buckets — ünïcödé',
+        defaultVersionId: 'v3',
+        nextVersionNumber: 4,
+        createDate: T1,
+        updateDate: T2,
+        tags: unicodeTags,
+      })
+      await tx(async (r) => {
+        await r.insertPolicy(p)
+        await r.insertPolicy(policy({ policyName: 'admin' }))
+        await r.insertPolicy(policy({ policyName: 'Zed' }))
+        await r.insertPolicy(policy({ policyName: 's3reader', accountId: B }))
+      })
+      assert.deepEqual(await tx((r) => r.getPolicy(p.arn)), p)
+      assert.equal(await tx((r) => r.getPolicy(`arn:aws:iam::${A}:policy/none`)), undefined)
+      assert.deepEqual(
+        (await tx((r) => r.listPolicies(A))).map((x) => x.policyName),
+        ['admin', 'S3Reader', 'Zed'],
+      )
+      await rejectsWith(
+        tx((r) => r.insertPolicy(policy({ policyName: 's3READER' }))),
+        StoreConflictError,
+      )
+      const updated = {
+        ...p,
+        description: null,
+        defaultVersionId: 'v4',
+        nextVersionNumber: 5,
+        updateDate: T3,
+        tags: [],
+      }
+      await tx((r) => r.updatePolicy(updated))
+      assert.deepEqual(await tx((r) => r.getPolicy(p.arn)), updated)
+    }),
+  )
+
+  test(
+    'policy versions list oldest first, v2 before v10, and go with their policy',
+    withStore(async (_s, tx) => {
+      const p = policy()
+      const versions = [
+        version(p, 'v1', { createDate: T1 }),
+        version(p, 'v2', { createDate: T2 }),
+        version(p, 'v10', {
+          createDate: T2,
+          document: '{"Version":"2012-10-17","Statement":[]} 🙂',
+        }),
+        version(p, 'v11', { createDate: T3 }),
+      ]
+      await tx(async (r) => {
+        await r.insertPolicy(p)
+        for (const v of [versions[3]!, versions[2]!, versions[0]!, versions[1]!])
+          await r.insertPolicyVersion(v)
+      })
+      assert.deepEqual(await tx((r) => r.listPolicyVersions(p.arn)), versions)
+      assert.deepEqual(await tx((r) => r.getPolicyVersion(p.arn, 'v10')), versions[2])
+      assert.equal(await tx((r) => r.getPolicyVersion(p.arn, 'v3')), undefined)
+      await rejectsWith(
+        tx((r) => r.insertPolicyVersion(version(p, 'v2'))),
+        StoreConflictError,
+      )
+      await rejectsWith(
+        tx((r) => r.insertPolicyVersion(version(policy(), 'v1'))),
+        StoreReferenceError,
+      )
+      await tx((r) => r.deletePolicyVersion(p.arn, 'v2'))
+      assert.deepEqual(
+        (await tx((r) => r.listPolicyVersions(p.arn))).map((v) => v.versionId),
+        ['v1', 'v10', 'v11'],
+      )
+      await tx((r) => r.deletePolicy(p.arn))
+      assert.equal(await tx((r) => r.getPolicy(p.arn)), undefined)
+      assert.deepEqual(await tx((r) => r.listPolicyVersions(p.arn)), [])
+      // A policy of the same name can be made again, with fresh versions.
+      const again = policy({ policyName: p.policyName })
+      await tx(async (r) => {
+        await r.insertPolicy(again)
+        await r.insertPolicyVersion(version(again, 'v1'))
+      })
+      assert.equal((await tx((r) => r.listPolicyVersions(again.arn))).length, 1)
+    }),
+  )
+
+  // attachments
+
+  test(
+    'attachments keep attachment order and re-attaching is a no-op',
+    withStore(async (_s, tx) => {
+      const r1 = role()
+      const arns = [
+        'arn:aws:iam::aws:policy/Zeta',
+        `arn:aws:iam::${A}:policy/alpha`,
+        'arn:aws:iam::aws:policy/Middle',
+      ]
+      await tx(async (r) => {
+        await r.insertRole(r1)
+        for (const policyArn of arns)
+          await r.attachPolicy({ accountId: A, entityType: 'role', entityId: r1.roleId, policyArn })
+        await r.attachPolicy({
+          accountId: A,
+          entityType: 'role',
+          entityId: r1.roleId,
+          policyArn: arns[0]!,
+        })
+      })
+      assert.deepEqual(await tx((r) => r.listAttachedPolicies('role', r1.roleId)), arns)
+      await tx((r) =>
+        r.detachPolicy({
+          accountId: A,
+          entityType: 'role',
+          entityId: r1.roleId,
+          policyArn: arns[0]!,
+        }),
+      )
+      assert.deepEqual(await tx((r) => r.listAttachedPolicies('role', r1.roleId)), arns.slice(1))
+      // Attaching again after detaching puts it last.
+      await tx((r) =>
+        r.attachPolicy({
+          accountId: A,
+          entityType: 'role',
+          entityId: r1.roleId,
+          policyArn: arns[0]!,
+        }),
+      )
+      assert.deepEqual(await tx((r) => r.listAttachedPolicies('role', r1.roleId)), [
+        arns[1],
+        arns[2],
+        arns[0],
+      ])
+      assert.deepEqual(await tx((r) => r.listAttachedPolicies('user', r1.roleId)), [])
+      assert.deepEqual(await tx((r) => r.listAttachedPolicies('role', 'AROANOSUCHROLE')), [])
+    }),
+  )
+
+  test(
+    'entities for a policy, counts and account-wide listings',
+    withStore(async (_s, tx) => {
+      const arn = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
+      const elsewhere = 'arn:aws:iam::aws:policy/Other'
+      const users = [user({ userName: 'zoe' }), user({ userName: 'Adam' })]
+      const g = group({ groupName: 'Readers' })
+      const roles = [role({ roleName: 'reader' }), role({ roleName: 'Auditor' })]
+      const foreign = role({ roleName: 'foreign', accountId: B })
+      await tx(async (r) => {
+        for (const u of users) await r.insertUser(u)
+        await r.insertGroup(g)
+        for (const x of [...roles, foreign]) await r.insertRole(x)
+        await r.attachPolicy({
+          accountId: A,
+          entityType: 'role',
+          entityId: roles[0]!.roleId,
+          policyArn: arn,
+        })
+        await r.attachPolicy({
+          accountId: A,
+          entityType: 'user',
+          entityId: users[0]!.userId,
+          policyArn: arn,
+        })
+        await r.attachPolicy({
+          accountId: A,
+          entityType: 'group',
+          entityId: g.groupId,
+          policyArn: arn,
+        })
+        await r.attachPolicy({
+          accountId: A,
+          entityType: 'role',
+          entityId: roles[1]!.roleId,
+          policyArn: arn,
+        })
+        await r.attachPolicy({
+          accountId: A,
+          entityType: 'user',
+          entityId: users[1]!.userId,
+          policyArn: arn,
+        })
+        await r.attachPolicy({
+          accountId: A,
+          entityType: 'user',
+          entityId: users[1]!.userId,
+          policyArn: elsewhere,
+        })
+        await r.attachPolicy({
+          accountId: B,
+          entityType: 'role',
+          entityId: foreign.roleId,
+          policyArn: arn,
+        })
+      })
+      assert.deepEqual(await tx((r) => r.listEntitiesForPolicy(A, arn)), [
+        { entityType: 'user', entityId: users[1]!.userId, entityName: 'Adam' },
+        { entityType: 'user', entityId: users[0]!.userId, entityName: 'zoe' },
+        { entityType: 'group', entityId: g.groupId, entityName: 'Readers' },
+        { entityType: 'role', entityId: roles[1]!.roleId, entityName: 'Auditor' },
+        { entityType: 'role', entityId: roles[0]!.roleId, entityName: 'reader' },
+      ])
+      assert.deepEqual(await tx((r) => r.listEntitiesForPolicy(B, arn)), [
+        { entityType: 'role', entityId: foreign.roleId, entityName: 'foreign' },
+      ])
+      assert.equal(await tx((r) => r.countAttachments(A, arn)), 5)
+      assert.equal(await tx((r) => r.countAttachments(B, arn)), 1)
+      assert.equal(await tx((r) => r.countAttachments(A, 'arn:aws:iam::aws:policy/Unused')), 0)
+      assert.deepEqual(
+        await tx((r) => r.listEntitiesForPolicy(A, 'arn:aws:iam::aws:policy/Unused')),
+        [],
+      )
+      // A permissions boundary is not an attachment.
+      await tx((r) => r.insertUser(user({ permissionsBoundaryArn: arn })))
+      assert.equal(await tx((r) => r.countAttachments(A, arn)), 5)
+      assert.deepEqual(await tx((r) => r.listAttachments(B)), [
+        { accountId: B, entityType: 'role', entityId: foreign.roleId, policyArn: arn },
+      ])
+      const all = await tx((r) => r.listAttachments(A))
+      assert.equal(all.length, 6)
+      assert.deepEqual(all[0], {
+        accountId: A,
+        entityType: 'role',
+        entityId: roles[0]!.roleId,
+        policyArn: arn,
+      })
+      assert.deepEqual(all[5], {
+        accountId: A,
+        entityType: 'user',
+        entityId: users[1]!.userId,
+        policyArn: elsewhere,
+      })
+    }),
+  )
+
+  test(
+    'attachments must name an existing entity, which then cannot be deleted',
+    withStore(async (_s, tx) => {
+      const arn = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
+      const u = user()
+      await tx((r) => r.insertUser(u))
+      await rejectsWith(
+        tx((r) =>
+          r.attachPolicy({
+            accountId: A,
+            entityType: 'role',
+            entityId: 'AROANOSUCHROLE',
+            policyArn: arn,
+          }),
+        ),
+        StoreReferenceError,
+      )
+      // A user's id named as a group's is no group.
+      await rejectsWith(
+        tx((r) =>
+          r.attachPolicy({ accountId: A, entityType: 'group', entityId: u.userId, policyArn: arn }),
+        ),
+        StoreReferenceError,
+      )
+      await tx((r) =>
+        r.attachPolicy({ accountId: A, entityType: 'user', entityId: u.userId, policyArn: arn }),
+      )
+      await rejectsWith(
+        tx((r) => r.deleteUser(u.userId)),
+        StoreReferenceError,
+      )
+      await tx(async (r) => {
+        await r.detachPolicy({
+          accountId: A,
+          entityType: 'user',
+          entityId: u.userId,
+          policyArn: arn,
+        })
+        await r.deleteUser(u.userId)
+      })
+      assert.equal(await tx((r) => r.getUserById(u.userId)), undefined)
+    }),
+  )
+
+  // inline policies
+
+  test(
+    'inline policies: upsert, names without case, sorted per entity',
+    withStore(async (_s, tx) => {
+      const u = user()
+      const r1 = role()
+      await tx(async (r) => {
+        await r.insertUser(u)
+        await r.insertRole(r1)
+        for (const policyName of ['Zeta', 'alpha', 'Mid']) {
+          await r.putInlinePolicy({
+            accountId: A,
+            entityType: 'user',
+            entityId: u.userId,
+            policyName,
+            document: document(`s3:${policyName}`),
+          })
+        }
+        await r.putInlinePolicy({
+          accountId: A,
+          entityType: 'role',
+          entityId: r1.roleId,
+          policyName: 'alpha',
+          document: document('ec2:*'),
+        })
+      })
+      assert.deepEqual(
+        (await tx((r) => r.listInlinePolicies('user', u.userId))).map((p) => p.policyName),
+        ['alpha', 'Mid', 'Zeta'],
+      )
+      assert.deepEqual(await tx((r) => r.getInlinePolicy('user', u.userId, 'ALPHA')), {
+        accountId: A,
+        entityType: 'user',
+        entityId: u.userId,
+        policyName: 'alpha',
+        document: document('s3:alpha'),
+      })
+      assert.deepEqual(await tx((r) => r.listInlinePolicies('role', r1.roleId)), [
+        {
+          accountId: A,
+          entityType: 'role',
+          entityId: r1.roleId,
+          policyName: 'alpha',
+          document: document('ec2:*'),
+        },
+      ])
+      // Putting the same name replaces the document; there is still one policy of that name.
+      const replaced = document('s3:GetObject — ✓')
+      await tx((r) =>
+        r.putInlinePolicy({
+          accountId: A,
+          entityType: 'user',
+          entityId: u.userId,
+          policyName: 'Alpha',
+          document: replaced,
+        }),
+      )
+      const list = await tx((r) => r.listInlinePolicies('user', u.userId))
+      assert.equal(list.length, 3)
+      assert.deepEqual(list[0], {
+        accountId: A,
+        entityType: 'user',
+        entityId: u.userId,
+        policyName: 'Alpha',
+        document: replaced,
+      })
+      assert.equal(
+        (await tx((r) => r.getInlinePolicy('role', r1.roleId, 'alpha')))?.document,
+        document('ec2:*'),
+      )
+      await tx((r) => r.deleteInlinePolicy('user', u.userId, 'ZETA'))
+      assert.equal(await tx((r) => r.getInlinePolicy('user', u.userId, 'zeta')), undefined)
+      assert.equal((await tx((r) => r.listInlinePolicies('user', u.userId))).length, 2)
+      await rejectsWith(
+        tx((r) => r.deleteRole(r1.roleId)),
+        StoreReferenceError,
+      )
+      await rejectsWith(
+        tx((r) =>
+          r.putInlinePolicy({
+            accountId: A,
+            entityType: 'group',
+            entityId: 'AGPANOSUCH',
+            policyName: 'x',
+            document: '{}',
+          }),
+        ),
+        StoreReferenceError,
+      )
+    }),
+  )
+
+  // identity providers
+
+  test(
+    'OIDC providers round-trip lists in order, update, delete and refuse duplicates',
+    withStore(async (_s, tx) => {
+      const full = oidc({
+        url: 'token.actions.githubusercontent.com',
+        clientIds: ['sts.amazonaws.com', 'another-client', 'a-client'],
+        thumbprints: [
+          '6938fd4d98bab03faadb97b34396831e3780aea1',
+          '1c58a3a8518e8759bf075b76b750d4f2df264fcd',
+        ],
+        createDate: T2,
+        tags: unicodeTags,
+      })
+      const empty = oidc({ url: 'accounts.google.com', clientIds: [], thumbprints: [] })
+      await tx(async (r) => {
+        await r.insertOidcProvider(full)
+        await r.insertOidcProvider(empty)
+        await r.insertOidcProvider(oidc({ accountId: B, url: full.url }))
+      })
+      assert.deepEqual(await tx((r) => r.getOidcProvider(full.arn)), full)
+      assert.deepEqual(await tx((r) => r.getOidcProvider(empty.arn)), empty)
+      assert.equal(
+        await tx((r) => r.getOidcProvider(`arn:aws:iam::${A}:oidc-provider/none`)),
+        undefined,
+      )
+      assert.deepEqual(await tx((r) => r.listOidcProviders(A)), [empty, full])
+      await rejectsWith(
+        tx((r) => r.insertOidcProvider(oidc({ url: full.url }))),
+        StoreConflictError,
+      )
+      const updated = { ...full, clientIds: ['z', 'a'], thumbprints: [], tags: [] }
+      await tx((r) => r.updateOidcProvider(updated))
+      assert.deepEqual(await tx((r) => r.getOidcProvider(full.arn)), updated)
+      await tx((r) => r.deleteOidcProvider(full.arn))
+      assert.deepEqual(await tx((r) => r.listOidcProviders(A)), [empty])
+      assert.equal((await tx((r) => r.listOidcProviders(B))).length, 1)
+    }),
+  )
+
+  test(
+    'SAML providers round-trip, list by name, update, delete and refuse duplicates',
+    withStore(async (_s, tx) => {
+      const okta = saml({ name: 'Okta', tags: unicodeTags, certificates: ['cert-b', 'cert-a'] })
+      const adfs = saml({ name: 'adfs', certificates: [], validUntil: T3 })
+      await tx(async (r) => {
+        await r.insertSamlProvider(okta)
+        await r.insertSamlProvider(adfs)
+        await r.insertSamlProvider(saml({ name: 'Okta', accountId: B }))
+      })
+      assert.deepEqual(await tx((r) => r.getSamlProvider(okta.arn)), okta)
+      assert.deepEqual(await tx((r) => r.listSamlProviders(A)), [adfs, okta])
+      assert.equal(
+        await tx((r) => r.getSamlProvider(`arn:aws:iam::${A}:saml-provider/none`)),
+        undefined,
+      )
+      await rejectsWith(
+        tx((r) => r.insertSamlProvider(saml({ name: 'OKTA' }))),
+        StoreConflictError,
+      )
+      const updated: SamlProviderRecord = {
+        ...okta,
+        metadataDocument: '<EntityDescriptor entityID="urn:new"/>',
+        certificates: ['cert-c'],
+        entityId: 'urn:new',
+        validUntil: T1,
+        tags: [],
+      }
+      await tx((r) => r.updateSamlProvider(updated))
+      assert.deepEqual(await tx((r) => r.getSamlProvider(okta.arn)), updated)
+      await tx((r) => r.deleteSamlProvider(okta.arn))
+      assert.deepEqual(await tx((r) => r.listSamlProviders(A)), [adfs])
+    }),
+  )
+
+  // transactions
+
+  test(
+    'a transaction that throws after several writes writes nothing',
+    withStore(async (store, tx) => {
+      const existing = user({ userName: 'existing' })
+      await tx((r) => r.insertUser(existing))
+      const generation = store.generation
+      const failure = new Error('boom')
+      const u = user({ userName: 'ghost' })
+      const p = policy()
+      await assert.rejects(
+        tx(async (r) => {
+          await r.insertAccount({ accountId: A, createDate: T1 })
+          await r.insertUser(u)
+          await r.insertAccessKey(accessKey(u.userId))
+          await r.insertPolicy(p)
+          await r.insertPolicyVersion(version(p, 'v1'))
+          await r.updateUser({ ...existing, userName: 'renamed' })
+          await r.insertOidcProvider(oidc())
+          throw failure
+        }),
+        (error) => error === failure,
+      )
+      assert.equal(store.generation, generation)
+      assert.equal(await tx((r) => r.getAccount(A)), undefined)
+      assert.deepEqual(await tx((r) => r.listUsers(A)), [existing])
+      assert.equal(await tx((r) => r.getPolicy(p.arn)), undefined)
+      assert.deepEqual(await tx((r) => r.listOidcProviders(A)), [])
+    }),
+  )
+
+  test(
+    'a caught conflict leaves the transaction usable',
+    withStore(async (_s, tx) => {
+      const first = user({ userName: 'taken' })
+      const third = user({ userName: 'third' })
+      const outcome = await tx(async (r) => {
+        await r.insertUser(first)
+        const clash = await r.insertUser(user({ userName: 'TAKEN' })).then(
+          () => 'inserted',
+          (error: unknown) =>
+            error instanceof StoreConflictError ? 'conflict' : `other: ${String(error)}`,
+        )
+        await r.insertUser(third)
+        return clash
+      })
+      assert.equal(outcome, 'conflict')
+      assert.deepEqual(
+        (await tx((r) => r.listUsers(A))).map((u) => u.userName),
+        ['taken', 'third'],
+      )
+    }),
+  )
+
+  test(
+    'the generation bumps only on commits that called a write method',
+    withStore(async (store, tx) => {
+      const start = store.generation
+      await tx((r) => r.listUsers(A))
+      assert.equal(store.generation, start)
+      await tx((r) => r.insertUser(user()))
+      assert.equal(store.generation, start + 1)
+      // A write that matched nothing was still a write call.
+      await tx((r) => r.deleteUser('AIDANOSUCHUSER'))
+      assert.equal(store.generation, start + 2)
+      await assert.rejects(
+        tx(async (r) => {
+          await r.insertUser(user())
+          throw new Error('undo')
+        }),
+      )
+      assert.equal(store.generation, start + 2)
+      await assert.rejects(
+        tx(async () => {
+          throw new Error('read-only failure')
+        }),
+      )
+      assert.equal(store.generation, start + 2)
+      await store.wipe()
+      assert.equal(store.generation, start + 3)
+    }),
+  )
+
+  test(
+    'wipe removes every row and keeps the schema',
+    withStore(async (store, tx) => {
+      const u = user()
+      const g = group()
+      const r1 = role()
+      const p = policy()
+      const seed = async () =>
+        tx(async (r) => {
+          await r.insertAccount({ accountId: A, createDate: T1 })
+          await r.insertAccountAlias(A, 'corp')
+          await r.insertUser(u)
+          await r.insertGroup(g)
+          await r.addUserToGroup(g.groupId, u.userId)
+          await r.insertRole(r1)
+          await r.insertAccessKey(accessKey(u.userId, { accessKeyId: 'AKIAWIPETEST00000001' }))
+          await r.insertPolicy(p)
+          await r.insertPolicyVersion(version(p, 'v1'))
+          await r.attachPolicy({
+            accountId: A,
+            entityType: 'role',
+            entityId: r1.roleId,
+            policyArn: p.arn,
+          })
+          await r.putInlinePolicy({
+            accountId: A,
+            entityType: 'group',
+            entityId: g.groupId,
+            policyName: 'x',
+            document: '{}',
+          })
+          await r.insertOidcProvider(oidc({ url: 'wipe.example.com' }))
+          await r.insertSamlProvider(saml({ name: 'wipe' }))
+        })
+      await seed()
+      await store.wipe()
+      await tx(async (r) => {
+        assert.equal(await r.getAccount(A), undefined)
+        assert.deepEqual(await r.listAccountAliases(A), [])
+        assert.deepEqual(await r.listUsers(A), [])
+        assert.deepEqual(await r.listGroups(A), [])
+        assert.deepEqual(await r.listRoles(A), [])
+        assert.equal(await r.getAccessKey('AKIAWIPETEST00000001'), undefined)
+        assert.deepEqual(await r.listPolicies(A), [])
+        assert.deepEqual(await r.listPolicyVersions(p.arn), [])
+        assert.deepEqual(await r.listAttachments(A), [])
+        assert.deepEqual(await r.listInlinePolicies('group', g.groupId), [])
+        assert.deepEqual(await r.listOidcProviders(A), [])
+        assert.deepEqual(await r.listSamlProviders(A), [])
+      })
+      // Same keys again: nothing of the old rows is left to clash with.
+      await seed()
+      assert.equal((await tx((r) => r.listUsers(A))).length, 1)
+    }),
+  )
+
+  test(
+    'concurrent transactions do not interleave',
+    withStore(async (store, tx) => {
+      const p = policy({ nextVersionNumber: 1 })
+      await tx((r) => r.insertPolicy(p))
+      // Each reads the counter, yields, then writes it plus one: interleaving would lose updates.
+      const n = 12
+      await Promise.all(
+        Array.from({ length: n }, () =>
+          store.transaction(async (r) => {
+            const current = await r.getPolicy(p.arn)
+            await new Promise((resolve) => setTimeout(resolve, 1))
+            await r.updatePolicy({ ...current!, nextVersionNumber: current!.nextVersionNumber + 1 })
+            await r.insertPolicyVersion(version(p, `v${current!.nextVersionNumber}`))
+          }),
+        ),
+      )
+      assert.equal((await tx((r) => r.getPolicy(p.arn)))?.nextVersionNumber, n + 1)
+      assert.equal((await tx((r) => r.listPolicyVersions(p.arn))).length, n)
+    }),
+  )
+
+  test(
+    'a repository cannot be used after its transaction or nested in another',
+    withStore(async (store, tx) => {
+      let leaked: IamRepository | undefined
+      await tx(async (r) => {
+        leaked = r
+      })
+      await assert.rejects(leaked!.listUsers(A), /after its transaction ended/)
+      await assert.rejects(leaked!.insertUser(user()), /after its transaction ended/)
+      await assert.rejects(
+        tx(() => store.transaction((r) => r.listUsers(A))),
+        /cannot be nested/,
+      )
+      assert.deepEqual(await tx((r) => r.listUsers(A)), [])
+    }),
+  )
+
+  test(
+    'calls not awaited by the work still finish inside the transaction',
+    withStore(async (_s, tx) => {
+      const users = [user(), user(), user()]
+      await tx(async (r) => {
+        for (const u of users) void r.insertUser(u)
+      })
+      assert.equal((await tx((r) => r.listUsers(A))).length, 3)
+    }),
+  )
+}

@@ -1,0 +1,91 @@
+// The store contract against a throwaway PostgreSQL cluster (one for the whole file, wiped before
+// each test), plus what only a shared server shows: two stores racing on the same rows.
+
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import pg from 'pg'
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js'
+import type { ManagedPolicyRecord } from '../../src/store/ports.js'
+import { postgresUnavailable, startPostgres } from '../support/postgres.js'
+import type { PostgresCluster } from '../support/postgres.js'
+import { storeContract } from './contract.js'
+
+const unavailable = postgresUnavailable()
+
+describe('postgres store', unavailable === undefined ? {} : { skip: unavailable }, () => {
+  let cluster: PostgresCluster | undefined
+  const url = () => {
+    if (cluster === undefined) throw new Error('cluster not started')
+    return cluster.connectionString
+  }
+
+  before(async () => {
+    cluster = await startPostgres()
+  })
+  after(async () => {
+    await cluster?.stop()
+  })
+
+  storeContract(async () => {
+    const store = await openPostgresStore({ connectionString: url() })
+    await store.wipe()
+    return store
+  })
+
+  test('a new database migrates once; opening again finds it current', async () => {
+    const fresh = await cluster!.createDatabase('rolegate_migrate')
+    const first = await openPostgresStore({ connectionString: fresh })
+    const second = await openPostgresStore({ connectionString: fresh })
+    await first.close()
+    await second.close()
+    const client = new pg.Client({ connectionString: fresh })
+    await client.connect()
+    try {
+      const { rows } = await client.query('select name from kysely_migration order by name')
+      assert.deepEqual(rows, [{ name: '0001-initial' }])
+      // Sort keys compare bytewise whatever the database's collation.
+      const { rows: collations } = await client.query(
+        "select collation_name from information_schema.columns where table_name = 'users' and column_name = 'name_key'",
+      )
+      assert.deepEqual(collations, [{ collation_name: 'C' }])
+    } finally {
+      await client.end()
+    }
+  })
+
+  test('two stores on one database race without losing updates', async () => {
+    const one = await openPostgresStore({ connectionString: url() })
+    const two = await openPostgresStore({ connectionString: url() })
+    try {
+      await one.wipe()
+      const at = new Date('2025-01-01T00:00:00.000Z')
+      const policy: ManagedPolicyRecord = {
+        accountId: '111122223333',
+        policyId: 'ANPARACE0000000000001',
+        policyName: 'race',
+        path: '/',
+        arn: 'arn:aws:iam::111122223333:policy/race',
+        description: null,
+        defaultVersionId: 'v1',
+        nextVersionNumber: 0,
+        createDate: at,
+        updateDate: at,
+        tags: [],
+      }
+      await one.transaction((r) => r.insertPolicy(policy))
+      const bump = (store: typeof one) =>
+        store.transaction(async (r) => {
+          const current = await r.getPolicy(policy.arn)
+          await new Promise((resolve) => setTimeout(resolve, 2))
+          await r.updatePolicy({ ...current!, nextVersionNumber: current!.nextVersionNumber + 1 })
+        })
+      await Promise.all(Array.from({ length: 8 }, (_, i) => bump(i % 2 === 0 ? one : two)))
+      assert.equal((await two.transaction((r) => r.getPolicy(policy.arn)))?.nextVersionNumber, 8)
+      // Each store counts only its own commits.
+      assert.ok(one.generation >= 4 && two.generation >= 4)
+    } finally {
+      await one.close()
+      await two.close()
+    }
+  })
+})

@@ -1,0 +1,103 @@
+// The store contract against SQLite (a fresh database file per test, as deployed), plus what only
+// a file shows: WAL, persistence across reopening, and migrations that run once.
+
+import { after, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
+import { storeContract } from './contract.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'rolegate-sqlite-'))
+after(() => rmSync(dir, { recursive: true, force: true }))
+let files = 0
+const freshFile = () => join(dir, `store-${++files}.db`)
+
+describe('sqlite store, file', () => {
+  storeContract(() => openSqliteStore({ file: freshFile() }))
+})
+
+describe('sqlite store, :memory:', () => {
+  storeContract(() => openSqliteStore({ file: ':memory:' }))
+})
+
+describe('sqlite store, on disk', () => {
+  const createDate = new Date('2025-01-02T03:04:05.678Z')
+
+  test('data survives closing and reopening, and migrations run once', async () => {
+    const file = join(dir, 'nested', 'dirs', 'persist.db')
+    const first = await openSqliteStore({ file })
+    await first.transaction((r) => r.insertAccount({ accountId: '123456789012', createDate }))
+    await first.close()
+
+    const second = await openSqliteStore({ file })
+    assert.deepEqual(await second.transaction((r) => r.getAccount('123456789012')), {
+      accountId: '123456789012',
+      createDate,
+    })
+    await second.close()
+
+    const raw = new Database(file, { readonly: true })
+    try {
+      assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal')
+      const migrations = raw.prepare('select name from kysely_migration order by name').all()
+      assert.deepEqual(migrations, [{ name: '0001-initial' }])
+    } finally {
+      raw.close()
+    }
+  })
+
+  test('wipe keeps the schema and the migration record', async () => {
+    const file = freshFile()
+    const store = await openSqliteStore({ file })
+    await store.transaction((r) => r.insertAccount({ accountId: '123456789012', createDate }))
+    await store.wipe()
+    await store.close()
+    const raw = new Database(file, { readonly: true })
+    try {
+      assert.deepEqual(raw.prepare('select count(*) as n from accounts').get(), { n: 0 })
+      assert.deepEqual(raw.prepare('select count(*) as n from kysely_migration').get(), { n: 1 })
+    } finally {
+      raw.close()
+    }
+  })
+
+  test('transactions run one at a time on the single connection', async () => {
+    const store = await openSqliteStore({ file: freshFile() })
+    try {
+      const events: string[] = []
+      await Promise.all(
+        ['a', 'b', 'c'].map((name) =>
+          store.transaction(async (r) => {
+            events.push(`${name}:start`)
+            await r.listUsers('123456789012')
+            await new Promise((resolve) => setTimeout(resolve, 5))
+            events.push(`${name}:end`)
+          }),
+        ),
+      )
+      assert.deepEqual(events, ['a:start', 'a:end', 'b:start', 'b:end', 'c:start', 'c:end'])
+    } finally {
+      await store.close()
+    }
+  })
+
+  test('close waits for a running transaction, then refuses new ones', async () => {
+    const store = await openSqliteStore({ file: freshFile() })
+    let finished = false
+    const running = store.transaction(async (r) => {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      await r.insertAccount({ accountId: '123456789012', createDate })
+      finished = true
+    })
+    await store.close()
+    assert.equal(finished, true)
+    await running
+    await assert.rejects(
+      store.transaction((r) => r.listUsers('1')),
+      /closed/,
+    )
+  })
+})
