@@ -1,0 +1,364 @@
+// IAM OpenID Connect identity providers: the issuers whose tokens AssumeRoleWithWebIdentity may
+// trust, each with its audiences (client ids), optional TLS thumbprints and tags.
+import { parseArn } from '../core/arn.js'
+import {
+  AwsError,
+  alreadyExists,
+  invalidInput,
+  limitExceeded,
+  noSuchEntity,
+} from '../core/errors.js'
+import type { Field } from '../core/input.js'
+import { memberValues, tagList } from '../core/input.js'
+import type { ResultObject } from '../core/result.js'
+import type { OidcProviderRecord, Tag } from '../store/ports.js'
+import { arn } from './names.js'
+import type { IamContext, IamOperation } from './operation.js'
+import { defineOperation } from './operation.js'
+import { paginate, pagingInput } from './pagination.js'
+import {
+  checkRequestTags,
+  mergeTags,
+  optionalTags,
+  removeTags,
+  renderTags,
+  requestTagContext,
+  tagKeyList,
+  tagKeysContext,
+} from './tags.js'
+
+/** AWS quotas: OpenIdConnectProvidersPerAccount, ClientIdsPerOpenIdConnectProvider, thumbprints. */
+export const MAX_OIDC_PROVIDERS = 100
+export const MAX_CLIENT_IDS = 100
+export const MAX_THUMBPRINTS = 5
+
+type Problems = Parameters<Field<unknown>['read']>[2]
+
+const memberName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1)
+const missing = (name: string) =>
+  `Value at '${memberName(name)}' failed to satisfy constraint: Member must not be null`
+
+/**
+ * A required string checked the way AWS words it for these parameters: without echoing the value
+ * (recorded: "Value at 'url' failed to satisfy constraint: Member must have length ...").
+ */
+function unechoedString(min: number, max: number): Field<string> {
+  return {
+    read(params, name, problems: Problems) {
+      const value = params[name]
+      if (value === undefined) {
+        problems.add(missing(name))
+        return ''
+      }
+      const length = [...value].length
+      const at = `Value at '${memberName(name)}' failed to satisfy constraint:`
+      if (length < min)
+        problems.add(`${at} Member must have length greater than or equal to ${min}`)
+      if (length > max) problems.add(`${at} Member must have length less than or equal to ${max}`)
+      return value
+    },
+  }
+}
+
+/**
+ * A `member.N` list whose members have a length range. AWS reports a bad member against the whole
+ * list, naming both bounds (recorded for ClientIDList and ThumbprintList).
+ */
+function boundedList(min: number, max: number, options: { required?: boolean } = {}) {
+  return {
+    read(params, name, problems: Problems) {
+      const values = memberValues(params, name)
+      if (values.length === 0 && params[name] === undefined) {
+        if (options.required) problems.add(missing(name))
+        return undefined
+      }
+      const bad = values.some((value) => [...value].length < min || [...value].length > max)
+      if (bad) {
+        problems.add(
+          `Value at '${memberName(name)}' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to ${max}, Member must have length greater than or equal to ${min}]`,
+        )
+      }
+      return values
+    },
+  } satisfies Field<string[] | undefined>
+}
+
+const requiredTags = (): Field<Tag[]> => {
+  const tags = tagList()
+  return {
+    read(params, name, problems) {
+      const value = tags.read(params, name, problems)
+      if (value === undefined) problems.add(missing(name))
+      return value ?? []
+    },
+  }
+}
+
+const INVALID_URL = 'Invalid Open ID Connect Provider URL'
+
+/**
+ * The provider's identity: its URL without `https://` (`host/path`, trailing slash kept), which is
+ * also the tail of its ARN. Rejects what AWS rejects, in AWS's words.
+ */
+export function oidcProviderUrl(url: string): string {
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/.exec(url)
+  const scheme = match?.[1]
+  const authority = match?.[2]
+  const rest = match?.[3] ?? ''
+  if (!scheme || !authority) throw new AwsError('ValidationError', INVALID_URL)
+  if (scheme.toLowerCase() !== 'https') {
+    throw invalidInput(`${INVALID_URL}. The URL must begin with https://.`)
+  }
+  // No credentials, port, query or fragment: an issuer is a bare https host with an optional path.
+  const validHost =
+    /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/
+  if (!validHost.test(authority) || rest.includes('?') || rest.includes('#')) {
+    throw invalidInput(`${INVALID_URL}.`)
+  }
+  return authority + rest
+}
+
+/** `host/path` of a URL for the authorisation resource, without judging it (that comes later). */
+const urlPath = (url: string) => url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '')
+
+export const oidcProviderArn = (accountId: string, urlPath: string) =>
+  `arn:aws:iam::${accountId}:oidc-provider/${urlPath}`
+
+/** AWS's answer for an ARN it cannot read at all (recorded for policy ARNs). */
+const unparsableArn = () => new AwsError('ValidationError', 'Invalid ARN:  Could not be parsed!')
+
+const notFound = (providerArn: string) =>
+  noSuchEntity(`OpenIDConnect Provider not found for arn ${providerArn}`)
+
+/** The provider an ARN names in the caller's account, or NoSuchEntity as `missingError` words it. */
+async function findProvider(
+  context: IamContext,
+  providerArn: string,
+  missingError: (arn: string) => AwsError = notFound,
+): Promise<OidcProviderRecord> {
+  const parsed = parseArn(providerArn)
+  if (!parsed || parsed.service !== 'iam' || parsed.resource === '') throw unparsableArn()
+  const provider =
+    parsed.account === context.accountId && parsed.resource.startsWith('oidc-provider/')
+      ? await context.repo.getOidcProvider(providerArn)
+      : undefined
+  if (!provider || provider.accountId !== context.accountId) throw missingError(providerArn)
+  return provider
+}
+
+const byKey = (tags: readonly Tag[]) =>
+  [...tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+
+/** Provider tags: at most 50, refused in the words AWS uses for providers (recorded). */
+function withTags(existing: readonly Tag[], incoming: readonly Tag[]): Tag[] {
+  try {
+    return mergeTags(existing, incoming, 'TagsPerOpenIdConnectProvider')
+  } catch (error) {
+    if (error instanceof AwsError && error.code === 'LimitExceeded') {
+      throw limitExceeded('The number of tags has reached the maximum limit.')
+    }
+    throw error
+  }
+}
+
+function checkThumbprints(thumbprints: readonly string[]): string[] {
+  if (thumbprints.length > MAX_THUMBPRINTS) {
+    throw invalidInput('Thumbprint list must contain fewer than 5 entries.')
+  }
+  // AWS stores thumbprints in lower case, whatever case they were sent in.
+  return [...new Set(thumbprints.map((thumbprint) => thumbprint.toLowerCase()))]
+}
+
+function checkClientIds(clientIds: readonly string[]): string[] {
+  const unique = [...new Set(clientIds)]
+  if (unique.length > MAX_CLIENT_IDS) {
+    throw limitExceeded(
+      `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${MAX_CLIENT_IDS}`,
+    )
+  }
+  return unique
+}
+
+const providerArnInput = { OpenIDConnectProviderArn: arn() }
+
+const createInput = {
+  // In the order AWS lists their problems (recorded: clientIDList, thumbprintList, url).
+  ClientIDList: boundedList(1, 255),
+  ThumbprintList: boundedList(40, 40),
+  Url: unechoedString(1, 255),
+  Tags: tagList(),
+}
+
+const createOpenIDConnectProvider = defineOperation({
+  name: 'CreateOpenIDConnectProvider',
+  input: createInput,
+  resource: (input, accountId) => oidcProviderArn(accountId, urlPath(input.Url)),
+  context: (input) => requestTagContext(input.Tags),
+  async run(input, context) {
+    const url = oidcProviderUrl(input.Url)
+    const thumbprints = checkThumbprints(input.ThumbprintList ?? [])
+    const clientIds = checkClientIds(input.ClientIDList ?? [])
+    const tags = input.Tags ?? []
+    checkRequestTags(tags)
+    const providerArn = oidcProviderArn(context.accountId, url)
+    if (await context.repo.getOidcProvider(providerArn)) {
+      throw alreadyExists(`Provider with url ${input.Url} already exists.`)
+    }
+    const existing = await context.repo.listOidcProviders(context.accountId)
+    if (existing.length >= MAX_OIDC_PROVIDERS) {
+      throw limitExceeded(
+        `Cannot exceed quota for OpenIdConnectProvidersPerAccount: ${MAX_OIDC_PROVIDERS}`,
+      )
+    }
+    await context.repo.insertOidcProvider({
+      accountId: context.accountId,
+      url,
+      arn: providerArn,
+      clientIds,
+      thumbprints,
+      createDate: context.now,
+      tags,
+    })
+    return { OpenIDConnectProviderArn: providerArn, Tags: optionalTags(tags) }
+  },
+})
+
+const getOpenIDConnectProvider = defineOperation({
+  name: 'GetOpenIDConnectProvider',
+  input: providerArnInput,
+  resource: (input) => input.OpenIDConnectProviderArn,
+  readOnly: true,
+  async run(input, context) {
+    const provider = await findProvider(context, input.OpenIDConnectProviderArn)
+    return {
+      Url: provider.url,
+      ClientIDList: provider.clientIds,
+      ThumbprintList: provider.thumbprints,
+      CreateDate: provider.createDate,
+      Tags: renderTags(byKey(provider.tags)),
+    }
+  },
+})
+
+const listOpenIDConnectProviders = defineOperation({
+  name: 'ListOpenIDConnectProviders',
+  input: {},
+  resource: () => '*',
+  readOnly: true,
+  async run(_input, context) {
+    const providers = await context.repo.listOidcProviders(context.accountId)
+    return {
+      OpenIDConnectProviderList: providers.map((provider): ResultObject => ({ Arn: provider.arn })),
+    }
+  },
+})
+
+const deleteOpenIDConnectProvider = defineOperation({
+  name: 'DeleteOpenIDConnectProvider',
+  input: providerArnInput,
+  resource: (input) => input.OpenIDConnectProviderArn,
+  async run(input, context) {
+    // Deleting reports a missing provider in its own words (recorded).
+    const provider = await findProvider(context, input.OpenIDConnectProviderArn, (missingArn) =>
+      noSuchEntity(`OpenId connect Provider ${missingArn} cannot be found.`),
+    )
+    await context.repo.deleteOidcProvider(provider.arn)
+    return undefined
+  },
+})
+
+const clientIdInput = { ...providerArnInput, ClientID: unechoedString(1, 255) }
+
+const addClientIDToOpenIDConnectProvider = defineOperation({
+  name: 'AddClientIDToOpenIDConnectProvider',
+  input: clientIdInput,
+  resource: (input) => input.OpenIDConnectProviderArn,
+  async run(input, context) {
+    const provider = await findProvider(context, input.OpenIDConnectProviderArn)
+    if (provider.clientIds.includes(input.ClientID)) return undefined
+    const clientIds = checkClientIds([...provider.clientIds, input.ClientID])
+    await context.repo.updateOidcProvider({ ...provider, clientIds })
+    return undefined
+  },
+})
+
+const removeClientIDFromOpenIDConnectProvider = defineOperation({
+  name: 'RemoveClientIDFromOpenIDConnectProvider',
+  input: clientIdInput,
+  resource: (input) => input.OpenIDConnectProviderArn,
+  async run(input, context) {
+    const provider = await findProvider(context, input.OpenIDConnectProviderArn)
+    if (!provider.clientIds.includes(input.ClientID)) return undefined
+    const clientIds = provider.clientIds.filter((id) => id !== input.ClientID)
+    await context.repo.updateOidcProvider({ ...provider, clientIds })
+    return undefined
+  },
+})
+
+const updateOpenIDConnectProviderThumbprint = defineOperation({
+  name: 'UpdateOpenIDConnectProviderThumbprint',
+  input: { ...providerArnInput, ThumbprintList: boundedList(40, 40, { required: true }) },
+  resource: (input) => input.OpenIDConnectProviderArn,
+  async run(input, context) {
+    const provider = await findProvider(context, input.OpenIDConnectProviderArn)
+    const thumbprints = checkThumbprints(input.ThumbprintList ?? [])
+    await context.repo.updateOidcProvider({ ...provider, thumbprints })
+    return undefined
+  },
+})
+
+const tagOpenIDConnectProvider = defineOperation({
+  name: 'TagOpenIDConnectProvider',
+  input: { ...providerArnInput, Tags: requiredTags() },
+  resource: (input) => input.OpenIDConnectProviderArn,
+  context: (input) => requestTagContext(input.Tags),
+  async run(input, context) {
+    checkRequestTags(input.Tags)
+    const provider = await findProvider(context, input.OpenIDConnectProviderArn)
+    const tags = withTags(provider.tags, input.Tags)
+    await context.repo.updateOidcProvider({ ...provider, tags })
+    return undefined
+  },
+})
+
+const untagOpenIDConnectProvider = defineOperation({
+  name: 'UntagOpenIDConnectProvider',
+  input: { ...providerArnInput, TagKeys: tagKeyList() },
+  resource: (input) => input.OpenIDConnectProviderArn,
+  context: (input) => tagKeysContext(input.TagKeys),
+  async run(input, context) {
+    const provider = await findProvider(context, input.OpenIDConnectProviderArn)
+    const tags = removeTags(provider.tags, input.TagKeys)
+    if (tags.length !== provider.tags.length) {
+      await context.repo.updateOidcProvider({ ...provider, tags })
+    }
+    return undefined
+  },
+})
+
+const listOpenIDConnectProviderTags = defineOperation({
+  name: 'ListOpenIDConnectProviderTags',
+  input: { ...providerArnInput, ...pagingInput },
+  resource: (input) => input.OpenIDConnectProviderArn,
+  readOnly: true,
+  async run(input, context) {
+    const provider = await findProvider(context, input.OpenIDConnectProviderArn)
+    return paginate(byKey(provider.tags), input, 'Tags', (tag) => ({
+      Key: tag.key,
+      Value: tag.value,
+    }))
+  },
+})
+
+export const oidcProviderOperations: IamOperation[] = [
+  createOpenIDConnectProvider,
+  getOpenIDConnectProvider,
+  listOpenIDConnectProviders,
+  deleteOpenIDConnectProvider,
+  addClientIDToOpenIDConnectProvider,
+  removeClientIDFromOpenIDConnectProvider,
+  updateOpenIDConnectProviderThumbprint,
+  tagOpenIDConnectProvider,
+  untagOpenIDConnectProvider,
+  listOpenIDConnectProviderTags,
+]
