@@ -10,9 +10,17 @@ export interface Tag {
   value: string
 }
 
-interface Problems {
+/**
+ * Where problems are collected. IAM's messages name only the member (`Value at 'roleName'`);
+ * STS's echo the value too (`Value 'a:b' at 'roleSessionName'`), as recorded from AWS.
+ */
+export interface Problems {
   add(problem: string): void
+  at(value: string, member: string): string
+  readonly style: MessageStyle
 }
+
+export type MessageStyle = 'name-only' | 'echo-value'
 
 export interface Field<T> {
   read(params: Params, name: string, problems: Problems): T
@@ -24,8 +32,8 @@ export interface Pattern {
   text: string
 }
 
-const memberName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1)
-const show = (value: string) => `Value '${value}' at`
+/** How AWS names a parameter in messages: `RoleName` -> `roleName`. */
+export const memberName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1)
 
 interface StringRules {
   min?: number
@@ -43,22 +51,23 @@ function checkString(
   const length = [...value].length
   if (rules.min !== undefined && length < rules.min) {
     problems.add(
-      `${show(value)} '${at}' failed to satisfy constraint: Member must have length greater than or equal to ${rules.min}`,
+      `${problems.at(value, at)} failed to satisfy constraint: Member must have length greater than or equal to ${rules.min}`,
     )
   }
   if (rules.max !== undefined && length > rules.max) {
     problems.add(
-      `${show(value)} '${at}' failed to satisfy constraint: Member must have length less than or equal to ${rules.max}`,
+      `${problems.at(value, at)} failed to satisfy constraint: Member must have length less than or equal to ${rules.max}`,
     )
   }
   if (rules.pattern && !rules.pattern.regex.test(value)) {
     problems.add(
-      `${show(value)} '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${rules.pattern.text}`,
+      `${problems.at(value, at)} failed to satisfy constraint: Member must satisfy regular expression pattern: ${rules.pattern.text}`,
     )
   }
 }
 
-const missing = (name: string) =>
+/** AWS's problem text for an absent required parameter. */
+export const missing = (name: string) =>
   `Value null at '${memberName(name)}' failed to satisfy constraint: Member must not be null`
 
 /** A required string parameter. */
@@ -101,7 +110,7 @@ export function enumValue<T extends string>(
       }
       if (!(values as readonly string[]).includes(value)) {
         problems.add(
-          `${show(value)} '${memberName(name)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`,
+          `${problems.at(value, memberName(name))} failed to satisfy constraint: Member must satisfy enum value set${problems.style === 'echo-value' ? `: [${values.join(', ')}]` : ''}`,
         )
         return undefined
       }
@@ -111,26 +120,28 @@ export function enumValue<T extends string>(
 }
 
 /** An optional integer within bounds. */
-export function optionalInteger(rules: { min?: number; max?: number } = {}): Field<number | undefined> {
+export function optionalInteger(
+  rules: { min?: number; max?: number } = {},
+): Field<number | undefined> {
   return {
     read(params, name, problems) {
       const text = params[name]
       if (text === undefined) return undefined
       if (!/^-?\d+$/.test(text.trim())) {
         problems.add(
-          `${show(text)} '${memberName(name)}' failed to satisfy constraint: Member must be a number`,
+          `${problems.at(text, memberName(name))} failed to satisfy constraint: Member must be a number`,
         )
         return undefined
       }
       const value = Number(text)
       if (rules.min !== undefined && value < rules.min) {
         problems.add(
-          `Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value greater than or equal to ${rules.min}`,
+          `${problems.at(String(value), memberName(name))} failed to satisfy constraint: Member must have value greater than or equal to ${rules.min}`,
         )
       }
       if (rules.max !== undefined && value > rules.max) {
         problems.add(
-          `Value '${value}' at '${memberName(name)}' failed to satisfy constraint: Member must have value less than or equal to ${rules.max}`,
+          `${problems.at(String(value), memberName(name))} failed to satisfy constraint: Member must have value less than or equal to ${rules.max}`,
         )
       }
       return value
@@ -146,7 +157,7 @@ export function optionalBoolean(): Field<boolean | undefined> {
       if (text === undefined) return undefined
       if (text !== 'true' && text !== 'false') {
         problems.add(
-          `${show(text)} '${memberName(name)}' failed to satisfy constraint: Member must be a boolean`,
+          `${problems.at(text, memberName(name))} failed to satisfy constraint: Member must be a boolean`,
         )
         return undefined
       }
@@ -182,22 +193,30 @@ export function stringList(
       const at = memberName(name)
       if (options.min !== undefined && values.length < options.min) {
         problems.add(
-          `Value '[${values.join(', ')}]' at '${at}' failed to satisfy constraint: Member must have length greater than or equal to ${options.min}`,
+          `${problems.at(`[${values.join(', ')}]`, at)} failed to satisfy constraint: Member must have length greater than or equal to ${options.min}`,
         )
       }
       if (options.max !== undefined && values.length > options.max) {
         problems.add(
-          `Value '[${values.join(', ')}]' at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${options.max}`,
+          `${problems.at(`[${values.join(', ')}]`, at)} failed to satisfy constraint: Member must have length less than or equal to ${options.max}`,
         )
       }
-      values.forEach((value, i) => checkString(value, name, options.item ?? {}, problems, `${at}.${i + 1}.member`))
+      values.forEach((value, i) =>
+        checkString(value, name, options.item ?? {}, problems, `${at}.${i + 1}.member`),
+      )
       return values
     },
   }
 }
 
-const TAG_KEY: Pattern = { regex: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' }
-const TAG_VALUE: Pattern = { regex: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*' }
+const TAG_KEY: Pattern = {
+  regex: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
+  text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+',
+}
+const TAG_VALUE: Pattern = {
+  regex: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
+  text: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*',
+}
 
 /** `Tags.member.N.Key` / `.Value` pairs, at most 50, keys 1-128 and values 0-256 characters. */
 export function tagList(): Field<Tag[] | undefined> {
@@ -222,13 +241,25 @@ export function tagList(): Field<Tag[] | undefined> {
         .map(([index, entry]) => {
           if (entry.key === undefined) problems.add(missing(`${at}.${index}.member.key`))
           const tag = { key: entry.key ?? '', value: entry.value ?? '' }
-          checkString(tag.key, name, { min: 1, max: 128, pattern: TAG_KEY }, problems, `${at}.${index}.member.key`)
-          checkString(tag.value, name, { max: 256, pattern: TAG_VALUE }, problems, `${at}.${index}.member.value`)
+          checkString(
+            tag.key,
+            name,
+            { min: 1, max: 128, pattern: TAG_KEY },
+            problems,
+            `${at}.${index}.member.key`,
+          )
+          checkString(
+            tag.value,
+            name,
+            { max: 256, pattern: TAG_VALUE },
+            problems,
+            `${at}.${index}.member.value`,
+          )
           return tag
         })
       if (tags.length > 50) {
         problems.add(
-          `Value '${JSON.stringify(tags)}' at '${at}' failed to satisfy constraint: Member must have length less than or equal to 50`,
+          `${problems.at(JSON.stringify(tags), at)} failed to satisfy constraint: Member must have length less than or equal to 50`,
         )
       }
       return tags
@@ -243,9 +274,18 @@ export type Input<S extends Shape> = { [K in keyof S]: S[K] extends Field<infer 
  * Reads every declared parameter and throws one ValidationError listing all problems, worded as
  * AWS does: `2 validation errors detected: ...; ...`.
  */
-export function readInput<S extends Shape>(shape: S, params: Params): Input<S> {
+export function readInput<S extends Shape>(
+  shape: S,
+  params: Params,
+  style: MessageStyle = 'name-only',
+): Input<S> {
   const found: string[] = []
-  const problems: Problems = { add: (problem) => found.push(problem) }
+  const problems: Problems = {
+    style,
+    add: (problem) => found.push(problem),
+    at: (value, member) =>
+      style === 'echo-value' ? `Value '${value}' at '${member}'` : `Value at '${member}'`,
+  }
   const result: Record<string, unknown> = {}
   for (const [name, field] of Object.entries(shape)) {
     const value = field.read(params, name, problems)

@@ -1,8 +1,8 @@
 // Tag rules shared by every taggable IAM entity: duplicate and reserved keys, the 50-tag quota,
 // merge and untag semantics, the TagKeys input list, and the authorisation context tags add.
 import { invalidInput, limitExceeded } from '../core/errors.js'
-import type { Field, Tag } from '../core/input.js'
-import { tagList } from '../core/input.js'
+import type { Field, Problems, Tag } from '../core/input.js'
+import { memberName, memberValues, missing, tagList } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import type { AuthorizationContext } from './operation.js'
 
@@ -87,7 +87,6 @@ export function removeTags(
   return existing.filter((tag) => !drop.has(keyOf(tag.key, rules)))
 }
 
-type Problems = Parameters<Field<unknown>['read']>[2]
 
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u
 const TAG_KEY_CONSTRAINT =
@@ -100,20 +99,12 @@ const TAG_KEY_CONSTRAINT =
 export function tagKeyList(): Field<string[]> {
   return {
     read(params, name, problems: Problems) {
-      const prefix = `${name}.member.`
-      const found: [number, string][] = []
-      for (const [param, value] of Object.entries(params)) {
-        if (!param.startsWith(prefix)) continue
-        const index = Number(param.slice(prefix.length))
-        if (Number.isInteger(index) && index > 0) found.push([index, value])
-      }
-      const keys = found.sort((a, b) => a[0] - b[0]).map(([, value]) => value)
-      const at = name.charAt(0).toLowerCase() + name.slice(1)
+      const keys = memberValues(params, name)
       if (keys.length === 0 && params[name] === undefined) {
-        problems.add(`Value null at '${at}' failed to satisfy constraint: Member must not be null`)
+        problems.add(missing(name))
         return []
       }
-      const shown = `Value '[${keys.join(', ')}]' at '${at}' failed to satisfy constraint:`
+      const shown = `${problems.at(`[${keys.join(', ')}]`, memberName(name))} failed to satisfy constraint:`
       if (keys.length > MAX_TAGS_PER_ENTITY) {
         problems.add(
           `${shown} Member must have length less than or equal to ${MAX_TAGS_PER_ENTITY}`,
@@ -133,8 +124,7 @@ export function requiredTagList(): Field<Tag[]> {
     read(params, name, problems: Problems) {
       const found = tags.read(params, name, problems)
       if (found !== undefined) return found
-      const at = name.charAt(0).toLowerCase() + name.slice(1)
-      problems.add(`Value null at '${at}' failed to satisfy constraint: Member must not be null`)
+      problems.add(missing(name))
       return []
     },
   }

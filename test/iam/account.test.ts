@@ -165,7 +165,7 @@ describe('account aliases', () => {
         h.call('ListAccountAliases', { MaxItems: '0' }),
         'ValidationError',
         400,
-        "1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1",
+        "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1",
       )
     }))
 

@@ -195,7 +195,7 @@ describe('CreateRole', () => {
       params: { MaxSessionDuration: '3599' },
       code: 'ValidationError',
       message:
-        "1 validation error detected: Value '3599' at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600",
+        "1 validation error detected: Value at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600",
       status: 400,
     },
     {
@@ -203,7 +203,7 @@ describe('CreateRole', () => {
       params: { MaxSessionDuration: '43201' },
       code: 'ValidationError',
       message:
-        "1 validation error detected: Value '43201' at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to 43200",
+        "1 validation error detected: Value at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to 43200",
       status: 400,
     },
     {
@@ -332,7 +332,7 @@ describe('UpdateRole, UpdateRoleDescription, UpdateAssumeRolePolicy', () => {
       await expectAwsError(h.call('UpdateRole', { RoleName: 'app', MaxSessionDuration: '60' }), {
         code: 'ValidationError',
         message:
-          "1 validation error detected: Value '60' at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600",
+          "1 validation error detected: Value at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600",
         status: 400,
       })
       assert.equal((await getRole(h, 'app'))['MaxSessionDuration'], 3600)
