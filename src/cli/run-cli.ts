@@ -1,0 +1,65 @@
+// What the `rolegate` command does with its arguments: parsing and output only; the work is in the
+// composition root. Kept apart from main.ts so tests can run it without starting a process.
+import { relative } from 'node:path'
+import { adminKeyFromEnvironment, defaultLogger, startRolegate } from '../main.js'
+import type { RunningRolegate } from '../main.js'
+import { HELP, parseServeOptions, SERVE_HELP, UsageError } from './serve-options.js'
+
+export interface CliIo {
+  out(text: string): void
+  err(text: string): void
+  env: NodeJS.ProcessEnv
+}
+
+const shown = (path: string) => {
+  const near = relative(process.cwd(), path)
+  return near === '' || near.startsWith('..') ? path : near
+}
+
+/** What `rolegate serve` prints once it listens. */
+export function startupMessage(running: RunningRolegate): string {
+  const lines = [
+    `rolegate listening on ${running.url}`,
+    `  public url:        ${running.publicUrl}`,
+    `  database:          ${running.database.startsWith('postgres') ? running.database : shown(running.database)}`,
+    running.adminCredentialsFile
+      ? `  admin credentials: ${shown(running.adminCredentialsFile)} (profile [rolegate])`
+      : `  admin credentials: from the environment (ROLEGATE_ADMIN_ACCESS_KEY_ID ${running.adminKey.accessKeyId})`,
+  ]
+  return lines.join('\n') + '\n'
+}
+
+/** Runs the command; resolves with the exit code, or with the server when `serve` started. */
+export async function runCli(args: string[], io: CliIo): Promise<number | RunningRolegate> {
+  const [command, ...rest] = args
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(HELP)
+    return command === undefined ? 1 : 0
+  }
+  if (command !== 'serve') {
+    io.err(`rolegate: unknown command '${command}'\n\n${HELP}`)
+    return 2
+  }
+  try {
+    const options = parseServeOptions(rest)
+    if (options === 'help') {
+      io.out(SERVE_HELP)
+      return 0
+    }
+    const { quiet, ...config } = options
+    const running = await startRolegate({
+      ...config,
+      adminKey: adminKeyFromEnvironment(io.env),
+      logger: defaultLogger(quiet),
+    })
+    io.out(startupMessage(running))
+    return running
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`rolegate serve: ${error.message}\n\n${SERVE_HELP}`)
+      return 2
+    }
+    io.err(`rolegate: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  }
+}

@@ -1,0 +1,101 @@
+// `rolegate serve` options: parsed with node:util parseArgs and checked once, here, into the
+// composition root's config.
+import { parseArgs } from 'node:util'
+import { resolve } from 'node:path'
+import type { RolegateConfig } from '../main.js'
+import { DEFAULT_ACCOUNT_ID, DEFAULT_PORT, DEFAULT_REGION } from '../main.js'
+
+export const SERVE_HELP = `Usage: rolegate serve [options]
+
+Starts the IAM/STS-compatible server.
+
+Options:
+  --host HOST            address to listen on (default 127.0.0.1)
+  --port PORT            port to listen on, 0 for any free port (default ${DEFAULT_PORT})
+  --data DIR             state directory: rolegate.db and admin-credentials (default ./.rolegate)
+  --database-url URL     keep state in PostgreSQL (postgres://...) instead of SQLite in DIR
+  --account-id ID        the 12-digit account id (default ${DEFAULT_ACCOUNT_ID})
+  --region REGION        the default region (default ${DEFAULT_REGION})
+  --public-url URL       the URL clients reach the server at (default http://HOST:PORT)
+  --allow-reset          enable POST /_rolegate/reset and /moto-api/reset (wipes all state)
+  --quiet                no request logs on stderr
+  -h, --help             show this help
+
+Environment:
+  ROLEGATE_ADMIN_ACCESS_KEY_ID, ROLEGATE_ADMIN_SECRET_ACCESS_KEY
+                         the admin user's access key; when unset one is generated on first
+                         start and written to DIR/admin-credentials (profile [rolegate])
+`
+
+export const HELP = `Usage: rolegate <command> [options]
+
+Commands:
+  serve     start the server (rolegate serve --help for its options)
+
+Options:
+  -h, --help  show this help
+`
+
+export type ServeOptions = Omit<RolegateConfig, 'adminKey' | 'logger' | 'clock' | 'ids'> & {
+  quiet: boolean
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+export function parseServeOptions(args: string[]): ServeOptions | 'help' {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: String(DEFAULT_PORT) },
+        data: { type: 'string', default: './.rolegate' },
+        'database-url': { type: 'string' },
+        'account-id': { type: 'string', default: DEFAULT_ACCOUNT_ID },
+        region: { type: 'string', default: DEFAULT_REGION },
+        'public-url': { type: 'string' },
+        'allow-reset': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  const values = parsed.values
+  if (values.help) return 'help'
+  const port = Number(values.port)
+  if (!/^\d+$/.test(values.port) || port > 65535) {
+    throw new UsageError(`--port must be a number from 0 to 65535, got '${values.port}'`)
+  }
+  if (!/^\d{12}$/.test(values['account-id'])) {
+    throw new UsageError(`--account-id must be 12 digits, got '${values['account-id']}'`)
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) {
+    throw new UsageError(`--region must look like us-east-1, got '${values.region}'`)
+  }
+  const databaseUrl = values['database-url']
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new UsageError('--database-url must start with postgres:// or postgresql://')
+  }
+  const publicUrl = values['public-url']
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new UsageError(`--public-url must be an http:// or https:// URL, got '${publicUrl}'`)
+  }
+  return {
+    host: values.host,
+    port,
+    dataDir: resolve(values.data),
+    databaseUrl,
+    accountId: values['account-id'],
+    region: values.region,
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    allowReset: values['allow-reset'],
+    quiet: values.quiet,
+  }
+}

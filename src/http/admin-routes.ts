@@ -1,0 +1,52 @@
+// rolegate's own endpoints beside the AWS API: a health check, and a state reset for test suites
+// (`/_rolegate/reset`, and `/moto-api/reset` for suites written against moto) that exists only
+// when the server was started with --allow-reset; otherwise it answers 403 and changes nothing.
+import type { HttpRequest, HttpResponse } from './http-message.js'
+import { jsonResponse } from './http-message.js'
+
+export interface AdminHooks {
+  /** Wipes all state and bootstraps again; absent unless resets were allowed. */
+  reset?: (() => Promise<void>) | undefined
+  /** Extra fields for the health answer, e.g. the version. */
+  health?: (() => Record<string, unknown>) | undefined
+}
+
+const HEALTH = '/_rolegate/health'
+const RESET_PATHS = new Set(['/_rolegate/reset', '/moto-api/reset'])
+
+const withoutTrailingSlash = (path: string) =>
+  path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
+
+/** The answer of an admin endpoint, or undefined when the request is for the AWS API. */
+export async function adminRoute(
+  request: HttpRequest,
+  hooks: AdminHooks = {},
+): Promise<HttpResponse | undefined> {
+  const path = withoutTrailingSlash(request.path)
+  if (path === HEALTH) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed('GET')
+    return jsonResponse(200, { status: 'ok', ...hooks.health?.() })
+  }
+  if (RESET_PATHS.has(path)) {
+    if (request.method !== 'POST') return methodNotAllowed('POST')
+    if (!hooks.reset) {
+      return jsonResponse(403, {
+        error: 'ResetDisabled',
+        message:
+          'Resetting state is disabled; start rolegate serve with --allow-reset to enable it.',
+      })
+    }
+    await hooks.reset()
+    return jsonResponse(200, { status: 'reset' })
+  }
+  if (path.startsWith('/_rolegate/')) {
+    return jsonResponse(404, { error: 'NotFound', message: `No such endpoint: ${path}` })
+  }
+  return undefined
+}
+
+function methodNotAllowed(allowed: string): HttpResponse {
+  const response = jsonResponse(405, { error: 'MethodNotAllowed', message: `Use ${allowed}.` })
+  response.headers['allow'] = allowed
+  return response
+}

@@ -1,0 +1,161 @@
+// The socket-free server: one HttpRequest in, one HttpResponse out. A request travels
+// decode -> route -> authenticate (SigV4) -> service operation -> encode, and nothing flows back.
+import type { Logger } from 'pino'
+import type { Caller, RequestInfo } from '../core/caller.js'
+import type { Clock } from '../core/clock.js'
+import { AwsError, isAwsError } from '../core/errors.js'
+import type { IdSource } from '../core/ids.js'
+import type { Params } from '../core/input.js'
+import type { CredentialResolver } from '../iam/identities.js'
+import type { Sigv4Crypto } from '../sigv4/crypto.js'
+import { adminRoute } from './admin-routes.js'
+import type { AdminHooks } from './admin-routes.js'
+import { SigningKeyCache } from '../sigv4/signing-key.js'
+import type { ParsedSignature } from '../sigv4/parse-signature.js'
+import { authenticate, readSignature } from './authenticate.js'
+import type { HttpRequest, HttpResponse } from './http-message.js'
+import { headerValue } from './http-message.js'
+import { decodeQueryParams } from './query-decoding.js'
+import type { QueryService } from './query-service.js'
+import { IAM_NAMESPACE } from './query-service.js'
+import type { ResponseEncoder } from './response-encoder.js'
+import { xmlEncoder } from './xml.js'
+
+export interface AppDeps {
+  /** Query services by SigV4 signing name: `iam`, later `sts`. */
+  services: Readonly<Record<string, QueryService>>
+  /** Tried in order for the access key that signed a request. */
+  credentials: readonly CredentialResolver[]
+  crypto: Sigv4Crypto
+  clock: Clock
+  ids: Pick<IdSource, 'requestId'>
+  logger: Logger
+  /** The region for calls that carry no credential scope (STS's unsigned web-identity and SAML actions, next). */
+  defaultRegion: string
+  admin?: AdminHooks
+}
+
+export interface App {
+  handle(request: HttpRequest): Promise<HttpResponse>
+}
+
+/** What AWS says when it fails in a way it will not explain. */
+export const INTERNAL_FAILURE_MESSAGE =
+  'The request processing has failed because of an unknown error, exception or failure.'
+
+/** The Query Version a request named, or the stand-in AWS prints when it named none. */
+const versionOf = (params: Params) => params['Version'] ?? 'NO_VERSION_SPECIFIED'
+
+interface Route {
+  service: QueryService | undefined
+  /** The namespace errors are written in, even when no service was found. */
+  namespace: string
+}
+
+/** Signed requests go to the service their credential scope names; unsigned ones by Version. */
+function route(
+  services: AppDeps['services'],
+  signature: ParsedSignature | undefined,
+  params: Params,
+): Route {
+  const service = signature
+    ? services[signature.scope.service]
+    : Object.values(services).find((candidate) => candidate.version === params['Version'])
+  return { service, namespace: service?.namespace ?? IAM_NAMESPACE }
+}
+
+/** The action to run, or AWS's refusal when there is none or the service does not offer it. */
+function resolveAction(
+  service: QueryService | undefined,
+  params: Params,
+): { service: QueryService; action: string } {
+  const action = params['Action']
+  if (action === undefined || action === '') throw new AwsError('MissingAction', 'Missing Action')
+  if (!service || service.version !== params['Version'] || !service.has(action)) {
+    throw new AwsError(
+      'InvalidAction',
+      `Could not find operation ${action} for version ${versionOf(params)}`,
+    )
+  }
+  return { service, action }
+}
+
+export function createApp(deps: AppDeps): App {
+  const authentication = {
+    credentials: deps.credentials,
+    crypto: deps.crypto,
+    keyCache: new SigningKeyCache(deps.crypto, 1000),
+    logger: deps.logger,
+  }
+  // The one place a second wire format (STS's JSON, on `Accept: application/json`) will be chosen.
+  const encoderFor = (_request: HttpRequest): ResponseEncoder => xmlEncoder
+
+  async function handleQuery(request: HttpRequest, requestId: string): Promise<HttpResponse> {
+    const started = performance.now()
+    const now = deps.clock.now()
+    const encoder = encoderFor(request)
+    const params = decodeQueryParams(request)
+    let namespace = IAM_NAMESPACE
+    let action: string | undefined = params['Action']
+    let caller: Caller | undefined
+    let internalErrorCode: QueryService['internalErrorCode'] = 'InternalFailure'
+    let response: HttpResponse
+    let failure: AwsError | undefined
+    try {
+      const signature = readSignature(request, now)
+      const target = route(deps.services, signature, params)
+      namespace = target.namespace
+      if (target.service) internalErrorCode = target.service.internalErrorCode
+      const resolved = resolveAction(target.service, params)
+      const service = resolved.service
+      action = resolved.action
+      const authenticated = await authenticate(request, signature, now, authentication)
+      caller = authenticated.caller
+      const info: RequestInfo = {
+        requestId,
+        region: authenticated.region,
+        sourceIp: request.sourceIp,
+        userAgent: headerValue(request, 'user-agent') ?? '',
+        secureTransport: request.secure,
+        now,
+      }
+      const result = await service.call(caller, action, params, info)
+      response = encoder.success(action, result, { requestId, namespace })
+    } catch (error) {
+      if (isAwsError(error)) {
+        failure = error
+      } else {
+        deps.logger.error({ err: error, requestId, action }, 'unexpected failure')
+        failure = new AwsError(internalErrorCode, INTERNAL_FAILURE_MESSAGE, {
+          status: 500,
+          type: 'Receiver',
+        })
+      }
+      response = encoder.failure(failure, { requestId, namespace })
+    }
+    deps.logger.info(
+      {
+        requestId,
+        action,
+        principal: caller?.arn,
+        status: response.status,
+        error: failure?.code,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    )
+    return response
+  }
+
+  return {
+    async handle(request) {
+      const requestId = deps.ids.requestId()
+      const admin = await adminRoute(request, deps.admin)
+      if (admin) {
+        deps.logger.info({ requestId, path: request.path, status: admin.status }, 'admin request')
+        return admin
+      }
+      return handleQuery(request, requestId)
+    },
+  }
+}

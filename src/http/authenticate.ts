@@ -1,0 +1,77 @@
+// Who is calling: reads the SigV4 signature, checks what needs no secret (time, scope), resolves
+// the access key through the credential resolvers, then verifies the signature with its secret.
+import type { Logger } from 'pino'
+import type { Caller } from '../core/caller.js'
+import { AwsError } from '../core/errors.js'
+import { resolveCredential } from '../iam/identities.js'
+import type { CredentialResolver } from '../iam/identities.js'
+import type { Sigv4Crypto } from '../sigv4/crypto.js'
+import { parseSignature } from '../sigv4/parse-signature.js'
+import type { ParsedSignature } from '../sigv4/parse-signature.js'
+import type { SigningKeyCache } from '../sigv4/signing-key.js'
+import { precheckSignature, verifySignature } from '../sigv4/verify-signature.js'
+import type { HttpRequest } from './http-message.js'
+
+/** The services a credential scope may name; IAM is the one AWS names in its error. */
+export const SIGNING_SERVICES = ['iam', 'sts'] as const
+
+export interface AuthenticationDeps {
+  credentials: readonly CredentialResolver[]
+  crypto: Sigv4Crypto
+  keyCache: SigningKeyCache
+  logger: Logger
+}
+
+export interface Authenticated {
+  caller: Caller
+  /** The region the request was signed for. */
+  region: string
+  /** The service the request was signed for: `iam` or `sts`. */
+  service: string
+}
+
+export const missingAuthenticationToken = () =>
+  new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token')
+
+/**
+ * The request's signature after the checks that need no secret, in AWS's order, or undefined
+ * when it is not signed at all. Throws IncompleteSignature / SignatureDoesNotMatch.
+ */
+export function readSignature(request: HttpRequest, now: Date): ParsedSignature | undefined {
+  const parsed = parseSignature(request)
+  if (parsed) precheckSignature(parsed, now, { services: SIGNING_SERVICES })
+  return parsed
+}
+
+/** The caller behind a signed request, or AWS's refusal. */
+export async function authenticate(
+  request: HttpRequest,
+  signature: ParsedSignature | undefined,
+  now: Date,
+  deps: AuthenticationDeps,
+): Promise<Authenticated> {
+  if (!signature) throw missingAuthenticationToken()
+  const credential = await resolveCredential(
+    deps.credentials,
+    signature.accessKeyId,
+    signature.sessionToken,
+  )
+  const result = verifySignature(request, signature, credential.secretAccessKey, now, {
+    crypto: deps.crypto,
+    services: SIGNING_SERVICES,
+    keyCache: deps.keyCache,
+  })
+  if (!result.ok) {
+    // What the client signed is for our log only: it helps a user find their signing bug.
+    deps.logger.debug(
+      { canonicalRequest: result.canonicalRequest, stringToSign: result.stringToSign },
+      'signature mismatch',
+    )
+    throw result.error
+  }
+  return {
+    caller: credential.caller,
+    region: signature.scope.region,
+    service: signature.scope.service,
+  }
+}

@@ -1,0 +1,204 @@
+// The real Authorizer: gathers the caller's identity-based policies (inline and attached, the
+// user's and its groups', or the role's) and permissions boundary, compiles each once, and asks
+// the policy engine. What it gathers is cached per principal until the store's generation moves.
+import type { Caller, RequestInfo } from '../core/caller.js'
+import { AwsError, accessDenied } from '../core/errors.js'
+import {
+  PolicyCache,
+  accessDeniedMessage,
+  buildRequestContext,
+  compilePolicy,
+  evaluate,
+} from '../policy/index.js'
+import type {
+  CompiledPolicy,
+  CompiledPolicyKind,
+  PrincipalTypeValue,
+  RequestPrincipal,
+} from '../policy/index.js'
+import type { EntityType, IamRepository, Store, Tag } from '../store/ports.js'
+import { awsManagedPolicy } from './aws-managed-policies.js'
+import type { AuthorizationContext } from './operation.js'
+import type { Authorizer } from './service.js'
+
+/** Everything about a principal that authorisation reads, compiled. */
+interface PrincipalPolicies {
+  identity: CompiledPolicy[]
+  boundary: CompiledPolicy | undefined
+  /** aws:PrincipalArn: the user's ARN, or the role's for a role session. */
+  principalArn: string
+  tags: Tag[]
+}
+
+interface PolicyText {
+  /** Undefined for a boundary naming a policy that no longer exists: it allows nothing. */
+  text: string | undefined
+  kind: CompiledPolicyKind
+  source: string
+}
+
+export class IamAuthorizer implements Authorizer {
+  private readonly compiled = new PolicyCache({ limit: 5000 })
+  private principals = new Map<string, PrincipalPolicies>()
+  private cachedGeneration = -1
+
+  constructor(private readonly store: Store) {}
+
+  async authorize(
+    caller: Caller,
+    action: string,
+    resource: string,
+    context: AuthorizationContext,
+    request: RequestInfo,
+  ): Promise<void> {
+    const policies = caller.type === 'root' ? undefined : await this.policiesFor(caller)
+    const requestContext = buildRequestContext({
+      currentTime: request.now,
+      secureTransport: request.secureTransport,
+      sourceIp: request.sourceIp,
+      userAgent: request.userAgent,
+      principalArn: policies?.principalArn ?? caller.arn,
+      principalAccount: caller.accountId,
+      principalType: principalType(caller),
+      userId: caller.userId,
+      ...(caller.type === 'user' ? { username: caller.name } : {}),
+      principalTags: Object.fromEntries((policies?.tags ?? []).map((tag) => [tag.key, tag.value])),
+      requestedRegion: request.region,
+    })
+    for (const [key, value] of Object.entries(context)) requestContext.set(key, value)
+    const decision = evaluate({
+      principal: requestPrincipal(caller, policies),
+      action,
+      resource,
+      context: requestContext,
+      identityPolicies: policies?.identity ?? [],
+      ...(policies?.boundary ? { permissionsBoundary: policies.boundary } : {}),
+    })
+    if (decision.decision !== 'Allowed') {
+      throw accessDenied(accessDeniedMessage(caller.arn, action, resource, decision))
+    }
+  }
+
+  private async policiesFor(caller: Caller): Promise<PrincipalPolicies> {
+    if (this.store.generation !== this.cachedGeneration) {
+      this.principals = new Map()
+      this.cachedGeneration = this.store.generation
+    }
+    const cacheKey = `${caller.type}:${caller.principalId}`
+    const cached = this.principals.get(cacheKey)
+    if (cached) return cached
+    const generation = this.store.generation
+    const loaded = await this.store.transaction((repo) => loadPolicies(repo, caller))
+    const policies: PrincipalPolicies = {
+      identity: loaded.identity.map((policy) => this.compile(policy)),
+      boundary: loaded.boundary ? this.compile(loaded.boundary) : undefined,
+      principalArn: loaded.principalArn,
+      tags: loaded.tags,
+    }
+    // A write that landed while loading may have changed the answer: keep it out of the cache.
+    if (this.store.generation === generation) this.principals.set(cacheKey, policies)
+    return policies
+  }
+
+  private compile(policy: PolicyText): CompiledPolicy {
+    if (policy.text === undefined)
+      return compilePolicy({ statements: [] }, policy.source, policy.kind)
+    try {
+      return this.compiled.get(policy.text, policy.kind, policy.source)
+    } catch (error) {
+      // A stored document that no longer parses must not turn into a client error, nor be skipped
+      // (it may hold a Deny): fail the request as ours.
+      const reason = error instanceof AwsError ? error.message : String(error)
+      throw new Error(`stored policy ${policy.source} does not parse: ${reason}`, { cause: error })
+    }
+  }
+}
+
+function principalType(caller: Caller): PrincipalTypeValue {
+  if (caller.type === 'root') return 'Account'
+  if (caller.type === 'assumed-role') return 'AssumedRole'
+  return 'User'
+}
+
+function requestPrincipal(
+  caller: Caller,
+  policies: PrincipalPolicies | undefined,
+): RequestPrincipal {
+  if (caller.type === 'assumed-role') {
+    return {
+      kind: 'assumed-role',
+      arn: caller.arn,
+      account: caller.accountId,
+      ...(policies ? { roleArn: policies.principalArn } : {}),
+    }
+  }
+  return { kind: caller.type, arn: caller.arn, account: caller.accountId }
+}
+
+interface LoadedPolicies {
+  identity: PolicyText[]
+  boundary: PolicyText | undefined
+  principalArn: string
+  tags: Tag[]
+}
+
+/** The default version's document of a managed policy: AWS's catalogue or the account's own. */
+async function managedDocument(repo: IamRepository, arn: string): Promise<string | undefined> {
+  const aws = awsManagedPolicy(arn)
+  if (aws) return aws.document
+  const policy = await repo.getPolicy(arn)
+  if (!policy) return undefined
+  return (await repo.getPolicyVersion(arn, policy.defaultVersionId))?.document
+}
+
+async function entityPolicies(
+  repo: IamRepository,
+  entityType: EntityType,
+  entityId: string,
+  label: string,
+): Promise<PolicyText[]> {
+  const texts: PolicyText[] = []
+  for (const inline of await repo.listInlinePolicies(entityType, entityId)) {
+    texts.push({ text: inline.document, kind: 'identity', source: `${label}/${inline.policyName}` })
+  }
+  for (const arn of await repo.listAttachedPolicies(entityType, entityId)) {
+    const text = await managedDocument(repo, arn)
+    if (text !== undefined) texts.push({ text, kind: 'managed', source: arn })
+  }
+  return texts
+}
+
+async function boundaryPolicy(
+  repo: IamRepository,
+  arn: string | null,
+): Promise<PolicyText | undefined> {
+  if (arn === null) return undefined
+  return { text: await managedDocument(repo, arn), kind: 'boundary', source: arn }
+}
+
+async function loadPolicies(repo: IamRepository, caller: Caller): Promise<LoadedPolicies> {
+  if (caller.type === 'assumed-role') {
+    const role = await repo.getRoleById(caller.principalId)
+    if (!role) return { identity: [], boundary: undefined, principalArn: caller.arn, tags: [] }
+    return {
+      identity: await entityPolicies(repo, 'role', role.roleId, `role/${role.roleName}`),
+      boundary: await boundaryPolicy(repo, role.permissionsBoundaryArn),
+      principalArn: role.arn,
+      tags: role.tags,
+    }
+  }
+  const user = await repo.getUserById(caller.principalId)
+  if (!user) return { identity: [], boundary: undefined, principalArn: caller.arn, tags: [] }
+  const identity = await entityPolicies(repo, 'user', user.userId, `user/${user.userName}`)
+  for (const group of await repo.listGroupsForUser(user.userId)) {
+    identity.push(
+      ...(await entityPolicies(repo, 'group', group.groupId, `group/${group.groupName}`)),
+    )
+  }
+  return {
+    identity,
+    boundary: await boundaryPolicy(repo, user.permissionsBoundaryArn),
+    principalArn: user.arn,
+    tags: user.tags,
+  }
+}

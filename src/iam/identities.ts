@@ -1,0 +1,104 @@
+// Who signed a request: turns an access key id into its secret and the Caller it stands for. The
+// long-term key resolver answers from memory and reloads only when the store's generation moves.
+import { iamArn } from '../core/arn.js'
+import type { Caller } from '../core/caller.js'
+import { AwsError } from '../core/errors.js'
+import type { Store } from '../store/ports.js'
+
+export interface ResolvedCredential {
+  /** The secret the request's signature must have been made with. */
+  secretAccessKey: string
+  caller: Caller
+}
+
+/**
+ * One source of credentials. Resolvers are tried in order; one that does not know the key
+ * answers undefined so the next can try. One that knows it but refuses it throws an AwsError.
+ * Temporary credentials (ASIA keys with X-Amz-Security-Token) arrive as a second resolver.
+ */
+export interface CredentialResolver {
+  resolve(
+    accessKeyId: string,
+    sessionToken: string | undefined,
+  ): Promise<ResolvedCredential | undefined>
+}
+
+/** AWS's answer for a key it does not know, and for one it knows but will not honour. */
+export const invalidClientTokenId = () =>
+  new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.')
+
+/** What a long-term key resolves to; `inactive` keys are refused the way AWS refuses them. */
+type KeyEntry =
+  { kind: 'active'; credential: ResolvedCredential } | { kind: 'inactive' } | { kind: 'unknown' }
+
+/** Resolves IAM users' long-term access keys (AKIA...) through an in-memory cache. */
+export class AccessKeyResolver implements CredentialResolver {
+  private cache = new Map<string, KeyEntry>()
+  private cachedGeneration = -1
+
+  constructor(private readonly store: Store) {}
+
+  async resolve(
+    accessKeyId: string,
+    sessionToken: string | undefined,
+  ): Promise<ResolvedCredential | undefined> {
+    // A long-term key never carries a session token; temporary keys belong to another resolver.
+    if (sessionToken !== undefined) return undefined
+    const entry = await this.lookup(accessKeyId)
+    if (entry.kind === 'unknown') return undefined
+    if (entry.kind === 'inactive') throw invalidClientTokenId()
+    return entry.credential
+  }
+
+  private async lookup(accessKeyId: string): Promise<KeyEntry> {
+    if (this.store.generation !== this.cachedGeneration) {
+      this.cache = new Map()
+      this.cachedGeneration = this.store.generation
+    }
+    const cached = this.cache.get(accessKeyId)
+    if (cached) return cached
+    const generation = this.store.generation
+    const entry = await this.load(accessKeyId)
+    // A write that landed while loading may have changed the answer: keep it out of the cache.
+    if (this.store.generation === generation) this.cache.set(accessKeyId, entry)
+    return entry
+  }
+
+  private load(accessKeyId: string): Promise<KeyEntry> {
+    return this.store.transaction(async (repo): Promise<KeyEntry> => {
+      const key = await repo.getAccessKey(accessKeyId)
+      if (!key) return { kind: 'unknown' }
+      if (key.status !== 'Active') return { kind: 'inactive' }
+      const user = await repo.getUserById(key.userId)
+      if (!user) return { kind: 'unknown' }
+      return {
+        kind: 'active',
+        credential: {
+          secretAccessKey: key.secretAccessKey,
+          caller: {
+            type: 'user',
+            accountId: user.accountId,
+            arn: user.arn || iamArn(user.accountId, 'user', user.path, user.userName),
+            userId: user.userId,
+            principalId: user.userId,
+            name: user.userName,
+            accessKeyId: key.accessKeyId,
+          },
+        },
+      }
+    })
+  }
+}
+
+/** Tries each resolver in turn; a key none of them knows is AWS's InvalidClientTokenId. */
+export async function resolveCredential(
+  resolvers: readonly CredentialResolver[],
+  accessKeyId: string,
+  sessionToken: string | undefined,
+): Promise<ResolvedCredential> {
+  for (const resolver of resolvers) {
+    const found = await resolver.resolve(accessKeyId, sessionToken)
+    if (found) return found
+  }
+  throw invalidClientTokenId()
+}

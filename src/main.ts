@@ -1,0 +1,216 @@
+// Composition root: config -> store -> services -> server. The only place adapters are chosen
+// (SQLite in the data directory unless a PostgreSQL URL is given) and where files are written.
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import type { Logger } from 'pino'
+import type { Clock } from './core/clock.js'
+import { systemClock } from './core/clock.js'
+import type { IdSource } from './core/ids.js'
+import { randomIds } from './core/ids.js'
+import { nodeCrypto } from './core/node-crypto.js'
+import { createApp } from './http/app.js'
+import type { App } from './http/app.js'
+import { startServer } from './http/node-server.js'
+import type { RunningServer } from './http/node-server.js'
+import { iamQueryService } from './http/query-service.js'
+import { IamAuthorizer } from './iam/authorize.js'
+import { bootstrap } from './iam/bootstrap.js'
+import type { AdminKey } from './iam/bootstrap.js'
+import { AccessKeyResolver } from './iam/identities.js'
+import { iamOperations } from './iam/operations.js'
+import { IamService } from './iam/service.js'
+import type { Store } from './store/ports.js'
+import { openSqliteStore } from './store/sqlite/open-sqlite-store.js'
+
+export interface RolegateConfig {
+  host: string
+  /** 0 picks a free port. */
+  port: number
+  /** Holds rolegate.db (SQLite) and admin-credentials. */
+  dataDir: string
+  /** `postgres://...`; when absent the store is SQLite at DATA/rolegate.db. */
+  databaseUrl?: string | undefined
+  accountId: string
+  region: string
+  /** The URL clients reach this server at; defaults to the listening address. */
+  publicUrl?: string | undefined
+  allowReset: boolean
+  /** The admin key the operator chose (ROLEGATE_ADMIN_*); otherwise one is generated and saved. */
+  adminKey?: AdminKey | undefined
+  /** Defaults to pino at `info` on stderr. */
+  logger?: Logger | undefined
+  clock?: Clock | undefined
+  ids?: IdSource | undefined
+}
+
+export interface RunningRolegate {
+  url: string
+  publicUrl: string
+  adminKey: AdminKey
+  /** Where the generated admin key was saved; undefined when it came from the environment. */
+  adminCredentialsFile: string | undefined
+  /** Where the state lives: the SQLite file, or the PostgreSQL URL without its password. */
+  database: string
+  app: App
+  store: Store
+  server: RunningServer
+  close(): Promise<void>
+}
+
+export const DEFAULT_PORT = 4599
+export const DEFAULT_ACCOUNT_ID = '123456789012'
+export const DEFAULT_REGION = 'us-east-1'
+export const ADMIN_CREDENTIALS_FILE = 'admin-credentials'
+export const ADMIN_PROFILE = 'rolegate'
+
+/** ROLEGATE_ADMIN_ACCESS_KEY_ID / ROLEGATE_ADMIN_SECRET_ACCESS_KEY, both or neither. */
+export function adminKeyFromEnvironment(env: NodeJS.ProcessEnv): AdminKey | undefined {
+  const accessKeyId = env['ROLEGATE_ADMIN_ACCESS_KEY_ID'] ?? ''
+  const secretAccessKey = env['ROLEGATE_ADMIN_SECRET_ACCESS_KEY'] ?? ''
+  if (accessKeyId === '' && secretAccessKey === '') return undefined
+  if (accessKeyId === '' || secretAccessKey === '') {
+    throw new Error(
+      'Set both ROLEGATE_ADMIN_ACCESS_KEY_ID and ROLEGATE_ADMIN_SECRET_ACCESS_KEY, or neither.',
+    )
+  }
+  if (!/^\w+$/.test(accessKeyId)) {
+    throw new Error('ROLEGATE_ADMIN_ACCESS_KEY_ID may hold only letters, digits and underscores.')
+  }
+  return { accessKeyId, secretAccessKey }
+}
+
+/** The admin key in AWS's shared-credentials format, under profile [rolegate]. */
+export const formatCredentialsFile = (key: AdminKey): string =>
+  `[${ADMIN_PROFILE}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`
+
+/** Saves a generated admin key, readable by its owner only; rewrites it only when it changed. */
+async function saveAdminCredentials(dataDir: string, key: AdminKey): Promise<string> {
+  const file = join(dataDir, ADMIN_CREDENTIALS_FILE)
+  const content = formatCredentialsFile(key)
+  const current = await readFile(file, 'utf8').catch(() => undefined)
+  if (current !== content) {
+    await mkdir(dataDir, { recursive: true })
+    await writeFile(file, content, { mode: 0o600 })
+  }
+  // writeFile's mode applies only to a new file; an older one may be wider.
+  await chmod(file, 0o600)
+  return file
+}
+
+const redactUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
+
+async function openStore(config: RolegateConfig): Promise<{ store: Store; database: string }> {
+  if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
+    if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+      throw new Error(
+        `--database-url must be a postgres:// URL, got ${redactUrl(config.databaseUrl)}`,
+      )
+    }
+    // Loaded only when asked for: the pg driver costs start-up time SQLite users need not pay.
+    const { openPostgresStore } = await import('./store/postgres/open-postgres-store.js')
+    const store = await openPostgresStore({ connectionString: config.databaseUrl })
+    return { store, database: redactUrl(config.databaseUrl) }
+  }
+  const file = join(config.dataDir, 'rolegate.db')
+  return { store: await openSqliteStore({ file }), database: file }
+}
+
+export const defaultLogger = (quiet = false): Logger =>
+  pino({ level: quiet ? 'silent' : 'info', base: null }, pino.destination(2))
+
+export interface ComposeOptions {
+  store: Store
+  accountId: string
+  region: string
+  /** The admin key to bootstrap with; one is generated when absent and the admin has none. */
+  adminKey?: AdminKey | undefined
+  allowReset: boolean
+  logger: Logger
+  clock?: Clock | undefined
+  ids?: IdSource | undefined
+}
+
+export interface Composed {
+  app: App
+  /** The admin key in force (kept across resets). */
+  adminKey: AdminKey
+  /** True when bootstrap generated the key on this start. */
+  generated: boolean
+}
+
+/** Bootstraps the store and wires services and the socket-free app over it. */
+export async function composeApp(options: ComposeOptions): Promise<Composed> {
+  const { store, logger } = options
+  const clock = options.clock ?? systemClock
+  const ids = options.ids ?? randomIds
+  const boot = await bootstrap(store, {
+    accountId: options.accountId,
+    adminKey: options.adminKey,
+    ids,
+    now: clock.now(),
+  })
+  const adminKey = boot.adminKey
+  const iam = new IamService(store, new IamAuthorizer(store), ids, iamOperations)
+  const reset = async () => {
+    await store.wipe()
+    await bootstrap(store, { accountId: options.accountId, adminKey, ids, now: clock.now() })
+    logger.warn('state wiped and bootstrapped again')
+  }
+  const app = createApp({
+    services: { iam: iamQueryService(iam) },
+    credentials: [new AccessKeyResolver(store)],
+    crypto: nodeCrypto,
+    clock,
+    ids,
+    logger,
+    defaultRegion: options.region,
+    admin: {
+      reset: options.allowReset ? reset : undefined,
+      health: () => ({ accountId: options.accountId }),
+    },
+  })
+  return { app, adminKey, generated: boot.generated }
+}
+
+export async function startRolegate(config: RolegateConfig): Promise<RunningRolegate> {
+  const logger = config.logger ?? defaultLogger()
+  await mkdir(config.dataDir, { recursive: true })
+  const { store, database } = await openStore(config)
+  try {
+    const { app, adminKey } = await composeApp({
+      store,
+      accountId: config.accountId,
+      region: config.region,
+      adminKey: config.adminKey,
+      allowReset: config.allowReset,
+      logger,
+      clock: config.clock,
+      ids: config.ids,
+    })
+    const adminCredentialsFile = config.adminKey
+      ? undefined
+      : await saveAdminCredentials(config.dataDir, adminKey)
+    if (config.allowReset) {
+      logger.warn('--allow-reset: anyone who can reach this server can wipe all of its state')
+    }
+    const server = await startServer(app, { host: config.host, port: config.port, logger })
+    return {
+      url: server.url,
+      publicUrl: config.publicUrl ?? server.url,
+      adminKey,
+      adminCredentialsFile,
+      database,
+      app,
+      store,
+      server,
+      async close() {
+        await server.close()
+        await store.close()
+      },
+    }
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+}

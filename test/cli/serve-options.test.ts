@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict'
+import { resolve } from 'node:path'
+import { describe, test } from 'node:test'
+import { parseServeOptions, UsageError } from '../../src/cli/serve-options.js'
+import { adminKeyFromEnvironment, formatCredentialsFile } from '../../src/main.js'
+
+describe('parseServeOptions', () => {
+  test('defaults', () => {
+    assert.deepEqual(parseServeOptions([]), {
+      host: '127.0.0.1',
+      port: 4599,
+      dataDir: resolve('./.rolegate'),
+      databaseUrl: undefined,
+      accountId: '123456789012',
+      region: 'us-east-1',
+      publicUrl: undefined,
+      allowReset: false,
+      quiet: false,
+    })
+  })
+
+  test('every option', () => {
+    const options = parseServeOptions([
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--data',
+      '/var/lib/rolegate',
+      '--database-url',
+      'postgres://u:p@db/rolegate',
+      '--account-id',
+      '210987654321',
+      '--region',
+      'eu-west-3',
+      '--public-url',
+      'https://iam.example.com/',
+      '--allow-reset',
+      '--quiet',
+    ])
+    assert.deepEqual(options, {
+      host: '0.0.0.0',
+      port: 0,
+      dataDir: '/var/lib/rolegate',
+      databaseUrl: 'postgres://u:p@db/rolegate',
+      accountId: '210987654321',
+      region: 'eu-west-3',
+      publicUrl: 'https://iam.example.com',
+      allowReset: true,
+      quiet: true,
+    })
+  })
+
+  test('--help and -h', () => {
+    assert.equal(parseServeOptions(['--help']), 'help')
+    assert.equal(parseServeOptions(['-h']), 'help')
+  })
+
+  const bad: Array<[string[], RegExp]> = [
+    [['--port', 'http'], /--port must be a number/],
+    [['--port', '70000'], /--port must be a number/],
+    [['--port', '-1'], /--port/],
+    [['--account-id', '12345'], /--account-id must be 12 digits/],
+    [['--region', 'moon'], /--region must look like us-east-1/],
+    [['--database-url', 'mysql://x'], /--database-url must start with postgres/],
+    [['--public-url', 'iam.example.com'], /--public-url must be an http/],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['extra'], /positional/i],
+  ]
+  for (const [args, message] of bad) {
+    test(`refuses ${args.join(' ')}`, () => {
+      assert.throws(
+        () => parseServeOptions(args),
+        (error: Error) => {
+          assert.ok(error instanceof UsageError)
+          assert.match(error.message, message)
+          return true
+        },
+      )
+    })
+  }
+})
+
+describe('adminKeyFromEnvironment', () => {
+  test('neither set: generate one', () => {
+    assert.equal(adminKeyFromEnvironment({}), undefined)
+    assert.equal(
+      adminKeyFromEnvironment({
+        ROLEGATE_ADMIN_ACCESS_KEY_ID: '',
+        ROLEGATE_ADMIN_SECRET_ACCESS_KEY: '',
+      }),
+      undefined,
+    )
+  })
+
+  test('both set: short dummy keys of word characters are fine', () => {
+    assert.deepEqual(
+      adminKeyFromEnvironment({
+        ROLEGATE_ADMIN_ACCESS_KEY_ID: 'test',
+        ROLEGATE_ADMIN_SECRET_ACCESS_KEY: 'test',
+      }),
+      { accessKeyId: 'test', secretAccessKey: 'test' },
+    )
+  })
+
+  test('only one set, or a key id with other characters, is a configuration error', () => {
+    assert.throws(() => adminKeyFromEnvironment({ ROLEGATE_ADMIN_ACCESS_KEY_ID: 'AKID' }), /both/)
+    assert.throws(() => adminKeyFromEnvironment({ ROLEGATE_ADMIN_SECRET_ACCESS_KEY: 's' }), /both/)
+    assert.throws(
+      () =>
+        adminKeyFromEnvironment({
+          ROLEGATE_ADMIN_ACCESS_KEY_ID: 'AK-ID',
+          ROLEGATE_ADMIN_SECRET_ACCESS_KEY: 's',
+        }),
+      /letters, digits and underscores/,
+    )
+  })
+})
+
+test('formatCredentialsFile writes the AWS shared-credentials format under [rolegate]', () => {
+  assert.equal(
+    formatCredentialsFile({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret/+=' }),
+    '[rolegate]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret/+=\n',
+  )
+})

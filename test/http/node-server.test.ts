@@ -1,0 +1,113 @@
+// The node:http adapter: what reaches the app is what the client sent, and the app's answer is
+// what the client gets back.
+import assert from 'node:assert/strict'
+import { request as httpRequest } from 'node:http'
+import { describe, test } from 'node:test'
+import type { App } from '../../src/http/app.js'
+import type { HttpRequest } from '../../src/http/http-message.js'
+import { startServer } from '../../src/http/node-server.js'
+
+/** An app that answers with what it was handed, to look at the adapter's side. */
+function echoApp(seen: HttpRequest[]): App {
+  return {
+    handle: async (request) => {
+      seen.push(request)
+      return {
+        status: 201,
+        headers: { 'x-amzn-RequestId': 'abc', 'content-type': 'text/plain' },
+        body: `${request.method} ${request.path} ${request.query}`,
+      }
+    },
+  }
+}
+
+function send(
+  url: string,
+  options: { method: string; path: string; headers?: Array<[string, string]>; body?: Buffer },
+) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      // Raw headers: node adds no Host of its own then, and HTTP/1.1 servers require one.
+      const flat = [['Host', new URL(url).host], ...(options.headers ?? [])].flat()
+      const req = httpRequest(`${url}${options.path}`, { method: options.method, headers: flat })
+      req.on('response', (response) => {
+        let body = ''
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()))
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+        )
+      })
+      req.on('error', reject)
+      req.end(options.body)
+    },
+  )
+}
+
+describe('startServer', () => {
+  test('hands the app the raw path, raw query, ordered headers, body and source address', async () => {
+    const seen: HttpRequest[] = []
+    const server = await startServer(echoApp(seen), { host: '127.0.0.1', port: 0 })
+    try {
+      assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+      const response = await send(server.url, {
+        method: 'POST',
+        path: '/a%2Fb/c%20d?X=%2F&Y=1+2',
+        headers: [
+          ['X-Second', 'two'],
+          ['X-First', 'one'],
+          ['X-First', 'again'],
+          ['Content-Type', 'application/x-www-form-urlencoded'],
+        ],
+        body: Buffer.from('Action=ListUsers'),
+      })
+      assert.equal(response.status, 201)
+      assert.equal(response.headers['x-amzn-requestid'], 'abc')
+      assert.equal(response.body, 'POST /a%2Fb/c%20d X=%2F&Y=1+2')
+      const request = seen[0]
+      assert.ok(request)
+      assert.equal(request.path, '/a%2Fb/c%20d')
+      assert.equal(request.query, 'X=%2F&Y=1+2')
+      const custom = request.headers.filter(([name]) => name.startsWith('X-'))
+      assert.deepEqual(custom, [
+        ['X-Second', 'two'],
+        ['X-First', 'one'],
+        ['X-First', 'again'],
+      ])
+      assert.equal(new TextDecoder().decode(request.body), 'Action=ListUsers')
+      assert.equal(request.sourceIp, '127.0.0.1')
+      assert.equal(request.secure, false)
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('refuses a body over the limit with 413 without calling the app', async () => {
+    const seen: HttpRequest[] = []
+    const server = await startServer(echoApp(seen), {
+      host: '127.0.0.1',
+      port: 0,
+      maxBodyBytes: 1024,
+    })
+    try {
+      const response = await send(server.url, {
+        method: 'POST',
+        path: '/',
+        body: Buffer.alloc(4096, 'a'),
+      }).catch((error: NodeJS.ErrnoException) => ({
+        status: error.code === 'ECONNRESET' ? 413 : 0,
+        headers: {},
+        body: '',
+      }))
+      assert.equal(response.status, 413)
+      assert.equal(seen.length, 0)
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('close() returns even with an idle keep-alive connection open', async () => {
+    const server = await startServer(echoApp([]), { host: '127.0.0.1', port: 0 })
+    await send(server.url, { method: 'GET', path: '/', headers: [['Connection', 'keep-alive']] })
+    await server.close()
+  })
+})
