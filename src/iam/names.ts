@@ -13,11 +13,11 @@ export const PATH_PREFIX: Pattern = {
   text: '\\u002F[\\u0021-\\u007E]*',
 }
 export const POLICY_DOCUMENT: Pattern = {
-  regex: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
+  regex: /^[\t\n\r\u0020-\u00FF]+$/,
   text: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
 }
 export const DESCRIPTION: Pattern = {
-  regex: /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/,
+  regex: /^[\t\n\r\u0020-\u007E\u00A1-\u00FF]*$/,
   text: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*',
 }
 export const ACCESS_KEY_ID: Pattern = { regex: /^[\w]+$/, text: '[\\w]+' }
