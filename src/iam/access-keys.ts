@@ -19,9 +19,6 @@ const STATUSES: readonly AccessKeyStatus[] = ['Active', 'Inactive']
 const keyNotFound = (id: string) => noSuchEntity(`The Access Key with id ${id} cannot be found.`)
 
 /** Without UserName, AWS authorises against the caller's own user, which the input cannot name. */
-const keyOwnerResource = (accountId: string, name: string | undefined) =>
-  userResource(accountId, name ?? '')
-
 /** The key with this id that belongs to `user`; a key of anyone else does not exist here. */
 async function requireUserKey(
   context: IamContext,
@@ -36,7 +33,7 @@ async function requireUserKey(
 const createAccessKey = defineOperation({
   name: 'CreateAccessKey',
   input: { UserName: optionalExistingUserName() },
-  resource: (input, accountId) => keyOwnerResource(accountId, input.UserName),
+  resource: (input, scope) => scope.userOrCaller(input.UserName),
   async run(input, context) {
     const user = await requireNamedOrCallingUser(context, input.UserName)
     const keys = await context.repo.listAccessKeys(user.userId)
@@ -60,7 +57,7 @@ const createAccessKey = defineOperation({
 const listAccessKeys = defineOperation({
   name: 'ListAccessKeys',
   input: { UserName: optionalExistingUserName(), ...pagingInput },
-  resource: (input, accountId) => keyOwnerResource(accountId, input.UserName),
+  resource: (input, scope) => scope.userOrCaller(input.UserName),
   readOnly: true,
   async run(input, context) {
     const user = await requireNamedOrCallingUser(context, input.UserName)
@@ -78,7 +75,7 @@ const updateAccessKey = defineOperation({
     AccessKeyId: accessKeyId(),
     Status: enumValue(STATUSES, { required: true }),
   },
-  resource: (input, accountId) => keyOwnerResource(accountId, input.UserName),
+  resource: (input, scope) => scope.userOrCaller(input.UserName),
   async run(input, context) {
     const user = await requireNamedOrCallingUser(context, input.UserName)
     const key = await requireUserKey(context, user, input.AccessKeyId)
@@ -91,7 +88,7 @@ const updateAccessKey = defineOperation({
 const deleteAccessKey = defineOperation({
   name: 'DeleteAccessKey',
   input: { UserName: optionalExistingUserName(), AccessKeyId: accessKeyId() },
-  resource: (input, accountId) => keyOwnerResource(accountId, input.UserName),
+  resource: (input, scope) => scope.userOrCaller(input.UserName),
   async run(input, context) {
     const user = await requireNamedOrCallingUser(context, input.UserName)
     const key = await requireUserKey(context, user, input.AccessKeyId)
@@ -104,7 +101,7 @@ const getAccessKeyLastUsed = defineOperation({
   name: 'GetAccessKeyLastUsed',
   input: { AccessKeyId: accessKeyId() },
   // The key's owner is not in the input; AWS names the owning user's ARN.
-  resource: (_input, accountId) => userResource(accountId, ''),
+  resource: (_input, scope) => scope.userOrCaller(undefined),
   readOnly: true,
   async run(input, context) {
     const key = await context.repo.getAccessKey(input.AccessKeyId)

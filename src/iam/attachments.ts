@@ -72,9 +72,6 @@ export async function requireHolder(
  * The ARN an action on a named entity is authorised against. The entity's path is not known before
  * the store is read, so it is the path-less ARN.
  */
-export const holderResource = (accountId: string, type: EntityType, name: string): string =>
-  iamArn(accountId, type, '/', name)
-
 /** `PolicyName` and path of a managed policy, read from its ARN (`...:policy/PATH/NAME`). */
 export function policyNameAndPath(policyArn: string): { name: string; path: string } {
   const resource = parseArn(policyArn)?.resource ?? ''
@@ -105,7 +102,7 @@ function attachOperation(kind: EntityKind) {
   return defineOperation({
     name: `Attach${kind.word}Policy`,
     input: { ...nameInput(kind), PolicyArn: arn() },
-    resource: (input, accountId) => holderResource(accountId, kind.type, nameOf(input)),
+    resource: (input, scope) => scope.entityArn(kind.type, nameOf(input)),
     context: (input) => ({ 'iam:PolicyARN': input.PolicyArn }),
     async run(input, context) {
       checkPolicyArn(input.PolicyArn)
@@ -138,7 +135,7 @@ function detachOperation(kind: EntityKind) {
   return defineOperation({
     name: `Detach${kind.word}Policy`,
     input: { ...nameInput(kind), PolicyArn: arn() },
-    resource: (input, accountId) => holderResource(accountId, kind.type, nameOf(input)),
+    resource: (input, scope) => scope.entityArn(kind.type, nameOf(input)),
     context: (input) => ({ 'iam:PolicyARN': input.PolicyArn }),
     async run(input, context) {
       checkPolicyArn(input.PolicyArn)
@@ -161,7 +158,7 @@ function listAttachedOperation(kind: EntityKind) {
   return defineOperation({
     name: `ListAttached${kind.word}Policies`,
     input: { ...nameInput(kind), PathPrefix: pathPrefix(), ...pagingInput },
-    resource: (input, accountId) => holderResource(accountId, kind.type, nameOf(input)),
+    resource: (input, scope) => scope.entityArn(kind.type, nameOf(input)),
     readOnly: true,
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, nameOf(input))

@@ -16,7 +16,15 @@ import type {
   PrincipalTypeValue,
   RequestPrincipal,
 } from '../policy/index.js'
-import type { EntityType, IamRepository, Store, Tag } from '../store/ports.js'
+import type {
+  EntityType,
+  GroupRecord,
+  IamRepository,
+  RoleRecord,
+  Store,
+  Tag,
+  UserRecord,
+} from '../store/ports.js'
 import { awsManagedPolicy } from './aws-managed-policies.js'
 import type { AuthorizationContext } from './operation.js'
 import type { Authorizer } from './service.js'
@@ -30,10 +38,12 @@ interface PrincipalPolicies {
   tags: Tag[]
 }
 
-interface PolicyText {
+/** One policy's text as loaded for a principal, before compiling. */
+export interface PolicyText {
   /** Undefined for a boundary naming a policy that no longer exists: it allows nothing. */
   text: string | undefined
   kind: CompiledPolicyKind
+  /** `user/NAME/POLICY`, `group/NAME/POLICY`, `role/NAME/POLICY` for inline policies; else the ARN. */
   source: string
 }
 
@@ -135,7 +145,8 @@ function requestPrincipal(
   return { kind: caller.type, arn: caller.arn, account: caller.accountId }
 }
 
-interface LoadedPolicies {
+/** A principal's policies as stored: what authorisation, the simulator and explain all read. */
+export interface LoadedPolicies {
   identity: PolicyText[]
   boundary: PolicyText | undefined
   principalArn: string
@@ -176,10 +187,22 @@ async function boundaryPolicy(
   return { text: await managedDocument(repo, arn), kind: 'boundary', source: arn }
 }
 
-async function loadPolicies(repo: IamRepository, caller: Caller): Promise<LoadedPolicies> {
-  if (caller.type === 'assumed-role') {
-    const role = await repo.getRoleById(caller.principalId)
-    if (!role) return { identity: [], boundary: undefined, principalArn: caller.arn, tags: [] }
+/** A user, group or role whose policies are loaded (SimulatePrincipalPolicy accepts all three). */
+export type PolicyHolder =
+  | { type: 'user'; user: UserRecord }
+  | { type: 'group'; group: GroupRecord }
+  | { type: 'role'; role: RoleRecord }
+
+/**
+ * The entity's identity-based policies (a user's include its groups') and permissions boundary, in
+ * the order authorisation evaluates them. Groups have no boundary; their ARN stands as principal.
+ */
+export async function loadHolderPolicies(
+  repo: IamRepository,
+  holder: PolicyHolder,
+): Promise<LoadedPolicies> {
+  if (holder.type === 'role') {
+    const { role } = holder
     return {
       identity: await entityPolicies(repo, 'role', role.roleId, `role/${role.roleName}`),
       boundary: await boundaryPolicy(repo, role.permissionsBoundaryArn),
@@ -187,8 +210,16 @@ async function loadPolicies(repo: IamRepository, caller: Caller): Promise<Loaded
       tags: role.tags,
     }
   }
-  const user = await repo.getUserById(caller.principalId)
-  if (!user) return { identity: [], boundary: undefined, principalArn: caller.arn, tags: [] }
+  if (holder.type === 'group') {
+    const { group } = holder
+    return {
+      identity: await entityPolicies(repo, 'group', group.groupId, `group/${group.groupName}`),
+      boundary: undefined,
+      principalArn: group.arn,
+      tags: [],
+    }
+  }
+  const { user } = holder
   const identity = await entityPolicies(repo, 'user', user.userId, `user/${user.userName}`)
   for (const group of await repo.listGroupsForUser(user.userId)) {
     identity.push(
@@ -201,4 +232,15 @@ async function loadPolicies(repo: IamRepository, caller: Caller): Promise<Loaded
     principalArn: user.arn,
     tags: user.tags,
   }
+}
+
+async function loadPolicies(repo: IamRepository, caller: Caller): Promise<LoadedPolicies> {
+  if (caller.type === 'assumed-role') {
+    const role = await repo.getRoleById(caller.principalId)
+    if (!role) return { identity: [], boundary: undefined, principalArn: caller.arn, tags: [] }
+    return loadHolderPolicies(repo, { type: 'role', role })
+  }
+  const user = await repo.getUserById(caller.principalId)
+  if (!user) return { identity: [], boundary: undefined, principalArn: caller.arn, tags: [] }
+  return loadHolderPolicies(repo, { type: 'user', user })
 }

@@ -26,7 +26,7 @@ export async function requireGroup(context: IamContext, name: string): Promise<G
 const createGroup = defineOperation({
   name: 'CreateGroup',
   input: { GroupName: groupName(), Path: path() },
-  resource: (input, accountId) => groupResource(accountId, input.GroupName, input.Path),
+  resource: (input, { accountId }) => groupResource(accountId, input.GroupName, input.Path),
   async run(input, context) {
     if (await context.repo.getGroupByName(context.accountId, input.GroupName)) {
       throw alreadyExists(`Group with name ${input.GroupName} already exists.`)
@@ -48,7 +48,7 @@ const createGroup = defineOperation({
 const getGroup = defineOperation({
   name: 'GetGroup',
   input: { GroupName: groupName(), ...pagingInput },
-  resource: (input, accountId) => groupResource(accountId, input.GroupName),
+  resource: (input, scope) => scope.entityArn('group', input.GroupName),
   readOnly: true,
   async run(input, context) {
     const group = await requireGroup(context, input.GroupName)
@@ -61,7 +61,7 @@ const getGroup = defineOperation({
 const listGroups = defineOperation({
   name: 'ListGroups',
   input: { PathPrefix: pathPrefix(), ...pagingInput },
-  resource: (input, accountId) => `arn:aws:iam::${accountId}:group${input.PathPrefix ?? '/'}`,
+  resource: (input, { accountId }) => `arn:aws:iam::${accountId}:group${input.PathPrefix ?? '/'}`,
   readOnly: true,
   async run(input, context) {
     const groups = await context.repo.listGroups(context.accountId, input.PathPrefix)
@@ -76,7 +76,7 @@ const updateGroup = defineOperation({
     NewPath: path(),
     NewGroupName: optionalString({ min: 1, max: 128, pattern: NAME }),
   },
-  resource: (input, accountId) => groupResource(accountId, input.GroupName),
+  resource: (input, scope) => scope.entityArn('group', input.GroupName),
   async run(input, context) {
     const group = await requireGroup(context, input.GroupName)
     const newName = input.NewGroupName ?? group.groupName
@@ -100,7 +100,7 @@ const updateGroup = defineOperation({
 const deleteGroup = defineOperation({
   name: 'DeleteGroup',
   input: { GroupName: groupName() },
-  resource: (input, accountId) => groupResource(accountId, input.GroupName),
+  resource: (input, scope) => scope.entityArn('group', input.GroupName),
   async run(input, context) {
     const group = await requireGroup(context, input.GroupName)
     const { repo } = context
@@ -121,7 +121,7 @@ const deleteGroup = defineOperation({
 const addUserToGroup = defineOperation({
   name: 'AddUserToGroup',
   input: { GroupName: groupName(), UserName: existingUserName() },
-  resource: (input, accountId) => groupResource(accountId, input.GroupName),
+  resource: (input, scope) => scope.entityArn('group', input.GroupName),
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
     const group = await requireGroup(context, input.GroupName)
@@ -138,7 +138,7 @@ const addUserToGroup = defineOperation({
 const removeUserFromGroup = defineOperation({
   name: 'RemoveUserFromGroup',
   input: { GroupName: groupName(), UserName: existingUserName() },
-  resource: (input, accountId) => groupResource(accountId, input.GroupName),
+  resource: (input, scope) => scope.entityArn('group', input.GroupName),
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
     const group = await requireGroup(context, input.GroupName)
@@ -154,7 +154,7 @@ const removeUserFromGroup = defineOperation({
 const listGroupsForUser = defineOperation({
   name: 'ListGroupsForUser',
   input: { UserName: existingUserName(), ...pagingInput },
-  resource: (input, accountId) => userResource(accountId, input.UserName),
+  resource: (input, scope) => scope.entityArn('user', input.UserName),
   readOnly: true,
   async run(input, context) {
     const user = await requireUser(context, input.UserName)

@@ -6,7 +6,7 @@ import type { Field } from '../core/input.js'
 import { parsePolicy, policySizeWithoutWhitespace } from '../policy/parse-policy.js'
 import type { EntityType } from '../store/ports.js'
 import type { EntityKind } from './attachments.js'
-import { entityName, holderResource, nameInput, requireHolder } from './attachments.js'
+import { entityName, nameInput, requireHolder } from './attachments.js'
 import { getAccountAuthorizationDetails } from './authorization-details.js'
 import { NAME, policyDocument, policyName } from './names.js'
 import type { IamOperation } from './operation.js'
@@ -52,7 +52,7 @@ function putOperation(kind: EntityKind) {
   return defineOperation({
     name: `Put${kind.word}Policy`,
     input: { ...nameInput(kind), PolicyName: inlinePolicyName(), PolicyDocument: policyDocument() },
-    resource: (input, accountId) => holderResource(accountId, kind.type, entityName(kind, input)),
+    resource: (input, scope) => scope.entityArn(kind.type, entityName(kind, input)),
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, entityName(kind, input))
       parsePolicy(input.PolicyDocument, 'identity')
@@ -88,7 +88,7 @@ function getOperation(kind: EntityKind) {
   return defineOperation({
     name: `Get${kind.word}Policy`,
     input: { ...nameInput(kind), PolicyName: inlinePolicyName() },
-    resource: (input, accountId) => holderResource(accountId, kind.type, entityName(kind, input)),
+    resource: (input, scope) => scope.entityArn(kind.type, entityName(kind, input)),
     readOnly: true,
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, entityName(kind, input))
@@ -107,7 +107,7 @@ function listOperation(kind: EntityKind) {
   return defineOperation({
     name: `List${kind.word}Policies`,
     input: { ...nameInput(kind), ...pagingInput },
-    resource: (input, accountId) => holderResource(accountId, kind.type, entityName(kind, input)),
+    resource: (input, scope) => scope.entityArn(kind.type, entityName(kind, input)),
     readOnly: true,
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, entityName(kind, input))
@@ -121,7 +121,7 @@ function deleteOperation(kind: EntityKind) {
   return defineOperation({
     name: `Delete${kind.word}Policy`,
     input: { ...nameInput(kind), PolicyName: inlinePolicyName() },
-    resource: (input, accountId) => holderResource(accountId, kind.type, entityName(kind, input)),
+    resource: (input, scope) => scope.entityArn(kind.type, entityName(kind, input)),
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, entityName(kind, input))
       const policy = await context.repo.getInlinePolicy(holder.type, holder.id, input.PolicyName)

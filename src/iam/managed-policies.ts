@@ -288,7 +288,8 @@ const createPolicy = defineOperation({
     Description: description(),
     Tags: tagList(),
   },
-  resource: (input, accountId) => iamArn(accountId, 'policy', input.Path ?? '/', input.PolicyName),
+  resource: (input, { accountId }) =>
+    iamArn(accountId, 'policy', input.Path ?? '/', input.PolicyName),
   context: (input) => requestTagContext(input.Tags),
   async run(input, { repo, accountId, ids, now }) {
     const tags = input.Tags ?? []

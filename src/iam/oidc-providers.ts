@@ -192,7 +192,7 @@ const createInput = {
 const createOpenIDConnectProvider = defineOperation({
   name: 'CreateOpenIDConnectProvider',
   input: createInput,
-  resource: (input, accountId) => oidcProviderArn(accountId, urlPath(input.Url)),
+  resource: (input, { accountId }) => oidcProviderArn(accountId, urlPath(input.Url)),
   context: (input) => requestTagContext(input.Tags),
   async run(input, context) {
     const url = oidcProviderUrl(input.Url)

@@ -4,7 +4,7 @@ import type { Caller } from '../core/caller.js'
 import type { IdSource } from '../core/ids.js'
 import type { Input, Shape } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
-import type { IamRepository } from '../store/ports.js'
+import type { EntityType, IamRepository } from '../store/ports.js'
 
 export interface IamContext {
   /** The account the call acts in: the caller's. */
@@ -17,6 +17,20 @@ export interface IamContext {
   region: string
 }
 
+/** What an operation may consult to name the resource it is authorised against. */
+export interface ResourceScope {
+  /** The caller's account, where the call acts. */
+  accountId: string
+  caller: Caller
+  /**
+   * The ARN of the named user, group or role with its stored path, as AWS authorises it; with
+   * path `/` when no such entity exists (the operation itself then answers NoSuchEntity).
+   */
+  entityArn(type: EntityType, name: string): Promise<string>
+  /** The named user's ARN, or the caller's own for calls that default to the calling user. */
+  userOrCaller(name: string | undefined): Promise<string>
+}
+
 /** Request context keys an operation adds for authorisation, e.g. `aws:RequestTag/team`. */
 export type AuthorizationContext = Record<string, string | string[]>
 
@@ -25,7 +39,7 @@ export interface IamOperation<S extends Shape = Shape> {
   name: string
   input: S
   /** The resource ARN AWS authorises this action against (see the Service Authorization Reference). */
-  resource(input: Input<S>, accountId: string): string
+  resource(input: Input<S>, scope: ResourceScope): string | Promise<string>
   context?(input: Input<S>): AuthorizationContext
   /** True for calls that only read: they run without taking the write lock. */
   readOnly?: boolean

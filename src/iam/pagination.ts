@@ -4,7 +4,11 @@ import { AwsError } from '../core/errors.js'
 import type { ResultObject } from '../core/result.js'
 
 export const pagingInput = {
-  Marker: optionalString({ min: 1, max: 320, pattern: { regex: /^[\u0020-\u00FF]+$/, text: '[\\u0020-\\u00FF]+' } }),
+  Marker: optionalString({
+    min: 1,
+    max: 320,
+    pattern: { regex: /^[\u0020-\u00FF]+$/, text: '[\\u0020-\\u00FF]+' },
+  }),
   MaxItems: optionalInteger({ min: 1, max: 1000 }),
 }
 

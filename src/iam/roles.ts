@@ -65,7 +65,7 @@ const createRole = defineOperation({
     PermissionsBoundary: optionalArn(),
     Tags: tagList(),
   },
-  resource: (input, accountId) => roleResource(accountId, input.RoleName, input.Path),
+  resource: (input, { accountId }) => roleResource(accountId, input.RoleName, input.Path),
   context: (input) => requestTagContext(input.Tags),
   async run(input, context) {
     checkTrustPolicy(input.AssumeRolePolicyDocument)
@@ -100,7 +100,7 @@ const createRole = defineOperation({
 const getRole = defineOperation({
   name: 'GetRole',
   input: { RoleName: roleName() },
-  resource: (input, accountId) => roleResource(accountId, input.RoleName),
+  resource: (input, scope) => scope.entityArn('role', input.RoleName),
   readOnly: true,
   async run(input, context) {
     return { Role: renderRole(await requireRole(context, input.RoleName), 'get') }
@@ -110,7 +110,7 @@ const getRole = defineOperation({
 const listRoles = defineOperation({
   name: 'ListRoles',
   input: { PathPrefix: pathPrefix(), ...pagingInput },
-  resource: (input, accountId) => `arn:aws:iam::${accountId}:role${input.PathPrefix ?? '/'}`,
+  resource: (input, { accountId }) => `arn:aws:iam::${accountId}:role${input.PathPrefix ?? '/'}`,
   readOnly: true,
   async run(input, context) {
     const roles = await context.repo.listRoles(context.accountId, input.PathPrefix)
@@ -125,7 +125,7 @@ const updateRole = defineOperation({
     Description: description(),
     MaxSessionDuration: maxSessionDuration(),
   },
-  resource: (input, accountId) => roleResource(accountId, input.RoleName),
+  resource: (input, scope) => scope.entityArn('role', input.RoleName),
   async run(input, context) {
     const role = await requireRole(context, input.RoleName)
     await context.repo.updateRole({
@@ -144,7 +144,7 @@ const updateRoleDescription = defineOperation({
     RoleName: roleName(),
     Description: requiredString({ max: 1000, pattern: DESCRIPTION }),
   },
-  resource: (input, accountId) => roleResource(accountId, input.RoleName),
+  resource: (input, scope) => scope.entityArn('role', input.RoleName),
   async run(input, context) {
     const role = await requireRole(context, input.RoleName)
     const updated: RoleRecord = { ...role, description: input.Description }
@@ -156,7 +156,7 @@ const updateRoleDescription = defineOperation({
 const updateAssumeRolePolicy = defineOperation({
   name: 'UpdateAssumeRolePolicy',
   input: { RoleName: roleName(), PolicyDocument: policyDocument() },
-  resource: (input, accountId) => roleResource(accountId, input.RoleName),
+  resource: (input, scope) => scope.entityArn('role', input.RoleName),
   async run(input, context) {
     checkTrustPolicy(input.PolicyDocument)
     const role = await requireRole(context, input.RoleName)
@@ -168,7 +168,7 @@ const updateAssumeRolePolicy = defineOperation({
 const deleteRole = defineOperation({
   name: 'DeleteRole',
   input: { RoleName: roleName() },
-  resource: (input, accountId) => roleResource(accountId, input.RoleName),
+  resource: (input, scope) => scope.entityArn('role', input.RoleName),
   async run(input, context) {
     const role = await requireRole(context, input.RoleName)
     const { repo } = context
@@ -186,7 +186,7 @@ const deleteRole = defineOperation({
 const tagRole = defineOperation({
   name: 'TagRole',
   input: { RoleName: roleName(), Tags: requiredTagList() },
-  resource: (input, accountId) => roleResource(accountId, input.RoleName),
+  resource: (input, scope) => scope.entityArn('role', input.RoleName),
   context: (input) => requestTagContext(input.Tags),
   async run(input, context) {
     checkRequestTags(input.Tags)
@@ -202,7 +202,7 @@ const tagRole = defineOperation({
 const untagRole = defineOperation({
   name: 'UntagRole',
   input: { RoleName: roleName(), TagKeys: tagKeyList() },
-  resource: (input, accountId) => roleResource(accountId, input.RoleName),
+  resource: (input, scope) => scope.entityArn('role', input.RoleName),
   context: (input) => tagKeysContext(input.TagKeys),
   async run(input, context) {
     const role = await requireRole(context, input.RoleName)
@@ -214,7 +214,7 @@ const untagRole = defineOperation({
 const listRoleTags = defineOperation({
   name: 'ListRoleTags',
   input: { RoleName: roleName(), ...pagingInput },
-  resource: (input, accountId) => roleResource(accountId, input.RoleName),
+  resource: (input, scope) => scope.entityArn('role', input.RoleName),
   readOnly: true,
   async run(input, context) {
     const role = await requireRole(context, input.RoleName)
@@ -225,7 +225,7 @@ const listRoleTags = defineOperation({
 const putRolePermissionsBoundary = defineOperation({
   name: 'PutRolePermissionsBoundary',
   input: { RoleName: roleName(), PermissionsBoundary: arn() },
-  resource: (input, accountId) => roleResource(accountId, input.RoleName),
+  resource: (input, scope) => scope.entityArn('role', input.RoleName),
   async run(input, context) {
     await checkPermissionsBoundary(context, input.PermissionsBoundary)
     const role = await requireRole(context, input.RoleName)
@@ -237,7 +237,7 @@ const putRolePermissionsBoundary = defineOperation({
 const deleteRolePermissionsBoundary = defineOperation({
   name: 'DeleteRolePermissionsBoundary',
   input: { RoleName: roleName() },
-  resource: (input, accountId) => roleResource(accountId, input.RoleName),
+  resource: (input, scope) => scope.entityArn('role', input.RoleName),
   async run(input, context) {
     const role = await requireRole(context, input.RoleName)
     await context.repo.updateRole({ ...role, permissionsBoundaryArn: null })

@@ -121,7 +121,7 @@ const createSAMLProvider = defineOperation({
     SAMLMetadataDocument: requiredString(samlMetadataDocument),
     Tags: tagList(),
   },
-  resource: (input, accountId) => samlProviderArn(accountId, input.Name),
+  resource: (input, { accountId }) => samlProviderArn(accountId, input.Name),
   context: (input) => requestTagContext(input.Tags),
   async run(input, context) {
     const metadata = readMetadata(input.SAMLMetadataDocument)

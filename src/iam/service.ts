@@ -6,8 +6,9 @@ import type { IdSource } from '../core/ids.js'
 import type { Params } from '../core/input.js'
 import { readInput } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
-import type { Store } from '../store/ports.js'
-import type { AuthorizationContext, IamOperation } from './operation.js'
+import type { EntityType, Store } from '../store/ports.js'
+import { iamArn } from '../core/arn.js'
+import type { AuthorizationContext, IamOperation, ResourceScope } from './operation.js'
 
 export interface Authorizer {
   /** Throws AccessDenied, in AWS's words, unless the caller may perform `action` on `resource`. */
@@ -21,6 +22,25 @@ export interface Authorizer {
 }
 
 export const IAM_VERSION = '2010-05-08'
+
+/** Entity ARNs for authorisation are read in their own short transaction, only when asked. */
+export function resourceScope(store: Store, caller: Caller): ResourceScope {
+  const entityArn = async (type: EntityType, name: string): Promise<string> => {
+    const stored = await store.transaction(async (repo) => {
+      if (type === 'user') return (await repo.getUserByName(caller.accountId, name))?.arn
+      if (type === 'role') return (await repo.getRoleByName(caller.accountId, name))?.arn
+      return (await repo.getGroupByName(caller.accountId, name))?.arn
+    })
+    return stored ?? iamArn(caller.accountId, type, '/', name)
+  }
+  return {
+    accountId: caller.accountId,
+    caller,
+    entityArn,
+    userOrCaller: (name) =>
+      name === undefined ? Promise.resolve(caller.arn) : entityArn('user', name),
+  }
+}
 
 export class IamService {
   private readonly operations: Map<string, IamOperation>
@@ -55,7 +75,7 @@ export class IamService {
     await this.authorizer.authorize(
       caller,
       `iam:${operation.name}`,
-      operation.resource(input, caller.accountId),
+      await operation.resource(input, resourceScope(this.store, caller)),
       operation.context?.(input) ?? {},
       request,
     )

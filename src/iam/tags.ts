@@ -87,7 +87,6 @@ export function removeTags(
   return existing.filter((tag) => !drop.has(keyOf(tag.key, rules)))
 }
 
-
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u
 const TAG_KEY_CONSTRAINT =
   'Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+, Member must not be null]'

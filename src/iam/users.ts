@@ -86,7 +86,7 @@ const createUser = defineOperation({
     PermissionsBoundary: optionalArn(),
     Tags: tagList(),
   },
-  resource: (input, accountId) => userResource(accountId, input.UserName, input.Path),
+  resource: (input, { accountId }) => userResource(accountId, input.UserName, input.Path),
   context: (input) => requestTagContext(input.Tags),
   async run(input, context) {
     const tags = input.Tags ?? []
@@ -117,7 +117,7 @@ const getUser = defineOperation({
   name: 'GetUser',
   input: { UserName: optionalExistingUserName() },
   // Without UserName AWS authorises against the caller's own user; that ARN is not in the input.
-  resource: (input, accountId) => userResource(accountId, input.UserName ?? ''),
+  resource: (input, scope) => scope.userOrCaller(input.UserName),
   readOnly: true,
   async run(input, context) {
     if (input.UserName === undefined && context.caller.type === 'root') {
@@ -138,7 +138,7 @@ const getUser = defineOperation({
 const listUsers = defineOperation({
   name: 'ListUsers',
   input: { PathPrefix: pathPrefix(), ...pagingInput },
-  resource: (input, accountId) => `arn:aws:iam::${accountId}:user${input.PathPrefix ?? '/'}`,
+  resource: (input, { accountId }) => `arn:aws:iam::${accountId}:user${input.PathPrefix ?? '/'}`,
   readOnly: true,
   async run(input, context) {
     const users = await context.repo.listUsers(context.accountId, input.PathPrefix)
@@ -153,7 +153,7 @@ const updateUser = defineOperation({
     NewPath: path(),
     NewUserName: optionalString({ min: 1, max: 64, pattern: NAME }),
   },
-  resource: (input, accountId) => userResource(accountId, input.UserName),
+  resource: (input, scope) => scope.entityArn('user', input.UserName),
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
     const newName = input.NewUserName ?? user.userName
@@ -177,7 +177,7 @@ const updateUser = defineOperation({
 const deleteUser = defineOperation({
   name: 'DeleteUser',
   input: { UserName: existingUserName() },
-  resource: (input, accountId) => userResource(accountId, input.UserName),
+  resource: (input, scope) => scope.entityArn('user', input.UserName),
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
     const { repo } = context
@@ -201,7 +201,7 @@ const deleteUser = defineOperation({
 const tagUser = defineOperation({
   name: 'TagUser',
   input: { UserName: existingUserName(), Tags: requiredTagList() },
-  resource: (input, accountId) => userResource(accountId, input.UserName),
+  resource: (input, scope) => scope.entityArn('user', input.UserName),
   context: (input) => requestTagContext(input.Tags),
   async run(input, context) {
     checkRequestTags(input.Tags)
@@ -217,7 +217,7 @@ const tagUser = defineOperation({
 const untagUser = defineOperation({
   name: 'UntagUser',
   input: { UserName: existingUserName(), TagKeys: tagKeyList() },
-  resource: (input, accountId) => userResource(accountId, input.UserName),
+  resource: (input, scope) => scope.entityArn('user', input.UserName),
   context: (input) => tagKeysContext(input.TagKeys),
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
@@ -229,7 +229,7 @@ const untagUser = defineOperation({
 const listUserTags = defineOperation({
   name: 'ListUserTags',
   input: { UserName: existingUserName(), ...pagingInput },
-  resource: (input, accountId) => userResource(accountId, input.UserName),
+  resource: (input, scope) => scope.entityArn('user', input.UserName),
   readOnly: true,
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
@@ -240,7 +240,7 @@ const listUserTags = defineOperation({
 const putUserPermissionsBoundary = defineOperation({
   name: 'PutUserPermissionsBoundary',
   input: { UserName: userName(), PermissionsBoundary: arn() },
-  resource: (input, accountId) => userResource(accountId, input.UserName),
+  resource: (input, scope) => scope.entityArn('user', input.UserName),
   async run(input, context) {
     await checkPermissionsBoundary(context, input.PermissionsBoundary)
     const user = await requireUser(context, input.UserName)
@@ -252,7 +252,7 @@ const putUserPermissionsBoundary = defineOperation({
 const deleteUserPermissionsBoundary = defineOperation({
   name: 'DeleteUserPermissionsBoundary',
   input: { UserName: userName() },
-  resource: (input, accountId) => userResource(accountId, input.UserName),
+  resource: (input, scope) => scope.entityArn('user', input.UserName),
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
     await context.repo.updateUser({ ...user, permissionsBoundaryArn: null })

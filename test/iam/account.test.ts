@@ -2,7 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { AwsError } from '../../src/core/errors.js'
 import { accountOperations } from '../../src/iam/account.js'
-import { iamHarness, rootCaller } from '../support/iam.js'
+import { iamHarness, rootCaller, testScope } from '../support/iam.js'
 import type { IamHarness } from '../support/iam.js'
 
 const OTHER = '210987654321'
@@ -169,12 +169,15 @@ describe('account aliases', () => {
       )
     }))
 
-  test('every alias action is authorised against *', () => {
+  test('every alias action is authorised against *', async () => {
+    const scope = await testScope()
     assert.deepEqual(
-      accountOperations.map((operation) => [
-        operation.name,
-        operation.resource({ AccountAlias: 'x' }, '1'),
-      ]),
+      await Promise.all(
+        accountOperations.map(async (operation) => [
+          operation.name,
+          await operation.resource({ AccountAlias: 'x' }, scope),
+        ]),
+      ),
       [
         ['CreateAccountAlias', '*'],
         ['DeleteAccountAlias', '*'],

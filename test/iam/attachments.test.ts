@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import type { Params } from '../../src/core/input.js'
 import { attachmentOperations } from '../../src/iam/attachments.js'
 import type { IamHarness } from '../support/iam.js'
-import { ACCOUNT } from '../support/iam.js'
+import { ACCOUNT, testScope } from '../support/iam.js'
 import { expectAwsError, list, member, withHarness } from './entity-helpers.js'
 
 const DOC =
@@ -313,10 +313,11 @@ describe('authorisation resources and context', () => {
     return found
   }
 
-  test('attach and detach are authorised against the entity and carry iam:PolicyARN', () => {
+  test('attach and detach are authorised against the entity and carry iam:PolicyARN', async () => {
+    const scope = await testScope()
     const input = { RoleName: 'nodes', PolicyArn: EKS_NODE } as never
     assert.equal(
-      operation('AttachRolePolicy').resource(input, ACCOUNT),
+      await operation('AttachRolePolicy').resource(input, scope),
       `arn:aws:iam::${ACCOUNT}:role/nodes`,
     )
     assert.deepEqual(operation('AttachRolePolicy').context?.(input), { 'iam:PolicyARN': EKS_NODE })
@@ -325,14 +326,14 @@ describe('authorisation resources and context', () => {
       { 'iam:PolicyARN': ADMIN },
     )
     assert.equal(
-      operation('DetachGroupPolicy').resource(
+      await operation('DetachGroupPolicy').resource(
         { GroupName: 'g', PolicyArn: ADMIN } as never,
-        ACCOUNT,
+        scope,
       ),
       `arn:aws:iam::${ACCOUNT}:group/g`,
     )
     assert.equal(
-      operation('ListEntitiesForPolicy').resource({ PolicyArn: ADMIN } as never, ACCOUNT),
+      await operation('ListEntitiesForPolicy').resource({ PolicyArn: ADMIN } as never, scope),
       ADMIN,
     )
   })

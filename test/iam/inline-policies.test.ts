@@ -4,7 +4,7 @@ import type { Params } from '../../src/core/input.js'
 import { inlinePolicyOperations } from '../../src/iam/inline-policies.js'
 import { policySizeWithoutWhitespace } from '../../src/policy/parse-policy.js'
 import type { IamHarness } from '../support/iam.js'
-import { ACCOUNT } from '../support/iam.js'
+import { ACCOUNT, testScope } from '../support/iam.js'
 import { expectAwsError, withHarness } from './entity-helpers.js'
 
 const DOC =
@@ -210,22 +210,23 @@ for (const word of ['Role', 'User', 'Group']) {
 }
 
 describe('authorisation resources', () => {
-  test('inline policy operations are authorised against the entity ARN', () => {
+  test('inline policy operations are authorised against the entity ARN', async () => {
+    const scope = await testScope()
     const operation = (name: string) => {
       const found = inlinePolicyOperations.find((candidate) => candidate.name === name)
       assert.ok(found, name)
       return found
     }
     assert.equal(
-      operation('PutRolePolicy').resource({ RoleName: 'r', PolicyName: 'p' } as never, ACCOUNT),
+      await operation('PutRolePolicy').resource({ RoleName: 'r', PolicyName: 'p' } as never, scope),
       `arn:aws:iam::${ACCOUNT}:role/r`,
     )
     assert.equal(
-      operation('GetUserPolicy').resource({ UserName: 'u', PolicyName: 'p' } as never, ACCOUNT),
+      await operation('GetUserPolicy').resource({ UserName: 'u', PolicyName: 'p' } as never, scope),
       `arn:aws:iam::${ACCOUNT}:user/u`,
     )
     assert.equal(
-      operation('ListGroupPolicies').resource({ GroupName: 'g' } as never, ACCOUNT),
+      await operation('ListGroupPolicies').resource({ GroupName: 'g' } as never, scope),
       `arn:aws:iam::${ACCOUNT}:group/g`,
     )
     assert.equal(operation('GetRolePolicy').readOnly, true)

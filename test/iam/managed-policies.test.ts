@@ -4,7 +4,7 @@ import type { Params } from '../../src/core/input.js'
 import { managedPolicyOperations } from '../../src/iam/managed-policies.js'
 import { policySizeWithoutWhitespace } from '../../src/policy/parse-policy.js'
 import type { IamHarness } from '../support/iam.js'
-import { ACCOUNT } from '../support/iam.js'
+import { ACCOUNT, testScope } from '../support/iam.js'
 import {
   NOW,
   expectAwsError,
@@ -708,28 +708,26 @@ describe('authorisation resources', () => {
     return found
   }
 
-  test('policy operations are authorised against the policy ARN', () => {
+  test('policy operations are authorised against the policy ARN', async () => {
+    const scope = await testScope()
     assert.equal(
-      operation('CreatePolicy').resource(
+      await operation('CreatePolicy').resource(
         { PolicyName: 'p', Path: '/team/', PolicyDocument: DOC } as never,
-        ACCOUNT,
+        scope,
       ),
       `arn:aws:iam::${ACCOUNT}:policy/team/p`,
     )
     assert.equal(
-      operation('CreatePolicy').resource(
+      await operation('CreatePolicy').resource(
         { PolicyName: 'p', PolicyDocument: DOC } as never,
-        ACCOUNT,
+        scope,
       ),
       `arn:aws:iam::${ACCOUNT}:policy/p`,
     )
     for (const name of ['GetPolicy', 'DeletePolicy', 'CreatePolicyVersion', 'TagPolicy']) {
-      assert.equal(
-        operation(name).resource({ PolicyArn: arnOf('p') } as never, ACCOUNT),
-        arnOf('p'),
-      )
+      assert.equal(operation(name).resource({ PolicyArn: arnOf('p') } as never, scope), arnOf('p'))
     }
-    assert.equal(operation('ListPolicies').resource({} as never, ACCOUNT), '*')
+    assert.equal(await operation('ListPolicies').resource({} as never, scope), '*')
   })
 
   test('tagging adds aws:RequestTag and aws:TagKeys to the context', () => {

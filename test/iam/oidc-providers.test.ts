@@ -4,7 +4,7 @@ import { AwsError } from '../../src/core/errors.js'
 import type { Params } from '../../src/core/input.js'
 import type { ResultObject } from '../../src/core/result.js'
 import { oidcProviderOperations, oidcProviderUrl } from '../../src/iam/oidc-providers.js'
-import { ACCOUNT, iamHarness } from '../support/iam.js'
+import { ACCOUNT, iamHarness, testScope } from '../support/iam.js'
 import type { IamHarness } from '../support/iam.js'
 
 const ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.example.com/id/ABC`
@@ -547,21 +547,22 @@ describe('authorisation resources', () => {
     return found
   }
 
-  test('Create is authorised against the ARN it will make; List against *', () => {
+  test('Create is authorised against the ARN it will make; List against *', async () => {
+    const scope = await testScope()
     assert.equal(
-      op('CreateOpenIDConnectProvider').resource(
+      await op('CreateOpenIDConnectProvider').resource(
         { Url: 'https://oidc.example.com/id/ABC' },
-        ACCOUNT,
+        scope,
       ),
       ARN,
     )
-    assert.equal(op('ListOpenIDConnectProviders').resource({}, ACCOUNT), '*')
+    assert.equal(await op('ListOpenIDConnectProviders').resource({}, scope), '*')
     for (const name of [
       'GetOpenIDConnectProvider',
       'DeleteOpenIDConnectProvider',
       'TagOpenIDConnectProvider',
     ]) {
-      assert.equal(op(name).resource({ OpenIDConnectProviderArn: ARN }, ACCOUNT), ARN)
+      assert.equal(op(name).resource({ OpenIDConnectProviderArn: ARN }, scope), ARN)
     }
   })
 

@@ -8,7 +8,7 @@ import { readInput } from '../../src/core/input.js'
 import type { ResultObject } from '../../src/core/result.js'
 import { roleOperations } from '../../src/iam/roles.js'
 import type { IamHarness } from '../support/iam.js'
-import { ACCOUNT } from '../support/iam.js'
+import { ACCOUNT, testScope } from '../support/iam.js'
 import {
   NOW,
   PERMISSIONS,
@@ -133,7 +133,8 @@ describe('CreateRole', () => {
     })
   })
 
-  test('adds the request tags to the authorisation context', () => {
+  test('adds the request tags to the authorisation context', async () => {
+    const scope = await testScope()
     const operation = roleOperations.find((candidate) => candidate.name === 'CreateRole')
     assert.ok(operation?.context)
     const input = readInput(operation.input, {
@@ -147,7 +148,7 @@ describe('CreateRole', () => {
       'aws:RequestTag/key2': 'value2',
       'aws:TagKeys': ['key1', 'key2'],
     })
-    assert.equal(operation.resource(input, ACCOUNT), `arn:aws:iam::${ACCOUNT}:role/svc/app`)
+    assert.equal(await operation.resource(input, scope), `arn:aws:iam::${ACCOUNT}:role/svc/app`)
   })
 
   const rejected: {

@@ -5,7 +5,7 @@ import { AwsError } from '../../src/core/errors.js'
 import type { Params } from '../../src/core/input.js'
 import type { ResultObject } from '../../src/core/result.js'
 import { samlProviderOperations } from '../../src/iam/saml-providers.js'
-import { ACCOUNT, iamHarness } from '../support/iam.js'
+import { ACCOUNT, iamHarness, testScope } from '../support/iam.js'
 import type { IamHarness } from '../support/iam.js'
 import { makeCertificate, metadataDocument } from '../federation/saml/idp-metadata.js'
 
@@ -343,19 +343,20 @@ describe('authorisation resources', () => {
     return found
   }
 
-  test('Create is authorised against the ARN it will make; List against *; the rest the given ARN', () => {
+  test('Create is authorised against the ARN it will make; List against *; the rest the given ARN', async () => {
+    const scope = await testScope()
     assert.equal(
-      op('CreateSAMLProvider').resource({ Name: 'Okta', SAMLMetadataDocument: DOC }, ACCOUNT),
+      await op('CreateSAMLProvider').resource({ Name: 'Okta', SAMLMetadataDocument: DOC }, scope),
       ARN,
     )
-    assert.equal(op('ListSAMLProviders').resource({}, ACCOUNT), '*')
+    assert.equal(await op('ListSAMLProviders').resource({}, scope), '*')
     for (const name of [
       'GetSAMLProvider',
       'DeleteSAMLProvider',
       'UpdateSAMLProvider',
       'TagSAMLProvider',
     ]) {
-      assert.equal(op(name).resource({ SAMLProviderArn: ARN }, ACCOUNT), ARN)
+      assert.equal(op(name).resource({ SAMLProviderArn: ARN }, scope), ARN)
     }
   })
 })

@@ -6,6 +6,8 @@ import type { Params } from '../../src/core/input.js'
 import { readInput } from '../../src/core/input.js'
 import type { ResultObject } from '../../src/core/result.js'
 import { iamOperations } from '../../src/iam/operations.js'
+import type { ResourceScope } from '../../src/iam/operation.js'
+import { resourceScope } from '../../src/iam/service.js'
 import type { Store } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 
@@ -52,4 +54,12 @@ export async function iamHarness(now: () => Date = () => new Date()): Promise<Ia
     },
     close: () => store.close(),
   }
+}
+
+let scopeStore: Promise<Store> | undefined
+
+/** The real resource scope over an empty store: entities resolve to path `/` ARNs. */
+export async function testScope(caller: Caller = rootCaller()): Promise<ResourceScope> {
+  scopeStore ??= openSqliteStore({ file: ':memory:' })
+  return resourceScope(await scopeStore, caller)
 }

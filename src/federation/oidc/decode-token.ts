@@ -1,0 +1,69 @@
+// Step 1: split a compact JWS into header, payload and signature with a strict base64url decoder;
+// JSON-serialised JWS, padding, stray characters and non-canonical trailing bits are refused.
+import { Buffer } from 'node:buffer'
+import { NOT_A_JWT, invalidIdentityToken } from './aws-messages.js'
+
+export type JsonObject = Readonly<Record<string, unknown>>
+
+export interface DecodedJws {
+  /** The token exactly as received; signatures are checked over its first two segments. */
+  readonly compact: string
+  readonly header: JsonObject
+  readonly payload: Uint8Array
+  readonly signature: Uint8Array
+}
+
+export interface DecodedToken extends DecodedJws {
+  readonly claims: JsonObject
+  /** The `iss` claim verbatim. */
+  readonly issuer: string
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+function decodeSegment(segment: string): Uint8Array | undefined {
+  if (!BASE64URL.test(segment) || segment.length % 4 === 1) return undefined
+  const bytes = Buffer.from(segment, 'base64url')
+  // Re-encoding catches modified unused bits, which Buffer silently drops.
+  if (bytes.toString('base64url') !== segment) return undefined
+  return new Uint8Array(bytes)
+}
+
+function parseObject(bytes: Uint8Array): JsonObject | undefined {
+  try {
+    const value: unknown = JSON.parse(utf8.decode(bytes))
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+    return value as JsonObject
+  } catch {
+    return undefined
+  }
+}
+
+/** Decodes a compact JWS without trusting anything in it. Throws InvalidIdentityToken. */
+export function decodeJws(token: string): DecodedJws {
+  const parts = token.split('.')
+  if (parts.length !== 3) throw invalidIdentityToken(NOT_A_JWT)
+  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string]
+  // An empty payload is a valid JWS (a JWT is refused later for lacking claims); the others are not.
+  if (headerPart === '' || signaturePart === '') throw invalidIdentityToken(NOT_A_JWT)
+  const headerBytes = decodeSegment(headerPart)
+  const payload = decodeSegment(payloadPart)
+  const signature = decodeSegment(signaturePart)
+  const header = headerBytes && parseObject(headerBytes)
+  if (!header || !payload || !signature) throw invalidIdentityToken(NOT_A_JWT)
+  // An unencoded payload (RFC 7797) would change what the signature covers; a JWT never uses it.
+  if ('b64' in header || 'crit' in header) throw invalidIdentityToken(NOT_A_JWT)
+  return { compact: token, header, payload, signature }
+}
+
+/** Decodes a JWT: a compact JWS whose payload is a JSON object with a string `iss`. */
+export function decodeToken(token: string): DecodedToken {
+  const jws = decodeJws(token)
+  const claims = parseObject(jws.payload)
+  const issuer = claims?.['iss']
+  if (!claims || typeof issuer !== 'string' || issuer === '') {
+    throw invalidIdentityToken(NOT_A_JWT)
+  }
+  return { ...jws, claims, issuer }
+}

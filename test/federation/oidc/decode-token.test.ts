@@ -1,0 +1,75 @@
+// Table tests for step 1: strict compact decoding and the algorithm allowlist.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { AwsError } from '../../../src/core/errors.js'
+import { NOT_A_JWT } from '../../../src/federation/oidc/aws-messages.js'
+import { ALLOWED_ALGORITHMS, checkAlgorithm } from '../../../src/federation/oidc/check-algorithm.js'
+import { decodeJws, decodeToken } from '../../../src/federation/oidc/decode-token.js'
+
+const b64 = (v: unknown) =>
+  Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url')
+const header = b64({ alg: 'RS256', kid: 'k' })
+const payload = b64({ iss: 'https://issuer.example', sub: 's' })
+const isNotAJwt = (e: unknown) =>
+  e instanceof AwsError && e.code === 'InvalidIdentityToken' && e.message === NOT_A_JWT
+
+test('a well-formed token decodes', () => {
+  const token = decodeToken(`${header}.${payload}.c2ln`)
+  assert.equal(token.issuer, 'https://issuer.example')
+  assert.deepEqual(token.header, { alg: 'RS256', kid: 'k' })
+  assert.deepEqual([...token.signature], [...Buffer.from('sig')])
+})
+
+const refused: [string, string][] = [
+  ['empty string', ''],
+  ['two segments', `${header}.${payload}`],
+  ['four segments', `${header}.${payload}.c2ln.c2ln`],
+  ['JSON serialisation', JSON.stringify({ protected: header, payload, signature: 'c2ln' })],
+  ['padding', `${header}.${payload}.c2ln=`],
+  ['standard base64 alphabet', `${header}.${payload}.c2+/`],
+  ['space', `${header}.${payload}. c2ln`],
+  ['modified unused bits', `${header}.${payload}.c2l`], // canonical form is c2k
+  ['impossible length', `${header}.${payload}.c2lnc`],
+  ['empty signature', `${header}.${payload}.`],
+  ['header not JSON', `${b64('nope')}.${payload}.c2ln`],
+  ['header an array', `${b64([1])}.${payload}.c2ln`],
+  [
+    'unencoded payload (b64)',
+    `${b64({ alg: 'RS256', b64: false, crit: ['b64'] })}.${payload}.c2ln`,
+  ],
+  ['payload not an object', `${header}.${b64('"x"')}.c2ln`],
+  ['no iss', `${header}.${b64({ sub: 's' })}.c2ln`],
+  ['iss not a string', `${header}.${b64({ iss: 1 })}.c2ln`],
+  ['invalid UTF-8', `${header}.${Buffer.from([0x7b, 0xff, 0x7d]).toString('base64url')}.c2ln`],
+]
+for (const [name, token] of refused) {
+  test(`refused: ${name}`, () => assert.throws(() => decodeToken(token), isNotAJwt))
+}
+
+test('the canonical form of the same bytes decodes', () => {
+  assert.deepEqual([...decodeJws(`${header}.${payload}.c2k`).signature], [...Buffer.from('si')])
+})
+
+test('decodeJws accepts an empty payload (JWS) that decodeToken refuses (JWT)', () => {
+  assert.equal(decodeJws(`${header}..c2ln`).payload.length, 0)
+  assert.throws(() => decodeToken(`${header}..c2ln`), isNotAJwt)
+})
+
+test('the allowlist is exactly the asymmetric RS/PS/ES algorithms', () => {
+  for (const alg of ALLOWED_ALGORITHMS) assert.equal(checkAlgorithm({ alg }), alg)
+  for (const alg of [
+    'none',
+    'None',
+    'HS256',
+    'HS384',
+    'HS512',
+    'EdDSA',
+    'RS1',
+    'rs256',
+    '',
+    42,
+    undefined,
+  ]) {
+    assert.throws(() => checkAlgorithm({ alg }), isNotAJwt, String(alg))
+  }
+})

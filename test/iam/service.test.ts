@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { Caller, RequestInfo } from '../../src/core/caller.js'
+import { AwsError } from '../../src/core/errors.js'
+import { randomIds } from '../../src/core/ids.js'
+import { IamAuthorizer } from '../../src/iam/authorize.js'
+import { iamOperations } from '../../src/iam/operations.js'
+import { IamService } from '../../src/iam/service.js'
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
+import { ACCOUNT, rootCaller } from '../support/iam.js'
+
+const request = (): RequestInfo => ({
+  requestId: 'r',
+  region: 'us-east-1',
+  sourceIp: '127.0.0.1',
+  userAgent: 'test',
+  secureTransport: false,
+  now: new Date(),
+})
+
+const trust = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
+})
+
+// Resources carry the stored entity's path, and calls that default to the caller name the caller:
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+test('IAM calls are authorised against the entity ARN with its stored path, and the caller for self calls', async () => {
+  const store = await openSqliteStore({ file: ':memory:' })
+  const service = new IamService(store, new IamAuthorizer(store), randomIds, iamOperations)
+  const root = rootCaller()
+  await store.transaction((repo) =>
+    repo.insertAccount({ accountId: ACCOUNT, createDate: new Date() }),
+  )
+  for (const [name, path] of [
+    ['app', '/team/'],
+    ['other', '/'],
+  ] as const) {
+    await service.call(
+      root,
+      'CreateRole',
+      { RoleName: name, Path: path, AssumeRolePolicyDocument: trust },
+      request(),
+    )
+  }
+  const created = await service.call(root, 'CreateUser', { UserName: 'dev' }, request())
+  const devArn = `arn:aws:iam::${ACCOUNT}:user/dev`
+  assert.equal((created?.['User'] as { Arn: string }).Arn, devArn)
+  await service.call(
+    root,
+    'PutUserPolicy',
+    {
+      UserName: 'dev',
+      PolicyName: 'team-roles',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'iam:GetRole',
+            Resource: `arn:aws:iam::${ACCOUNT}:role/team/*`,
+          },
+          {
+            Effect: 'Allow',
+            Action: 'iam:GetUser',
+            Resource: 'arn:aws:iam::*:user/${aws:username}',
+          },
+        ],
+      }),
+    },
+    request(),
+  )
+  const userId = (created?.['User'] as { UserId: string }).UserId
+  const dev: Caller = {
+    type: 'user',
+    accountId: ACCOUNT,
+    arn: devArn,
+    userId,
+    principalId: userId,
+    name: 'dev',
+    accessKeyId: 'AKIDDEV',
+  }
+
+  const role = await service.call(dev, 'GetRole', { RoleName: 'app' }, request())
+  assert.equal((role?.['Role'] as { Arn: string }).Arn, `arn:aws:iam::${ACCOUNT}:role/team/app`)
+  await assert.rejects(service.call(dev, 'GetRole', { RoleName: 'other' }, request()), (error) => {
+    assert.ok(error instanceof AwsError)
+    assert.equal(
+      error.message,
+      `User: ${devArn} is not authorized to perform: iam:GetRole on resource: arn:aws:iam::${ACCOUNT}:role/other because no identity-based policy allows the iam:GetRole action`,
+    )
+    return true
+  })
+  // GetUser without a name authorises against the caller's own ARN: ${aws:username} matches.
+  const self = await service.call(dev, 'GetUser', {}, request())
+  assert.equal((self?.['User'] as { UserName: string }).UserName, 'dev')
+  await store.close()
+})
