@@ -8,7 +8,7 @@ import type { IamContext, IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
 import { paginate, pagingInput } from './pagination.js'
 import { renderAccessKeyMetadata, renderNewAccessKey } from './render.js'
-import { optionalExistingUserName, requireNamedOrCallingUser, userResource } from './users.js'
+import { optionalExistingUserName, requireNamedOrCallingUser } from './users.js'
 
 /** AWS's AccessKeysPerUser quota. */
 export const MAX_ACCESS_KEYS_PER_USER = 2

@@ -1,6 +1,6 @@
 // Managed policies attached to users, groups and roles: attach and detach (at most 10 per entity),
 // the policies attached to one entity, and the entities a policy is attached to.
-import { iamArn, parseArn } from '../core/arn.js'
+import { parseArn } from '../core/arn.js'
 import { limitExceeded, noSuchEntity } from '../core/errors.js'
 import { enumValue } from '../core/input.js'
 import type { Field } from '../core/input.js'

@@ -43,7 +43,7 @@ export interface PolicyText {
   /** Undefined for a boundary naming a policy that no longer exists: it allows nothing. */
   text: string | undefined
   kind: CompiledPolicyKind
-  /** `user/NAME/POLICY`, `group/NAME/POLICY`, `role/NAME/POLICY` for inline policies; else the ARN. */
+  /** `TYPE/ENTITY/POLICY` (e.g. `user/bob/s3-read`) for inline policies, else the ARN. */
   source: string
 }
 
@@ -188,7 +188,7 @@ async function boundaryPolicy(
 }
 
 /** A user, group or role whose policies are loaded (SimulatePrincipalPolicy accepts all three). */
-export type PolicyHolder =
+export type PrincipalEntity =
   | { type: 'user'; user: UserRecord }
   | { type: 'group'; group: GroupRecord }
   | { type: 'role'; role: RoleRecord }
@@ -197,12 +197,12 @@ export type PolicyHolder =
  * The entity's identity-based policies (a user's include its groups') and permissions boundary, in
  * the order authorisation evaluates them. Groups have no boundary; their ARN stands as principal.
  */
-export async function loadHolderPolicies(
+export async function loadPrincipalPolicies(
   repo: IamRepository,
-  holder: PolicyHolder,
+  entity: PrincipalEntity,
 ): Promise<LoadedPolicies> {
-  if (holder.type === 'role') {
-    const { role } = holder
+  if (entity.type === 'role') {
+    const { role } = entity
     return {
       identity: await entityPolicies(repo, 'role', role.roleId, `role/${role.roleName}`),
       boundary: await boundaryPolicy(repo, role.permissionsBoundaryArn),
@@ -210,8 +210,8 @@ export async function loadHolderPolicies(
       tags: role.tags,
     }
   }
-  if (holder.type === 'group') {
-    const { group } = holder
+  if (entity.type === 'group') {
+    const { group } = entity
     return {
       identity: await entityPolicies(repo, 'group', group.groupId, `group/${group.groupName}`),
       boundary: undefined,
@@ -219,7 +219,7 @@ export async function loadHolderPolicies(
       tags: [],
     }
   }
-  const { user } = holder
+  const { user } = entity
   const identity = await entityPolicies(repo, 'user', user.userId, `user/${user.userName}`)
   for (const group of await repo.listGroupsForUser(user.userId)) {
     identity.push(
@@ -238,9 +238,9 @@ async function loadPolicies(repo: IamRepository, caller: Caller): Promise<Loaded
   if (caller.type === 'assumed-role') {
     const role = await repo.getRoleById(caller.principalId)
     if (!role) return { identity: [], boundary: undefined, principalArn: caller.arn, tags: [] }
-    return loadHolderPolicies(repo, { type: 'role', role })
+    return loadPrincipalPolicies(repo, { type: 'role', role })
   }
   const user = await repo.getUserById(caller.principalId)
   if (!user) return { identity: [], boundary: undefined, principalArn: caller.arn, tags: [] }
-  return loadHolderPolicies(repo, { type: 'user', user })
+  return loadPrincipalPolicies(repo, { type: 'user', user })
 }

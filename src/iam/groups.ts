@@ -9,7 +9,7 @@ import type { IamContext, IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
 import { paginate, pagingInput } from './pagination.js'
 import { renderGroup, renderUser } from './render.js'
-import { existingUserName, requireUser, userResource } from './users.js'
+import { existingUserName, requireUser } from './users.js'
 
 /** AWS's GroupsPerUser quota. */
 export const MAX_GROUPS_PER_USER = 10
