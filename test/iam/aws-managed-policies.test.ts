@@ -184,3 +184,16 @@ describe('scripts/extract-managed-policies.js', () => {
     }
   })
 })
+
+test('every AWS managed policy document passes our managed-policy validator', () => {
+  // Real documents AWS accepted are the widest valid-policy corpus we have (e.g. IAMAuditRootUserCredentials names arn:aws:iam::*:root).
+  const refused = listAwsManagedPolicies().flatMap((policy) => {
+    try {
+      parsePolicy(policy.document, 'managed')
+      return []
+    } catch (error) {
+      return [`${policy.policyName}: ${(error as Error).message}`]
+    }
+  })
+  assert.deepEqual(refused, [])
+})

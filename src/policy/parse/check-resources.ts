@@ -57,7 +57,8 @@ export function resourceFormatError(resource: string): string | undefined {
   if (service === 'iam' && region !== '') return policyMessages.iamRegion(resource)
   // S3 buckets and objects are global; access points and jobs carry a region and an account.
   if (service === 's3' && region !== '' && account === '') return policyMessages.s3Region(resource)
-  if (service === 'iam' && path !== '*') {
+  // AWS's own managed policies name `arn:aws:iam::*:root`, which the message's list leaves out.
+  if (service === 'iam' && path !== '*' && path !== 'root') {
     if (!iamResourcePathPrefixes.some((prefix) => path.startsWith(prefix))) {
       return policyMessages.iamPath(iamResourcePathPrefixes)
     }

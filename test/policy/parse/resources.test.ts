@@ -40,7 +40,9 @@ describe('resource format', () => {
       'Resource arn:aws:s3:us-east-1::bucket can not contain region information.',
     ],
     ['arn:aws:iam:::bucket', IAM_PATH],
-    ['arn:aws:iam::123456789012:root', IAM_PATH],
+    // AWS managed policies (IAMAuditRootUserCredentials) name the root user this way.
+    ['arn:aws:iam::123456789012:root', undefined],
+    ['arn:aws:iam::123456789012:rootx', IAM_PATH],
     ['arn:aws:iam::123456789012', IAM_PATH],
     ['arn:aws:s3::bucket', LEGACY],
     ['arn:aws::::bucket', LEGACY],
