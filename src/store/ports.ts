@@ -143,6 +143,39 @@ export interface SamlProviderRecord {
 }
 
 /**
+ * A key of the session keyring: STS seals session tokens with the newest active key and opens
+ * them with any key not yet removed. Retired keys still open tokens until they are deleted.
+ */
+export interface SessionKeyRecord {
+  keyId: string
+  /** 32 random bytes, base64. */
+  secret: string
+  createDate: Date
+  /** When the key stopped sealing; null while it is the sealing key or a candidate. */
+  retireDate: Date | null
+}
+
+/** A built-in OIDC issuer served at `PUBLIC_URL/issuers/NAME`; names are global. */
+export interface IssuerRecord {
+  name: string
+  /** The account that created it and whose IAM policies govern it. */
+  accountId: string
+  createDate: Date
+}
+
+export interface IssuerKeyRecord {
+  issuerName: string
+  kid: string
+  algorithm: string
+  /** Private and public JWK as JSON text. */
+  privateJwk: string
+  publicJwk: string
+  createDate: Date
+  /** Set on rotation: the key stops signing at once and leaves the JWKS after this date. */
+  retireDate: Date | null
+}
+
+/**
  * Everything the IAM service reads and writes. Names are unique per account without regard to
  * case (AWS: you cannot have roles PRODROLE and prodrole), so every `get...ByName` matches
  * case-insensitively. Lists come back sorted by name (case-insensitively), which is the order
@@ -241,6 +274,22 @@ export interface IamRepository {
   insertSamlProvider(provider: SamlProviderRecord): Promise<void>
   updateSamlProvider(provider: SamlProviderRecord): Promise<void>
   deleteSamlProvider(arn: string): Promise<void>
+
+  // the session keyring (newest first)
+  listSessionKeys(): Promise<SessionKeyRecord[]>
+  insertSessionKey(key: SessionKeyRecord): Promise<void>
+  updateSessionKey(key: SessionKeyRecord): Promise<void>
+  deleteSessionKey(keyId: string): Promise<void>
+
+  // built-in OIDC issuers and their signing keys (keys newest first)
+  getIssuer(name: string): Promise<IssuerRecord | undefined>
+  listIssuers(accountId: string): Promise<IssuerRecord[]>
+  insertIssuer(issuer: IssuerRecord): Promise<void>
+  deleteIssuer(name: string): Promise<void>
+  listIssuerKeys(issuerName: string): Promise<IssuerKeyRecord[]>
+  insertIssuerKey(key: IssuerKeyRecord): Promise<void>
+  updateIssuerKey(key: IssuerKeyRecord): Promise<void>
+  deleteIssuerKey(issuerName: string, kid: string): Promise<void>
 }
 
 export interface Store {
