@@ -9,11 +9,14 @@ import type {
   AccessKeyRecord,
   GroupRecord,
   IamRepository,
+  IssuerKeyRecord,
+  IssuerRecord,
   ManagedPolicyRecord,
   OidcProviderRecord,
   PolicyVersionRecord,
   RoleRecord,
   SamlProviderRecord,
+  SessionKeyRecord,
   Store,
   UserRecord,
 } from '../../src/store/ports.js'
@@ -167,6 +170,38 @@ const saml = (overrides: Partial<SamlProviderRecord> = {}): SamlProviderRecord =
     validUntil: T2,
     createDate: T1,
     tags: [],
+    ...overrides,
+  }
+}
+
+const sessionKey = (overrides: Partial<SessionKeyRecord> = {}): SessionKeyRecord => ({
+  keyId: nextId('sk-'),
+  secret: Buffer.alloc(32, counter).toString('base64'),
+  createDate: T1,
+  retireDate: null,
+  ...overrides,
+})
+
+const issuer = (overrides: Partial<IssuerRecord> = {}): IssuerRecord => ({
+  name: `issuer-${counter + 1}`,
+  accountId: A,
+  createDate: T1,
+  ...overrides,
+})
+
+const issuerKey = (
+  issuerName: string,
+  overrides: Partial<IssuerKeyRecord> = {},
+): IssuerKeyRecord => {
+  const kid = overrides.kid ?? nextId('kid-')
+  return {
+    issuerName,
+    kid,
+    algorithm: 'RS256',
+    privateJwk: JSON.stringify({ kty: 'RSA', kid, n: 'AQAB-private', d: 'secret' }),
+    publicJwk: JSON.stringify({ kty: 'RSA', kid, n: 'AQAB-public', e: 'AQAB' }),
+    createDate: T1,
+    retireDate: null,
     ...overrides,
   }
 }
@@ -1151,6 +1186,244 @@ export const storeContract = (open: () => Promise<Store>): void => {
     }),
   )
 
+  // the session keyring
+
+  test(
+    'session keys round-trip, list newest first and refuse a duplicate id',
+    withStore(async (_s, tx) => {
+      const old = sessionKey({ keyId: 'sk-b', createDate: T1, retireDate: T2 })
+      const tieLow = sessionKey({ keyId: 'sk-a', createDate: T3 })
+      const tieHigh = sessionKey({ keyId: 'sk-c', createDate: T3 })
+      const middle = sessionKey({ keyId: 'sk-z', createDate: T2 })
+      await tx(async (r) => {
+        for (const k of [old, tieLow, middle, tieHigh]) await r.insertSessionKey(k)
+      })
+      assert.deepEqual(await tx((r) => r.listSessionKeys()), [tieHigh, tieLow, middle, old])
+      await rejectsWith(
+        tx((r) => r.insertSessionKey(sessionKey({ keyId: 'sk-a', secret: 'other' }))),
+        StoreConflictError,
+      )
+      // Key ids match exactly: another case is another key, and ties sort bytewise ('s' > 'S').
+      const upper = sessionKey({ keyId: 'SK-A', createDate: T1 })
+      await tx((r) => r.insertSessionKey(upper))
+      assert.deepEqual(await tx((r) => r.listSessionKeys()), [tieHigh, tieLow, middle, old, upper])
+    }),
+  )
+
+  test(
+    'updating a session key retires it and changes nothing else; delete removes one key',
+    withStore(async (_s, tx) => {
+      const sealing = sessionKey({ createDate: T2 })
+      const other = sessionKey({ createDate: T1 })
+      await tx(async (r) => {
+        await r.insertSessionKey(sealing)
+        await r.insertSessionKey(other)
+      })
+      await tx((r) =>
+        r.updateSessionKey({ ...sealing, retireDate: T3, secret: 'changed', createDate: T3 }),
+      )
+      assert.deepEqual(await tx((r) => r.listSessionKeys()), [
+        { ...sealing, retireDate: T3 },
+        other,
+      ])
+      await tx((r) => r.updateSessionKey({ ...sealing, retireDate: null }))
+      assert.deepEqual(await tx((r) => r.listSessionKeys()), [sealing, other])
+      // Updating or deleting a key that is not there changes nothing.
+      await tx((r) => r.updateSessionKey(sessionKey({ retireDate: T3 })))
+      await tx((r) => r.deleteSessionKey('sk-none'))
+      assert.deepEqual(await tx((r) => r.listSessionKeys()), [sealing, other])
+      await tx((r) => r.deleteSessionKey(sealing.keyId))
+      assert.deepEqual(await tx((r) => r.listSessionKeys()), [other])
+    }),
+  )
+
+  // built-in OIDC issuers and their keys
+
+  test(
+    'issuers round-trip; names are global, exact in case and listed bytewise per account',
+    withStore(async (_s, tx) => {
+      const team = issuer({ name: 'Team', createDate: T2 })
+      const lower = issuer({ name: 'team' })
+      const alpha = issuer({ name: 'alpha' })
+      const zed = issuer({ name: 'Zed' })
+      const elsewhere = issuer({ name: 'beta', accountId: B })
+      await tx(async (r) => {
+        for (const i of [team, lower, alpha, zed, elsewhere]) await r.insertIssuer(i)
+      })
+      assert.deepEqual(await tx((r) => r.getIssuer('Team')), team)
+      assert.deepEqual(await tx((r) => r.getIssuer('team')), lower)
+      assert.equal(await tx((r) => r.getIssuer('TEAM')), undefined)
+      assert.deepEqual(await tx((r) => r.listIssuers(A)), [team, zed, alpha, lower])
+      assert.deepEqual(await tx((r) => r.listIssuers(B)), [elsewhere])
+      // Another account cannot take a name in use anywhere.
+      await rejectsWith(
+        tx((r) => r.insertIssuer(issuer({ name: 'Team', accountId: B }))),
+        StoreConflictError,
+      )
+      assert.deepEqual(await tx((r) => r.listIssuers(B)), [elsewhere])
+      assert.deepEqual(await tx((r) => r.getIssuer('Team')), team)
+      await tx((r) => r.deleteIssuer('Team'))
+      assert.equal(await tx((r) => r.getIssuer('Team')), undefined)
+      assert.deepEqual(await tx((r) => r.getIssuer('team')), lower)
+      await tx((r) => r.insertIssuer({ ...team, accountId: B }))
+      assert.deepEqual(
+        (await tx((r) => r.listIssuers(B))).map((i) => i.name),
+        ['Team', 'beta'],
+      )
+    }),
+  )
+
+  test(
+    'issuer keys round-trip, list newest first per issuer and are unique per issuer and kid',
+    withStore(async (_s, tx) => {
+      await tx(async (r) => {
+        await r.insertIssuer(issuer({ name: 'one' }))
+        await r.insertIssuer(issuer({ name: 'two' }))
+      })
+      const retired = issuerKey('one', { kid: 'k2', createDate: T1, retireDate: T3 })
+      const tieLow = issuerKey('one', { kid: 'k1', createDate: T2, algorithm: 'ES256' })
+      const tieHigh = issuerKey('one', { kid: 'k3', createDate: T2 })
+      const sameKid = issuerKey('two', { kid: 'k1', createDate: T3 })
+      await tx(async (r) => {
+        for (const k of [retired, tieLow, tieHigh, sameKid]) await r.insertIssuerKey(k)
+      })
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [tieHigh, tieLow, retired])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('two')), [sameKid])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('One')), [])
+      await rejectsWith(
+        tx((r) => r.insertIssuerKey(issuerKey('one', { kid: 'k1', createDate: T3 }))),
+        StoreConflictError,
+      )
+      // A key needs its issuer.
+      await rejectsWith(
+        tx((r) => r.insertIssuerKey(issuerKey('nobody'))),
+        StoreReferenceError,
+      )
+      await rejectsWith(
+        tx((r) => r.insertIssuerKey(issuerKey('ONE'))),
+        StoreReferenceError,
+      )
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('nobody')), [])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [tieHigh, tieLow, retired])
+    }),
+  )
+
+  test(
+    'updating an issuer key retires it only; deleting a key or its issuer removes it',
+    withStore(async (_s, tx) => {
+      await tx(async (r) => {
+        await r.insertIssuer(issuer({ name: 'one' }))
+        await r.insertIssuer(issuer({ name: 'two' }))
+      })
+      const a = issuerKey('one', { createDate: T2 })
+      const b = issuerKey('one', { createDate: T1 })
+      const c = issuerKey('two', { kid: a.kid })
+      await tx(async (r) => {
+        for (const k of [a, b, c]) await r.insertIssuerKey(k)
+      })
+      await tx((r) =>
+        r.updateIssuerKey({ ...a, retireDate: T3, privateJwk: '{}', algorithm: 'none' }),
+      )
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [{ ...a, retireDate: T3 }, b])
+      // The same kid under the other issuer is untouched.
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('two')), [c])
+      await tx((r) => r.deleteIssuerKey('two', b.kid))
+      await tx((r) => r.deleteIssuerKey('one', b.kid))
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [{ ...a, retireDate: T3 }])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('two')), [c])
+      await tx((r) => r.deleteIssuer('one'))
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('two')), [c])
+      // A new issuer of the same name starts with no keys and can reuse the kid.
+      await tx(async (r) => {
+        await r.insertIssuer(issuer({ name: 'one', accountId: B }))
+        await r.insertIssuerKey(a)
+      })
+      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [a])
+    }),
+  )
+
+  test(
+    'keyring and issuer writes roll back whole and bump the generation on commit',
+    withStore(async (store, tx) => {
+      const kept = sessionKey()
+      await tx(async (r) => {
+        await r.insertSessionKey(kept)
+        await r.insertIssuer(issuer({ name: 'kept' }))
+        await r.insertIssuerKey(issuerKey('kept', { kid: 'k1' }))
+      })
+      const start = store.generation
+      await assert.rejects(
+        tx(async (r) => {
+          await r.insertSessionKey(sessionKey())
+          await r.updateSessionKey({ ...kept, retireDate: T3 })
+          await r.insertIssuer(issuer({ name: 'gone' }))
+          await r.insertIssuerKey(issuerKey('gone'))
+          await r.updateIssuerKey(issuerKey('kept', { kid: 'k1', retireDate: T3 }))
+          await r.deleteIssuerKey('kept', 'k1')
+          await r.deleteIssuer('kept')
+          throw new Error('undo')
+        }),
+        /undo/,
+      )
+      assert.equal(store.generation, start)
+      assert.deepEqual(await tx((r) => r.listSessionKeys()), [kept])
+      assert.equal(await tx((r) => r.getIssuer('gone')), undefined)
+      assert.deepEqual(
+        (await tx((r) => r.listIssuers(A))).map((i) => i.name),
+        ['kept'],
+      )
+      assert.deepEqual(
+        (await tx((r) => r.listIssuerKeys('kept'))).map((k) => [k.kid, k.retireDate]),
+        [['k1', null]],
+      )
+      for (const write of [
+        (r: IamRepository) => r.insertSessionKey(sessionKey()),
+        (r: IamRepository) => r.updateSessionKey({ ...kept, retireDate: T2 }),
+        (r: IamRepository) => r.deleteSessionKey('sk-none'),
+        (r: IamRepository) => r.insertIssuer(issuer()),
+        (r: IamRepository) => r.deleteIssuer('none'),
+        (r: IamRepository) => r.insertIssuerKey(issuerKey('kept')),
+        (r: IamRepository) => r.updateIssuerKey(issuerKey('kept', { kid: 'k1' })),
+        (r: IamRepository) => r.deleteIssuerKey('kept', 'none'),
+      ]) {
+        const before = store.generation
+        await tx(write)
+        assert.equal(store.generation, before + 1)
+      }
+      const before = store.generation
+      await tx(async (r) => {
+        await r.listSessionKeys()
+        await r.getIssuer('kept')
+        await r.listIssuers(A)
+        await r.listIssuerKeys('kept')
+      })
+      assert.equal(store.generation, before)
+    }),
+  )
+
+  test(
+    'a caught issuer-key conflict leaves the transaction usable',
+    withStore(async (_s, tx) => {
+      const outcome = await tx(async (r) => {
+        await r.insertIssuer(issuer({ name: 'one' }))
+        await r.insertIssuerKey(issuerKey('one', { kid: 'k1' }))
+        const clash = await r.insertIssuerKey(issuerKey('one', { kid: 'k1' })).then(
+          () => 'inserted',
+          (error: unknown) =>
+            error instanceof StoreConflictError ? 'conflict' : `other: ${String(error)}`,
+        )
+        await r.insertIssuerKey(issuerKey('one', { kid: 'k2' }))
+        return clash
+      })
+      assert.equal(outcome, 'conflict')
+      assert.deepEqual((await tx((r) => r.listIssuerKeys('one'))).map((k) => k.kid).sort(), [
+        'k1',
+        'k2',
+      ])
+    }),
+  )
+
   test(
     'a caught conflict leaves the transaction usable',
     withStore(async (_s, tx) => {
@@ -1236,6 +1509,9 @@ export const storeContract = (open: () => Promise<Store>): void => {
           })
           await r.insertOidcProvider(oidc({ url: 'wipe.example.com' }))
           await r.insertSamlProvider(saml({ name: 'wipe' }))
+          await r.insertSessionKey(sessionKey({ keyId: 'sk-wipe' }))
+          await r.insertIssuer(issuer({ name: 'wipe' }))
+          await r.insertIssuerKey(issuerKey('wipe', { kid: 'wipe-1' }))
         })
       await seed()
       await store.wipe()
@@ -1252,6 +1528,10 @@ export const storeContract = (open: () => Promise<Store>): void => {
         assert.deepEqual(await r.listInlinePolicies('group', g.groupId), [])
         assert.deepEqual(await r.listOidcProviders(A), [])
         assert.deepEqual(await r.listSamlProviders(A), [])
+        // The keyring goes too: a reset bootstraps a new one, and old session tokens stop opening.
+        assert.deepEqual(await r.listSessionKeys(), [])
+        assert.equal(await r.getIssuer('wipe'), undefined)
+        assert.deepEqual(await r.listIssuerKeys('wipe'), [])
       })
       // Same keys again: nothing of the old rows is left to clash with.
       await seed()

@@ -42,12 +42,16 @@ describe('postgres store', unavailable === undefined ? {} : { skip: unavailable 
     await client.connect()
     try {
       const { rows } = await client.query('select name from kysely_migration order by name')
-      assert.deepEqual(rows, [{ name: '0001-initial' }])
+      assert.deepEqual(rows, [{ name: '0001-initial' }, { name: '0002-keyring-and-issuers' }])
       // Sort keys compare bytewise whatever the database's collation.
       const { rows: collations } = await client.query(
         "select collation_name from information_schema.columns where table_name = 'users' and column_name = 'name_key'",
       )
       assert.deepEqual(collations, [{ collation_name: 'C' }])
+      const { rows: issuerCollations } = await client.query(
+        "select collation_name from information_schema.columns where table_name = 'issuers' and column_name = 'name'",
+      )
+      assert.deepEqual(issuerCollations, [{ collation_name: 'C' }])
     } finally {
       await client.end()
     }

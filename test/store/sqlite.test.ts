@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { Kysely, Migrator, SqliteDialect } from 'kysely'
+import { migrationsFor } from '../../src/store/migrations/migrations.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 import { storeContract } from './contract.js'
 
@@ -43,9 +45,44 @@ describe('sqlite store, on disk', () => {
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal')
       const migrations = raw.prepare('select name from kysely_migration order by name').all()
-      assert.deepEqual(migrations, [{ name: '0001-initial' }])
+      assert.deepEqual(migrations, [{ name: '0001-initial' }, { name: '0002-keyring-and-issuers' }])
     } finally {
       raw.close()
+    }
+  })
+
+  test('a database made before the keyring gains its tables and keeps its rows', async () => {
+    const file = freshFile()
+    // A database as the first release left it: only 0001 applied.
+    const old = new Kysely<unknown>({
+      dialect: new SqliteDialect({ database: new Database(file) }),
+    })
+    const { error } = await new Migrator({
+      db: old,
+      provider: {
+        getMigrations: () => {
+          const { '0001-initial': initial } = migrationsFor('sqlite')
+          return Promise.resolve({ '0001-initial': initial! })
+        },
+      },
+    }).migrateToLatest()
+    assert.equal(error, undefined)
+    await old.destroy()
+    const raw = new Database(file)
+    raw.prepare("insert into accounts values ('123456789012', ?)").run(createDate.toISOString())
+    raw.close()
+
+    const store = await openSqliteStore({ file })
+    try {
+      assert.deepEqual(await store.transaction((r) => r.getAccount('123456789012')), {
+        accountId: '123456789012',
+        createDate,
+      })
+      const key = { keyId: 'sk-1', secret: 'c2VjcmV0', createDate, retireDate: null }
+      await store.transaction((r) => r.insertSessionKey(key))
+      assert.deepEqual(await store.transaction((r) => r.listSessionKeys()), [key])
+    } finally {
+      await store.close()
     }
   })
 
@@ -58,7 +95,7 @@ describe('sqlite store, on disk', () => {
     const raw = new Database(file, { readonly: true })
     try {
       assert.deepEqual(raw.prepare('select count(*) as n from accounts').get(), { n: 0 })
-      assert.deepEqual(raw.prepare('select count(*) as n from kysely_migration').get(), { n: 1 })
+      assert.deepEqual(raw.prepare('select count(*) as n from kysely_migration').get(), { n: 2 })
     } finally {
       raw.close()
     }

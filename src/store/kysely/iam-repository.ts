@@ -14,11 +14,14 @@ import type {
   GroupRecord,
   IamRepository,
   InlinePolicyRecord,
+  IssuerKeyRecord,
+  IssuerRecord,
   ManagedPolicyRecord,
   OidcProviderRecord,
   PolicyVersionRecord,
   RoleRecord,
   SamlProviderRecord,
+  SessionKeyRecord,
   UserRecord,
 } from '../ports.js'
 import type { Backend } from './backend.js'
@@ -31,6 +34,10 @@ import {
   groupRow,
   inlinePolicyRecord,
   inlinePolicyRow,
+  issuerKeyRecord,
+  issuerKeyRow,
+  issuerRecord,
+  issuerRow,
   listToText,
   nameKey,
   oidcProviderRecord,
@@ -43,6 +50,8 @@ import {
   roleRow,
   samlProviderRecord,
   samlProviderRow,
+  sessionKeyRecord,
+  sessionKeyRow,
   tagsToText,
   toText,
   userRecord,
@@ -832,6 +841,128 @@ export class KyselyIamRepository implements IamRepository {
   deleteSamlProvider(arn: string): Promise<void> {
     return this.#write('deleteSamlProvider', () =>
       this.db.deleteFrom('saml_providers').where('arn', '=', arn).execute(),
+    )
+  }
+
+  // the session keyring
+
+  /** Newest first; keys made in the same millisecond come by key id, highest first. */
+  listSessionKeys(): Promise<SessionKeyRecord[]> {
+    return this.#read(async () => {
+      const rows = await this.db
+        .selectFrom('session_keys')
+        .selectAll()
+        .orderBy('create_date', 'desc')
+        .orderBy('key_id', 'desc')
+        .execute()
+      return rows.map(sessionKeyRecord)
+    })
+  }
+
+  insertSessionKey(key: SessionKeyRecord): Promise<void> {
+    return this.#write('insertSessionKey', () =>
+      this.db.insertInto('session_keys').values(sessionKeyRow(key)).execute(),
+    )
+  }
+
+  /** Replaces the retire date; the secret and creation date never change. */
+  updateSessionKey(key: SessionKeyRecord): Promise<void> {
+    const row = sessionKeyRow(key)
+    return this.#write('updateSessionKey', () =>
+      this.db
+        .updateTable('session_keys')
+        .set({ retire_date: row.retire_date })
+        .where('key_id', '=', key.keyId)
+        .execute(),
+    )
+  }
+
+  deleteSessionKey(keyId: string): Promise<void> {
+    return this.#write('deleteSessionKey', () =>
+      this.db.deleteFrom('session_keys').where('key_id', '=', keyId).execute(),
+    )
+  }
+
+  // built-in OIDC issuers (names are global and match exactly, case included)
+
+  getIssuer(name: string): Promise<IssuerRecord | undefined> {
+    return this.#read(async () => {
+      const row = await this.db
+        .selectFrom('issuers')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirst()
+      return row && issuerRecord(row)
+    })
+  }
+
+  /** By name, bytewise: names are case-sensitive, so `Zed` comes before `alpha`. */
+  listIssuers(accountId: string): Promise<IssuerRecord[]> {
+    return this.#read(async () => {
+      const rows = await this.db
+        .selectFrom('issuers')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .orderBy('name')
+        .execute()
+      return rows.map(issuerRecord)
+    })
+  }
+
+  insertIssuer(issuer: IssuerRecord): Promise<void> {
+    return this.#write('insertIssuer', () =>
+      this.db.insertInto('issuers').values(issuerRow(issuer)).execute(),
+    )
+  }
+
+  /** Deletes the issuer and, with it, every key it still has. */
+  deleteIssuer(name: string): Promise<void> {
+    return this.#write('deleteIssuer', () =>
+      this.db.deleteFrom('issuers').where('name', '=', name).execute(),
+    )
+  }
+
+  /** Newest first; keys made in the same millisecond come by kid, highest first. */
+  listIssuerKeys(issuerName: string): Promise<IssuerKeyRecord[]> {
+    return this.#read(async () => {
+      const rows = await this.db
+        .selectFrom('issuer_keys')
+        .selectAll()
+        .where('issuer_name', '=', issuerName)
+        .orderBy('create_date', 'desc')
+        .orderBy('kid', 'desc')
+        .execute()
+      return rows.map(issuerKeyRecord)
+    })
+  }
+
+  /** Refused with StoreReferenceError when the issuer does not exist. */
+  insertIssuerKey(key: IssuerKeyRecord): Promise<void> {
+    return this.#write('insertIssuerKey', () =>
+      this.db.insertInto('issuer_keys').values(issuerKeyRow(key)).execute(),
+    )
+  }
+
+  /** Replaces the retire date; the key material, algorithm and creation date never change. */
+  updateIssuerKey(key: IssuerKeyRecord): Promise<void> {
+    const row = issuerKeyRow(key)
+    return this.#write('updateIssuerKey', () =>
+      this.db
+        .updateTable('issuer_keys')
+        .set({ retire_date: row.retire_date })
+        .where('issuer_name', '=', key.issuerName)
+        .where('kid', '=', key.kid)
+        .execute(),
+    )
+  }
+
+  deleteIssuerKey(issuerName: string, kid: string): Promise<void> {
+    return this.#write('deleteIssuerKey', () =>
+      this.db
+        .deleteFrom('issuer_keys')
+        .where('issuer_name', '=', issuerName)
+        .where('kid', '=', kid)
+        .execute(),
     )
   }
 }

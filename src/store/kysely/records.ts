@@ -8,11 +8,14 @@ import type {
   EntityType,
   GroupRecord,
   InlinePolicyRecord,
+  IssuerKeyRecord,
+  IssuerRecord,
   ManagedPolicyRecord,
   OidcProviderRecord,
   PolicyVersionRecord,
   RoleRecord,
   SamlProviderRecord,
+  SessionKeyRecord,
   Tag,
   UserRecord,
 } from '../ports.js'
@@ -21,11 +24,14 @@ import type {
   EntityRef,
   GroupsTable,
   InlinePoliciesTable,
+  IssuerKeysTable,
+  IssuersTable,
   OidcProvidersTable,
   PoliciesTable,
   PolicyVersionsTable,
   RolesTable,
   SamlProvidersTable,
+  SessionKeysTable,
   UsersTable,
 } from './schema.js'
 
@@ -264,4 +270,54 @@ export const samlProviderRecord = (row: Selectable<SamlProvidersTable>): SamlPro
   validUntil: fromText(row.valid_until),
   createDate: fromText(row.create_date),
   tags: tagsFromText(row.tags),
+})
+
+const dateOrNull = (date: Date | null): string | null => (date === null ? null : toText(date))
+const dateFromTextOrNull = (text: string | null): Date | null =>
+  text === null ? null : fromText(text)
+
+export const sessionKeyRow = (key: SessionKeyRecord): SessionKeysTable => ({
+  key_id: key.keyId,
+  secret: key.secret,
+  create_date: toText(key.createDate),
+  retire_date: dateOrNull(key.retireDate),
+})
+
+export const sessionKeyRecord = (row: Selectable<SessionKeysTable>): SessionKeyRecord => ({
+  keyId: row.key_id,
+  secret: row.secret,
+  createDate: fromText(row.create_date),
+  retireDate: dateFromTextOrNull(row.retire_date),
+})
+
+export const issuerRow = (issuer: IssuerRecord): IssuersTable => ({
+  name: issuer.name,
+  account_id: issuer.accountId,
+  create_date: toText(issuer.createDate),
+})
+
+export const issuerRecord = (row: Selectable<IssuersTable>): IssuerRecord => ({
+  name: row.name,
+  accountId: row.account_id,
+  createDate: fromText(row.create_date),
+})
+
+export const issuerKeyRow = (key: IssuerKeyRecord): IssuerKeysTable => ({
+  issuer_name: key.issuerName,
+  kid: key.kid,
+  algorithm: key.algorithm,
+  private_jwk: key.privateJwk,
+  public_jwk: key.publicJwk,
+  create_date: toText(key.createDate),
+  retire_date: dateOrNull(key.retireDate),
+})
+
+export const issuerKeyRecord = (row: Selectable<IssuerKeysTable>): IssuerKeyRecord => ({
+  issuerName: row.issuer_name,
+  kid: row.kid,
+  algorithm: row.algorithm,
+  privateJwk: row.private_jwk,
+  publicJwk: row.public_jwk,
+  createDate: fromText(row.create_date),
+  retireDate: dateFromTextOrNull(row.retire_date),
 })

@@ -142,6 +142,30 @@ export interface SamlProvidersTable {
   tags: string
 }
 
+export interface SessionKeysTable {
+  key_id: string
+  secret: string
+  create_date: string
+  retire_date: string | null
+}
+
+export interface IssuersTable {
+  /** Case-sensitive, unlike IAM names: it is a path segment of the issuer's URL. */
+  name: string
+  account_id: string
+  create_date: string
+}
+
+export interface IssuerKeysTable {
+  issuer_name: string
+  kid: string
+  algorithm: string
+  private_jwk: string
+  public_jwk: string
+  create_date: string
+  retire_date: string | null
+}
+
 export interface Database {
   accounts: AccountsTable
   account_aliases: AccountAliasesTable
@@ -156,6 +180,9 @@ export interface Database {
   inline_policies: InlinePoliciesTable
   oidc_providers: OidcProvidersTable
   saml_providers: SamlProvidersTable
+  session_keys: SessionKeysTable
+  issuers: IssuersTable
+  issuer_keys: IssuerKeysTable
 }
 
 /** Every table, children before parents: the order in which rows can be deleted. */
@@ -171,6 +198,9 @@ export const tablesChildFirst = [
   'roles',
   'oidc_providers',
   'saml_providers',
+  'issuer_keys',
+  'issuers',
+  'session_keys',
   'account_aliases',
   'accounts',
 ] as const satisfies readonly (keyof Database)[]
