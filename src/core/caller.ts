@@ -17,6 +17,34 @@ export interface Caller {
   accessKeyId: string
   /** For an assumed role, the session name. */
   sessionName?: string
+  /** Present when the request was signed with temporary credentials (an ASIA key and token). */
+  session?: CallerSession
+}
+
+/** How temporary credentials were obtained. */
+export type SessionOrigin = 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken'
+
+/** What authorisation needs to know about a temporary-credential session, read from its token. */
+export interface CallerSession {
+  obtainedBy: SessionOrigin
+  /** True for a role session obtained with another role session's credentials. */
+  chained: boolean
+  /** aws:TokenIssueTime. */
+  issuedAt: Date
+  expiresAt: Date
+  /** Role sessions: the role's ARN with its path (aws:PrincipalArn). */
+  roleArn?: string
+  /** The inline session policy passed as `Policy`. */
+  policy?: string
+  /** Managed session policies passed as `PolicyArns`. */
+  policyArns?: readonly string[]
+  /** Session tags; they override the role's tags of the same key (case-insensitively). */
+  tags: readonly { key: string; value: string }[]
+  /** Keys of the session tags that pass on to chained sessions. */
+  transitiveTagKeys: readonly string[]
+  sourceIdentity?: string
+  /** aws:FederatedProvider: the IAM OIDC provider ARN of a web identity session. */
+  federatedProvider?: string
 }
 
 /** Facts about the request itself that feed the policy context (aws:SourceIp, ...). */

@@ -9,7 +9,7 @@ export const errorStatus = {
   DeleteConflict: 409,
   EntityAlreadyExists: 409,
   EntityTemporarilyUnmodifiable: 409,
-  ExpiredToken: 400,
+  ExpiredToken: 403,
   ExpiredTokenException: 400,
   IDPCommunicationError: 400,
   IDPRejectedClaim: 403,
@@ -44,19 +44,40 @@ export const errorStatus = {
 
 export type ErrorCode = keyof typeof errorStatus
 
+/**
+ * What an AccessDenied knows about the refused request, so the protocol layer can attach an
+ * encoded authorization message (decoded only through sts:DecodeAuthorizationMessage).
+ */
+export interface AuthorizationDetails {
+  principal: { id: string; name: string; arn: string }
+  action: string
+  resource: string
+  /** The policy engine's decision behind the refusal, with its trace when one was taken. */
+  decision?: unknown
+  /** The request context the decision read, as key/value pairs. */
+  context?: ReadonlyArray<readonly [string, unknown]>
+}
+
 export class AwsError extends Error {
   override readonly name = 'AwsError'
   readonly status: number
   readonly type: ErrorType
+  readonly authorization: AuthorizationDetails | undefined
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { status?: number; type?: ErrorType; cause?: unknown } = {},
+    options: {
+      status?: number
+      type?: ErrorType
+      cause?: unknown
+      authorization?: AuthorizationDetails
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.status = options.status ?? errorStatus[code]
     this.type = options.type ?? (this.status >= 500 ? 'Receiver' : 'Sender')
+    this.authorization = options.authorization
   }
 }
 
@@ -70,4 +91,5 @@ export const invalidInput = (message: string) => new AwsError('InvalidInput', me
 export const validationError = (message: string) => new AwsError('ValidationError', message)
 export const limitExceeded = (message: string) => new AwsError('LimitExceeded', message)
 export const malformedPolicy = (message: string) => new AwsError('MalformedPolicyDocument', message)
-export const accessDenied = (message: string) => new AwsError('AccessDenied', message)
+export const accessDenied = (message: string, authorization?: AuthorizationDetails) =>
+  new AwsError('AccessDenied', message, authorization ? { authorization } : {})

@@ -66,9 +66,9 @@ function checkString(
   }
 }
 
-/** AWS's problem text for an absent required parameter. */
-export const missing = (name: string) =>
-  `Value null at '${memberName(name)}' failed to satisfy constraint: Member must not be null`
+/** AWS's problem text for an absent required parameter, in the service's style. */
+export const missing = (name: string, problems: Problems) =>
+  `${problems.style === 'echo-value' ? `Value null at '${memberName(name)}'` : problems.at('', memberName(name))} failed to satisfy constraint: Member must not be null`
 
 /** A required string parameter. */
 export function requiredString(rules: StringRules = {}): Field<string> {
@@ -76,7 +76,7 @@ export function requiredString(rules: StringRules = {}): Field<string> {
     read(params, name, problems) {
       const value = params[name]
       if (value === undefined) {
-        problems.add(missing(name))
+        problems.add(missing(name, problems))
         return ''
       }
       checkString(value, name, rules, problems)
@@ -105,7 +105,7 @@ export function enumValue<T extends string>(
     read(params, name, problems) {
       const value = params[name]
       if (value === undefined) {
-        if (options.required) problems.add(missing(name))
+        if (options.required) problems.add(missing(name, problems))
         return undefined
       }
       if (!(values as readonly string[]).includes(value)) {
@@ -187,7 +187,7 @@ export function stringList(
       const values = memberValues(params, name)
       const present = values.length > 0 || params[name] !== undefined
       if (!present) {
-        if (options.required) problems.add(missing(name))
+        if (options.required) problems.add(missing(name, problems))
         return undefined
       }
       const at = memberName(name)
@@ -239,7 +239,7 @@ export function tagList(): Field<Tag[] | undefined> {
       const tags = [...byIndex.entries()]
         .sort((a, b) => a[0] - b[0])
         .map(([index, entry]) => {
-          if (entry.key === undefined) problems.add(missing(`${at}.${index}.member.key`))
+          if (entry.key === undefined) problems.add(missing(`${at}.${index}.member.key`, problems))
           const tag = { key: entry.key ?? '', value: entry.value ?? '' }
           checkString(
             tag.key,

@@ -37,17 +37,7 @@ import type { IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
 import { paginate, pagingInput } from './pagination.js'
 import { encodePolicyDocument } from './render.js'
-import {
-  checkRequestTags,
-  mergeTags,
-  optionalTags,
-  removeTags,
-  renderTags,
-  requestTagContext,
-  requiredTagList,
-  tagKeyList,
-  tagKeysContext,
-} from './tags.js'
+import { checkRequestTags, optionalTags, requestTagContext, taggingOperations } from './tags.js'
 
 export const MANAGED_POLICY_MAX_SIZE = 6144
 export const MAX_POLICY_VERSIONS = 5
@@ -521,57 +511,6 @@ const setDefaultPolicyVersion = defineOperation({
   },
 })
 
-const tagPolicy = defineOperation({
-  name: 'TagPolicy',
-  input: { PolicyArn: arn(), Tags: requiredTagList() },
-  resource: policyResource,
-  context: (input) => requestTagContext(input.Tags),
-  async run(input, { repo, accountId, caller }) {
-    const policy = await requireWritablePolicy(
-      repo,
-      accountId,
-      caller,
-      'TagPolicy',
-      input.PolicyArn,
-    )
-    const incoming = input.Tags
-    checkRequestTags(incoming, POLICY_TAG_RULES)
-    const tags = mergeTags(policy.tags, incoming, POLICY_TAG_QUOTA, POLICY_TAG_RULES)
-    await repo.updatePolicy({ ...policy, tags })
-    return undefined
-  },
-})
-
-const untagPolicy = defineOperation({
-  name: 'UntagPolicy',
-  input: { PolicyArn: arn(), TagKeys: tagKeyList() },
-  resource: policyResource,
-  context: (input) => tagKeysContext(input.TagKeys),
-  async run(input, { repo, accountId, caller }) {
-    const policy = await requireWritablePolicy(
-      repo,
-      accountId,
-      caller,
-      'UntagPolicy',
-      input.PolicyArn,
-    )
-    const tags = removeTags(policy.tags, input.TagKeys, POLICY_TAG_RULES)
-    await repo.updatePolicy({ ...policy, tags })
-    return undefined
-  },
-})
-
-const listPolicyTags = defineOperation({
-  name: 'ListPolicyTags',
-  input: { PolicyArn: arn(), ...pagingInput },
-  resource: policyResource,
-  readOnly: true,
-  async run(input, { repo, accountId }) {
-    const policy = await requirePolicy(repo, accountId, input.PolicyArn)
-    return paginate(policy.tags, input, 'Tags', (tag) => renderTags([tag])[0] ?? {})
-  },
-})
-
 export const managedPolicyOperations: IamOperation[] = [
   createPolicy,
   getPolicy,
@@ -582,7 +521,24 @@ export const managedPolicyOperations: IamOperation[] = [
   listPolicyVersions,
   deletePolicyVersion,
   setDefaultPolicyVersion,
-  tagPolicy,
-  untagPolicy,
-  listPolicyTags,
+  ...taggingOperations({
+    noun: 'Policy',
+    identity: { PolicyArn: arn() },
+    resource: policyResource,
+    // Listing reads AWS managed policies too (they have no tags); writes reach customer policies.
+    find: (
+      input,
+      { repo, accountId, caller },
+      action,
+    ): Promise<PolicyView | ManagedPolicyRecord> =>
+      action === 'ListPolicyTags'
+        ? requirePolicy(repo, accountId, input.PolicyArn)
+        : requireWritablePolicy(repo, accountId, caller, action, input.PolicyArn),
+    save: (policy, { repo }) =>
+      'kind' in policy
+        ? Promise.reject(new Error('a policy view is read-only'))
+        : repo.updatePolicy(policy),
+    quota: POLICY_TAG_QUOTA,
+    rules: POLICY_TAG_RULES,
+  }),
 ]

@@ -9,22 +9,20 @@ import {
   noSuchEntity,
 } from '../core/errors.js'
 import type { Field } from '../core/input.js'
-import { memberValues, tagList } from '../core/input.js'
+import { memberName, memberValues, missing, tagList } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
-import type { OidcProviderRecord, Tag } from '../store/ports.js'
+import type { OidcProviderRecord } from '../store/ports.js'
 import { arn } from './names.js'
 import type { IamContext, IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
-import { paginate, pagingInput } from './pagination.js'
 import {
+  PROVIDER_TAGGING,
   checkRequestTags,
-  mergeTags,
   optionalTags,
-  removeTags,
   renderTags,
   requestTagContext,
-  tagKeyList,
-  tagKeysContext,
+  taggingOperations,
+  tagsByKey,
 } from './tags.js'
 
 /** AWS quotas: OpenIdConnectProvidersPerAccount, ClientIdsPerOpenIdConnectProvider, thumbprints. */
@@ -33,10 +31,6 @@ export const MAX_CLIENT_IDS = 100
 export const MAX_THUMBPRINTS = 5
 
 type Problems = Parameters<Field<unknown>['read']>[2]
-
-const memberName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1)
-const missing = (name: string) =>
-  `Value at '${memberName(name)}' failed to satisfy constraint: Member must not be null`
 
 /**
  * A required string checked the way AWS words it for these parameters: without echoing the value
@@ -47,7 +41,7 @@ function unechoedString(min: number, max: number): Field<string> {
     read(params, name, problems: Problems) {
       const value = params[name]
       if (value === undefined) {
-        problems.add(missing(name))
+        problems.add(missing(name, problems))
         return ''
       }
       const length = [...value].length
@@ -69,7 +63,7 @@ function boundedList(min: number, max: number, options: { required?: boolean } =
     read(params, name, problems: Problems) {
       const values = memberValues(params, name)
       if (values.length === 0 && params[name] === undefined) {
-        if (options.required) problems.add(missing(name))
+        if (options.required) problems.add(missing(name, problems))
         return undefined
       }
       const bad = values.some((value) => [...value].length < min || [...value].length > max)
@@ -81,17 +75,6 @@ function boundedList(min: number, max: number, options: { required?: boolean } =
       return values
     },
   } satisfies Field<string[] | undefined>
-}
-
-const requiredTags = (): Field<Tag[]> => {
-  const tags = tagList()
-  return {
-    read(params, name, problems) {
-      const value = tags.read(params, name, problems)
-      if (value === undefined) problems.add(missing(name))
-      return value ?? []
-    },
-  }
 }
 
 const INVALID_URL = 'Invalid Open ID Connect Provider URL'
@@ -144,21 +127,6 @@ async function findProvider(
       : undefined
   if (!provider || provider.accountId !== context.accountId) throw missingError(providerArn)
   return provider
-}
-
-const byKey = (tags: readonly Tag[]) =>
-  [...tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-
-/** Provider tags: at most 50, refused in the words AWS uses for providers (recorded). */
-function withTags(existing: readonly Tag[], incoming: readonly Tag[]): Tag[] {
-  try {
-    return mergeTags(existing, incoming, 'TagsPerOpenIdConnectProvider')
-  } catch (error) {
-    if (error instanceof AwsError && error.code === 'LimitExceeded') {
-      throw limitExceeded('The number of tags has reached the maximum limit.')
-    }
-    throw error
-  }
 }
 
 function checkThumbprints(thumbprints: readonly string[]): string[] {
@@ -235,7 +203,7 @@ const getOpenIDConnectProvider = defineOperation({
       ClientIDList: provider.clientIds,
       ThumbprintList: provider.thumbprints,
       CreateDate: provider.createDate,
-      Tags: renderTags(byKey(provider.tags)),
+      Tags: renderTags(tagsByKey(provider.tags)),
     }
   },
 })
@@ -307,49 +275,6 @@ const updateOpenIDConnectProviderThumbprint = defineOperation({
   },
 })
 
-const tagOpenIDConnectProvider = defineOperation({
-  name: 'TagOpenIDConnectProvider',
-  input: { ...providerArnInput, Tags: requiredTags() },
-  resource: (input) => input.OpenIDConnectProviderArn,
-  context: (input) => requestTagContext(input.Tags),
-  async run(input, context) {
-    checkRequestTags(input.Tags)
-    const provider = await findProvider(context, input.OpenIDConnectProviderArn)
-    const tags = withTags(provider.tags, input.Tags)
-    await context.repo.updateOidcProvider({ ...provider, tags })
-    return undefined
-  },
-})
-
-const untagOpenIDConnectProvider = defineOperation({
-  name: 'UntagOpenIDConnectProvider',
-  input: { ...providerArnInput, TagKeys: tagKeyList() },
-  resource: (input) => input.OpenIDConnectProviderArn,
-  context: (input) => tagKeysContext(input.TagKeys),
-  async run(input, context) {
-    const provider = await findProvider(context, input.OpenIDConnectProviderArn)
-    const tags = removeTags(provider.tags, input.TagKeys)
-    if (tags.length !== provider.tags.length) {
-      await context.repo.updateOidcProvider({ ...provider, tags })
-    }
-    return undefined
-  },
-})
-
-const listOpenIDConnectProviderTags = defineOperation({
-  name: 'ListOpenIDConnectProviderTags',
-  input: { ...providerArnInput, ...pagingInput },
-  resource: (input) => input.OpenIDConnectProviderArn,
-  readOnly: true,
-  async run(input, context) {
-    const provider = await findProvider(context, input.OpenIDConnectProviderArn)
-    return paginate(byKey(provider.tags), input, 'Tags', (tag) => ({
-      Key: tag.key,
-      Value: tag.value,
-    }))
-  },
-})
-
 export const oidcProviderOperations: IamOperation[] = [
   createOpenIDConnectProvider,
   getOpenIDConnectProvider,
@@ -358,7 +283,12 @@ export const oidcProviderOperations: IamOperation[] = [
   addClientIDToOpenIDConnectProvider,
   removeClientIDFromOpenIDConnectProvider,
   updateOpenIDConnectProviderThumbprint,
-  tagOpenIDConnectProvider,
-  untagOpenIDConnectProvider,
-  listOpenIDConnectProviderTags,
+  ...taggingOperations({
+    noun: 'OpenIDConnectProvider',
+    identity: providerArnInput,
+    resource: (input) => input.OpenIDConnectProviderArn,
+    find: (input, context) => findProvider(context, input.OpenIDConnectProviderArn),
+    save: (provider, context) => context.repo.updateOidcProvider(provider),
+    ...PROVIDER_TAGGING,
+  }),
 ]

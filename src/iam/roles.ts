@@ -19,16 +19,7 @@ import type { IamContext, IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
 import { paginate, pagingInput } from './pagination.js'
 import { renderRole } from './render.js'
-import {
-  checkRequestTags,
-  mergeTags,
-  removeTags,
-  renderTags,
-  requestTagContext,
-  requiredTagList,
-  tagKeyList,
-  tagKeysContext,
-} from './tags.js'
+import { checkRequestTags, requestTagContext, taggingOperations } from './tags.js'
 import { checkPermissionsBoundary } from './users.js'
 
 /** AWS's default ACLSizePerRole quota: trust policy characters other than whitespace. */
@@ -183,45 +174,6 @@ const deleteRole = defineOperation({
   },
 })
 
-const tagRole = defineOperation({
-  name: 'TagRole',
-  input: { RoleName: roleName(), Tags: requiredTagList() },
-  resource: (input, scope) => scope.entityArn('role', input.RoleName),
-  context: (input) => requestTagContext(input.Tags),
-  async run(input, context) {
-    checkRequestTags(input.Tags)
-    const role = await requireRole(context, input.RoleName)
-    await context.repo.updateRole({
-      ...role,
-      tags: mergeTags(role.tags, input.Tags, 'TagsPerRole'),
-    })
-    return undefined
-  },
-})
-
-const untagRole = defineOperation({
-  name: 'UntagRole',
-  input: { RoleName: roleName(), TagKeys: tagKeyList() },
-  resource: (input, scope) => scope.entityArn('role', input.RoleName),
-  context: (input) => tagKeysContext(input.TagKeys),
-  async run(input, context) {
-    const role = await requireRole(context, input.RoleName)
-    await context.repo.updateRole({ ...role, tags: removeTags(role.tags, input.TagKeys) })
-    return undefined
-  },
-})
-
-const listRoleTags = defineOperation({
-  name: 'ListRoleTags',
-  input: { RoleName: roleName(), ...pagingInput },
-  resource: (input, scope) => scope.entityArn('role', input.RoleName),
-  readOnly: true,
-  async run(input, context) {
-    const role = await requireRole(context, input.RoleName)
-    return paginate(renderTags(role.tags), input, 'Tags', (tag) => tag)
-  },
-})
-
 const putRolePermissionsBoundary = defineOperation({
   name: 'PutRolePermissionsBoundary',
   input: { RoleName: roleName(), PermissionsBoundary: arn() },
@@ -253,9 +205,14 @@ export const roleOperations: IamOperation[] = [
   updateRoleDescription,
   updateAssumeRolePolicy,
   deleteRole,
-  tagRole,
-  untagRole,
-  listRoleTags,
+  ...taggingOperations({
+    noun: 'Role',
+    identity: { RoleName: roleName() },
+    resource: (input, scope) => scope.entityArn('role', input.RoleName),
+    find: (input, context) => requireRole(context, input.RoleName),
+    save: (role, context) => context.repo.updateRole(role),
+    quota: 'TagsPerRole',
+  }),
   putRolePermissionsBoundary,
   deleteRolePermissionsBoundary,
 ]

@@ -8,25 +8,22 @@ import {
   limitExceeded,
   noSuchEntity,
 } from '../core/errors.js'
-import type { Field } from '../core/input.js'
 import { optionalString, requiredString, tagList } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import type { SamlMetadata } from '../federation/saml/metadata.js'
 import { parseSamlMetadata, SamlMetadataError } from '../federation/saml/metadata.js'
-import type { SamlProviderRecord, Tag } from '../store/ports.js'
+import type { SamlProviderRecord } from '../store/ports.js'
 import { arn } from './names.js'
 import type { IamContext, IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
-import { paginate, pagingInput } from './pagination.js'
 import {
+  PROVIDER_TAGGING,
   checkRequestTags,
-  mergeTags,
   optionalTags,
-  removeTags,
   renderTags,
   requestTagContext,
-  tagKeyList,
-  tagKeysContext,
+  taggingOperations,
+  tagsByKey,
 } from './tags.js'
 
 /** AWS quota SAMLProvidersPerAccount. */
@@ -37,20 +34,6 @@ export const DEFAULT_VALIDITY_YEARS = 100
 
 const SAML_PROVIDER_NAME = { regex: /^[\w._-]+$/, text: '[\\w._-]+' }
 const samlMetadataDocument = { min: 1000, max: 10000000 }
-
-const missing = (name: string) =>
-  `Value null at '${name.charAt(0).toLowerCase() + name.slice(1)}' failed to satisfy constraint: Member must not be null`
-
-const requiredTags = (): Field<Tag[]> => {
-  const tags = tagList()
-  return {
-    read(params, name, problems) {
-      const value = tags.read(params, name, problems)
-      if (value === undefined) problems.add(missing(name))
-      return value ?? []
-    },
-  }
-}
 
 export const samlProviderArn = (accountId: string, name: string) =>
   `arn:aws:iam::${accountId}:saml-provider/${name}`
@@ -94,21 +77,6 @@ async function findProvider(context: IamContext, providerArn: string): Promise<S
     )
   if (!provider || provider.accountId !== context.accountId) throw notFound(providerArn)
   return provider
-}
-
-const byKey = (tags: readonly Tag[]) =>
-  [...tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-
-function withTags(existing: readonly Tag[], incoming: readonly Tag[]): Tag[] {
-  try {
-    return mergeTags(existing, incoming, 'TagsPerSAMLProvider')
-  } catch (error) {
-    // The words AWS uses when a provider would pass 50 tags (recorded for OIDC providers).
-    if (error instanceof AwsError && error.code === 'LimitExceeded') {
-      throw limitExceeded('The number of tags has reached the maximum limit.')
-    }
-    throw error
-  }
 }
 
 const providerArnInput = { SAMLProviderArn: arn() }
@@ -161,7 +129,7 @@ const getSAMLProvider = defineOperation({
       SAMLMetadataDocument: provider.metadataDocument,
       CreateDate: provider.createDate,
       ValidUntil: provider.validUntil,
-      Tags: renderTags(byKey(provider.tags)),
+      Tags: renderTags(tagsByKey(provider.tags)),
       // rolegate holds no SP private keys, so assertions may arrive unencrypted (AWS's default).
       AssertionEncryptionMode: 'Allowed',
       PrivateKeyList: [],
@@ -223,58 +191,18 @@ const deleteSAMLProvider = defineOperation({
   },
 })
 
-const tagSAMLProvider = defineOperation({
-  name: 'TagSAMLProvider',
-  input: { ...providerArnInput, Tags: requiredTags() },
-  resource: (input) => input.SAMLProviderArn,
-  context: (input) => requestTagContext(input.Tags),
-  async run(input, context) {
-    checkRequestTags(input.Tags)
-    const provider = await findProvider(context, input.SAMLProviderArn)
-    await context.repo.updateSamlProvider({
-      ...provider,
-      tags: withTags(provider.tags, input.Tags),
-    })
-    return undefined
-  },
-})
-
-const untagSAMLProvider = defineOperation({
-  name: 'UntagSAMLProvider',
-  input: { ...providerArnInput, TagKeys: tagKeyList() },
-  resource: (input) => input.SAMLProviderArn,
-  context: (input) => tagKeysContext(input.TagKeys),
-  async run(input, context) {
-    const provider = await findProvider(context, input.SAMLProviderArn)
-    const tags = removeTags(provider.tags, input.TagKeys)
-    if (tags.length !== provider.tags.length) {
-      await context.repo.updateSamlProvider({ ...provider, tags })
-    }
-    return undefined
-  },
-})
-
-const listSAMLProviderTags = defineOperation({
-  name: 'ListSAMLProviderTags',
-  input: { ...providerArnInput, ...pagingInput },
-  resource: (input) => input.SAMLProviderArn,
-  readOnly: true,
-  async run(input, context) {
-    const provider = await findProvider(context, input.SAMLProviderArn)
-    return paginate(byKey(provider.tags), input, 'Tags', (tag) => ({
-      Key: tag.key,
-      Value: tag.value,
-    }))
-  },
-})
-
 export const samlProviderOperations: IamOperation[] = [
   createSAMLProvider,
   getSAMLProvider,
   listSAMLProviders,
   updateSAMLProvider,
   deleteSAMLProvider,
-  tagSAMLProvider,
-  untagSAMLProvider,
-  listSAMLProviderTags,
+  ...taggingOperations({
+    noun: 'SAMLProvider',
+    identity: providerArnInput,
+    resource: (input) => input.SAMLProviderArn,
+    find: (input, context) => findProvider(context, input.SAMLProviderArn),
+    save: (provider, context) => context.repo.updateSamlProvider(provider),
+    ...PROVIDER_TAGGING,
+  }),
 ]

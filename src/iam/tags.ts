@@ -1,10 +1,12 @@
 // Tag rules shared by every taggable IAM entity: duplicate and reserved keys, the 50-tag quota,
 // merge and untag semantics, the TagKeys input list, and the authorisation context tags add.
 import { invalidInput, limitExceeded } from '../core/errors.js'
-import type { Field, Problems, Tag } from '../core/input.js'
+import type { Field, Input, Problems, Shape, Tag } from '../core/input.js'
 import { memberName, memberValues, missing, tagList } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
-import type { AuthorizationContext } from './operation.js'
+import type { AuthorizationContext, IamContext, IamOperation, ResourceScope } from './operation.js'
+import { defineOperation } from './operation.js'
+import { paginate, pagingInput } from './pagination.js'
 
 export const MAX_TAGS_PER_ENTITY = 50
 
@@ -58,6 +60,7 @@ export function mergeTags(
   incoming: readonly Tag[],
   quota: string,
   rules: TagKeyRules = CASE_INSENSITIVE,
+  limitMessage = `Cannot exceed quota for ${quota}: ${MAX_TAGS_PER_ENTITY}`,
 ): Tag[] {
   const merged = existing.map((tag) => ({ ...tag }))
   const index = new Map(merged.map((tag, i) => [keyOf(tag.key, rules), i]))
@@ -72,7 +75,7 @@ export function mergeTags(
     }
   }
   if (merged.length > MAX_TAGS_PER_ENTITY) {
-    throw limitExceeded(`Cannot exceed quota for ${quota}: ${MAX_TAGS_PER_ENTITY}`)
+    throw limitExceeded(limitMessage)
   }
   return merged
 }
@@ -100,7 +103,7 @@ export function tagKeyList(): Field<string[]> {
     read(params, name, problems: Problems) {
       const keys = memberValues(params, name)
       if (keys.length === 0 && params[name] === undefined) {
-        problems.add(missing(name))
+        problems.add(missing(name, problems))
         return []
       }
       const shown = `${problems.at(`[${keys.join(', ')}]`, memberName(name))} failed to satisfy constraint:`
@@ -123,7 +126,7 @@ export function requiredTagList(): Field<Tag[]> {
     read(params, name, problems: Problems) {
       const found = tags.read(params, name, problems)
       if (found !== undefined) return found
-      problems.add(missing(name))
+      problems.add(missing(name, problems))
       return []
     },
   }
@@ -149,3 +152,82 @@ export function requestTagContext(tags: readonly Tag[] | undefined): Authorizati
 /** What UntagX requests add to the authorisation context: `aws:TagKeys`. */
 export const tagKeysContext = (keys: readonly string[]): AuthorizationContext =>
   keys.length > 0 ? { 'aws:TagKeys': [...keys] } : {}
+
+/** How one kind of taggable entity is named, found and saved; its three tag actions follow. */
+export interface Taggable<S extends Shape, R extends { tags: Tag[] }> {
+  /** The noun in the actions: `Role` gives TagRole, UntagRole and ListRoleTags. */
+  noun: string
+  /** The parameters that name the entity, e.g. `{ RoleName: roleName() }`. */
+  identity: S
+  resource(input: Input<S>, scope: ResourceScope): string | Promise<string>
+  /** The entity, or AWS's error; `action` names the call, for errors that quote it. */
+  find(input: Input<S>, context: IamContext, action: string): Promise<R>
+  save(entity: R, context: IamContext): Promise<void>
+  /** The quota AWS names when a TagX would pass 50 tags, e.g. `TagsPerRole`. */
+  quota: string
+  /** A message that replaces the quota wording (providers answer differently). */
+  limitMessage?: string
+  rules?: TagKeyRules
+  /** Providers list their tags sorted by key; the others in the order they were added. */
+  listSorted?: boolean
+}
+
+/** Tags sorted by key, the order providers report them in. */
+export const tagsByKey = (tags: readonly Tag[]) =>
+  [...tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+
+/** Identity providers: their own quota wording (recorded from AWS) and tags listed by key. */
+export const PROVIDER_TAGGING = {
+  quota: 'TagsPerProvider',
+  limitMessage: 'The number of tags has reached the maximum limit.',
+  listSorted: true,
+} as const
+
+/** TagX, UntagX and ListXTags for one kind of entity. */
+export function taggingOperations<S extends Shape, R extends { tags: Tag[] }>(
+  kind: Taggable<S, R>,
+): IamOperation[] {
+  const rules = kind.rules ?? CASE_INSENSITIVE
+  // The shapes below extend the kind's identity shape, so each input is that identity plus these.
+  type With<T> = Input<S> & T
+  const tag = defineOperation({
+    name: `Tag${kind.noun}`,
+    input: { ...kind.identity, Tags: requiredTagList() },
+    resource: (input, scope) => kind.resource(input as With<object>, scope),
+    context: (input) => requestTagContext((input as With<{ Tags: Tag[] }>).Tags),
+    async run(raw, context) {
+      const input = raw as With<{ Tags: Tag[] }>
+      checkRequestTags(input.Tags, rules)
+      const entity = await kind.find(input, context, `Tag${kind.noun}`)
+      const tags = mergeTags(entity.tags, input.Tags, kind.quota, rules, kind.limitMessage)
+      await kind.save({ ...entity, tags }, context)
+      return undefined
+    },
+  })
+  const untag = defineOperation({
+    name: `Untag${kind.noun}`,
+    input: { ...kind.identity, TagKeys: tagKeyList() },
+    resource: (input, scope) => kind.resource(input as With<object>, scope),
+    context: (input) => tagKeysContext((input as With<{ TagKeys: string[] }>).TagKeys),
+    async run(raw, context) {
+      const input = raw as With<{ TagKeys: string[] }>
+      const entity = await kind.find(input, context, `Untag${kind.noun}`)
+      const tags = removeTags(entity.tags, input.TagKeys, rules)
+      if (tags.length !== entity.tags.length) await kind.save({ ...entity, tags }, context)
+      return undefined
+    },
+  })
+  const list = defineOperation({
+    name: `List${kind.noun}Tags`,
+    input: { ...kind.identity, ...pagingInput },
+    resource: (input, scope) => kind.resource(input as With<object>, scope),
+    readOnly: true,
+    async run(raw, context) {
+      const input = raw as With<{ Marker?: string; MaxItems?: number }>
+      const entity = await kind.find(input, context, `List${kind.noun}Tags`)
+      const tags = kind.listSorted ? tagsByKey(entity.tags) : entity.tags
+      return paginate(tags, input, 'Tags', (t) => ({ Key: t.key, Value: t.value }))
+    },
+  })
+  return [tag, untag, list]
+}

@@ -16,16 +16,7 @@ import type { IamContext, IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
 import { paginate, pagingInput } from './pagination.js'
 import { renderUser } from './render.js'
-import {
-  checkRequestTags,
-  mergeTags,
-  removeTags,
-  renderTags,
-  requestTagContext,
-  requiredTagList,
-  tagKeyList,
-  tagKeysContext,
-} from './tags.js'
+import { checkRequestTags, requestTagContext, taggingOperations } from './tags.js'
 
 /** `UserName` where AWS allows up to 128 characters (existingUserNameType). */
 export const existingUserName = () => requiredString({ min: 1, max: 128, pattern: NAME })
@@ -198,45 +189,6 @@ const deleteUser = defineOperation({
   },
 })
 
-const tagUser = defineOperation({
-  name: 'TagUser',
-  input: { UserName: existingUserName(), Tags: requiredTagList() },
-  resource: (input, scope) => scope.entityArn('user', input.UserName),
-  context: (input) => requestTagContext(input.Tags),
-  async run(input, context) {
-    checkRequestTags(input.Tags)
-    const user = await requireUser(context, input.UserName)
-    await context.repo.updateUser({
-      ...user,
-      tags: mergeTags(user.tags, input.Tags, 'TagsPerUser'),
-    })
-    return undefined
-  },
-})
-
-const untagUser = defineOperation({
-  name: 'UntagUser',
-  input: { UserName: existingUserName(), TagKeys: tagKeyList() },
-  resource: (input, scope) => scope.entityArn('user', input.UserName),
-  context: (input) => tagKeysContext(input.TagKeys),
-  async run(input, context) {
-    const user = await requireUser(context, input.UserName)
-    await context.repo.updateUser({ ...user, tags: removeTags(user.tags, input.TagKeys) })
-    return undefined
-  },
-})
-
-const listUserTags = defineOperation({
-  name: 'ListUserTags',
-  input: { UserName: existingUserName(), ...pagingInput },
-  resource: (input, scope) => scope.entityArn('user', input.UserName),
-  readOnly: true,
-  async run(input, context) {
-    const user = await requireUser(context, input.UserName)
-    return paginate(renderTags(user.tags), input, 'Tags', (tag) => tag)
-  },
-})
-
 const putUserPermissionsBoundary = defineOperation({
   name: 'PutUserPermissionsBoundary',
   input: { UserName: userName(), PermissionsBoundary: arn() },
@@ -266,9 +218,14 @@ export const userOperations: IamOperation[] = [
   listUsers,
   updateUser,
   deleteUser,
-  tagUser,
-  untagUser,
-  listUserTags,
+  ...taggingOperations({
+    noun: 'User',
+    identity: { UserName: existingUserName() },
+    resource: (input, scope) => scope.entityArn('user', input.UserName),
+    find: (input, context) => requireUser(context, input.UserName),
+    save: (user, context) => context.repo.updateUser(user),
+    quota: 'TagsPerUser',
+  }),
   putUserPermissionsBoundary,
   deleteUserPermissionsBoundary,
 ]

@@ -138,7 +138,7 @@ describe('createApp().handle()', () => {
         signedQuery({ Action: 'CreateUser', ...V }, ADMIN),
         400,
         'ValidationError',
-        "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null",
+        "1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must not be null",
       )
     })
   })

@@ -154,7 +154,7 @@ describe('UpdateAccessKey and DeleteAccessKey', () => {
       await expectAwsError(h.call('UpdateAccessKey', { UserName: 'alice', AccessKeyId: id }), {
         code: 'ValidationError',
         message:
-          "1 validation error detected: Value null at 'status' failed to satisfy constraint: Member must not be null",
+          "1 validation error detected: Value at 'status' failed to satisfy constraint: Member must not be null",
         status: 400,
       })
       await expectAwsError(

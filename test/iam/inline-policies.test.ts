@@ -200,7 +200,7 @@ for (const word of ['Role', 'User', 'Group']) {
           {
             code: 'ValidationError',
             message:
-              "1 validation error detected: Value null at 'policyDocument' failed to satisfy constraint: Member must not be null",
+              "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must not be null",
             status: 400,
           },
         )

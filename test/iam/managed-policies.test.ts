@@ -686,7 +686,7 @@ describe('policy tags', () => {
       await expectAwsError(h.call('TagPolicy', { PolicyArn: arnOf('x12345') }), {
         code: 'ValidationError',
         message:
-          "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
+          "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must not be null",
         status: 400,
       })
       await expectAwsError(

@@ -212,7 +212,7 @@ describe('CreateRole', () => {
       params: { AssumeRolePolicyDocument: undefined as unknown as string },
       code: 'ValidationError',
       message:
-        "1 validation error detected: Value null at 'assumeRolePolicyDocument' failed to satisfy constraint: Member must not be null",
+        "1 validation error detected: Value at 'assumeRolePolicyDocument' failed to satisfy constraint: Member must not be null",
       status: 400,
     },
     {
@@ -362,7 +362,7 @@ describe('UpdateRole, UpdateRoleDescription, UpdateAssumeRolePolicy', () => {
       await expectAwsError(h.call('UpdateRoleDescription', { RoleName: 'app' }), {
         code: 'ValidationError',
         message:
-          "1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null",
+          "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must not be null",
         status: 400,
       })
     })

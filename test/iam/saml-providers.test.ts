@@ -142,7 +142,7 @@ describe('CreateSAMLProvider', () => {
         h.call('CreateSAMLProvider', {}),
         'ValidationError',
         400,
-        "2 validation errors detected: Value null at 'name' failed to satisfy constraint: Member must not be null; Value null at 'sAMLMetadataDocument' failed to satisfy constraint: Member must not be null",
+        "2 validation errors detected: Value at 'name' failed to satisfy constraint: Member must not be null; Value at 'sAMLMetadataDocument' failed to satisfy constraint: Member must not be null",
       )
       assert.deepEqual(await listed(h), [])
     }))

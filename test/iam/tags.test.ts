@@ -121,7 +121,7 @@ describe('tagKeyList', () => {
       name: 'a missing list',
       params: {},
       message:
-        "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null",
+        "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must not be null",
     },
     {
       name: 'an empty key',
@@ -173,7 +173,7 @@ describe('requiredTagList', () => {
       () => readInput(shape, {}),
       awsError(
         'ValidationError',
-        "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
+        "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must not be null",
       ),
     )
   })

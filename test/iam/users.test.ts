@@ -86,7 +86,7 @@ describe('CreateUser', () => {
       params: {},
       code: 'ValidationError',
       message:
-        "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null",
+        "1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must not be null",
       status: 400,
     },
     {
@@ -511,7 +511,7 @@ describe('user tags', () => {
       await expectAwsError(h.call('TagUser', { UserName: 'alice' }), {
         code: 'ValidationError',
         message:
-          "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
+          "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must not be null",
         status: 400,
       })
       assert.deepEqual(await tagsOf(h), [])
