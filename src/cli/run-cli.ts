@@ -3,6 +3,7 @@
 import { relative } from 'node:path'
 import { adminKeyFromEnvironment, defaultLogger, startRolegate } from '../main.js'
 import type { RunningRolegate } from '../main.js'
+import { runExplain } from './explain.js'
 import { HELP, parseServeOptions, SERVE_HELP, UsageError } from './serve-options.js'
 
 export interface CliIo {
@@ -36,6 +37,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number | Runnin
     io.out(HELP)
     return command === undefined ? 1 : 0
   }
+  if (command === 'explain') return runExplain(rest, io)
   if (command !== 'serve') {
     io.err(`rolegate: unknown command '${command}'\n\n${HELP}`)
     return 2

@@ -1,7 +1,7 @@
 // The real Authorizer: gathers the caller's identity-based policies (inline and attached, the
 // user's and its groups', or the role's) and permissions boundary, compiles each once, and asks
 // the policy engine. What it gathers is cached per principal until the store's generation moves.
-import type { Caller, RequestInfo } from '../core/caller.js'
+import type { Caller, CallerSession, RequestInfo } from '../core/caller.js'
 import { AwsError, accessDenied } from '../core/errors.js'
 import {
   PolicyCache,
@@ -13,6 +13,7 @@ import {
 import type {
   CompiledPolicy,
   CompiledPolicyKind,
+  EvaluationRequest,
   PrincipalTypeValue,
   RequestPrincipal,
 } from '../policy/index.js'
@@ -47,10 +48,20 @@ export interface PolicyText {
   source: string
 }
 
+/** What a call may add to the caller's own policies (STS: the role's trust policy). */
+export interface AuthorizeOptions {
+  /** The resource's own policy, e.g. the trust policy of the role being assumed. */
+  resourcePolicy?: PolicyText
+  /** The account owning the resource, when its ARN does not say. */
+  resourceAccount?: string
+}
+
 export class IamAuthorizer implements Authorizer {
   private readonly compiled = new PolicyCache({ limit: 5000 })
   private principals = new Map<string, PrincipalPolicies>()
   private cachedGeneration = -1
+  /** Managed session policies' documents by ARN, for the current store generation. */
+  private managedDocuments = new Map<string, string | undefined>()
 
   constructor(private readonly store: Store) {}
 
@@ -60,8 +71,10 @@ export class IamAuthorizer implements Authorizer {
     resource: string,
     context: AuthorizationContext,
     request: RequestInfo,
+    options: AuthorizeOptions = {},
   ): Promise<void> {
     const policies = caller.type === 'root' ? undefined : await this.policiesFor(caller)
+    const session = caller.session
     const requestContext = buildRequestContext({
       currentTime: request.now,
       secureTransport: request.secureTransport,
@@ -72,28 +85,76 @@ export class IamAuthorizer implements Authorizer {
       principalType: principalType(caller),
       userId: caller.userId,
       ...(caller.type === 'user' ? { username: caller.name } : {}),
-      principalTags: Object.fromEntries((policies?.tags ?? []).map((tag) => [tag.key, tag.value])),
+      principalTags: principalTags(policies?.tags ?? [], session?.tags ?? []),
       requestedRegion: request.region,
+      ...(session ? sessionContext(session) : {}),
     })
     for (const [key, value] of Object.entries(context)) requestContext.set(key, value)
-    const decision = evaluate({
+    const sessionPolicies = session ? await this.sessionPolicies(session) : []
+    const evaluation: EvaluationRequest = {
       principal: requestPrincipal(caller, policies),
       action,
       resource,
       context: requestContext,
       identityPolicies: policies?.identity ?? [],
       ...(policies?.boundary ? { permissionsBoundary: policies.boundary } : {}),
-    })
+      ...(sessionPolicies.length > 0 ? { sessionPolicies } : {}),
+      ...(options.resourcePolicy ? { resourcePolicy: this.compile(options.resourcePolicy) } : {}),
+      ...(options.resourceAccount === undefined
+        ? {}
+        : { resourceAccount: options.resourceAccount }),
+    }
+    const decision = evaluate(evaluation)
     if (decision.decision !== 'Allowed') {
-      throw accessDenied(accessDeniedMessage(caller.arn, action, resource, decision))
+      // Denials are rare: only then is the decision taken again with its full trace, for the
+      // encoded authorization message.
+      throw accessDenied(accessDeniedMessage(caller.arn, action, resource, decision), {
+        principal: { id: caller.userId, name: caller.name, arn: caller.arn },
+        action,
+        resource,
+        decision: evaluate(evaluation, { trace: true }),
+        context: requestContext.entries(),
+      })
+    }
+  }
+
+  /** A session's inline and managed session policies, compiled; they bound what it may do. */
+  private async sessionPolicies(session: CallerSession): Promise<CompiledPolicy[]> {
+    const texts: PolicyText[] = []
+    if (session.policy !== undefined) {
+      texts.push({ text: session.policy, kind: 'session', source: 'session-policy' })
+    }
+    if (session.policyArns !== undefined && session.policyArns.length > 0) {
+      this.followGeneration()
+      const missing = session.policyArns.filter((arn) => !this.managedDocuments.has(arn))
+      if (missing.length > 0) {
+        const generation = this.store.generation
+        const loaded = await this.store.transaction(async (repo) =>
+          Promise.all(missing.map(async (arn) => [arn, await managedDocument(repo, arn)] as const)),
+        )
+        if (this.store.generation === generation) {
+          for (const [arn, text] of loaded) this.managedDocuments.set(arn, text)
+        }
+        for (const [arn, text] of loaded) texts.push({ text, kind: 'session', source: arn })
+      }
+      for (const arn of session.policyArns) {
+        if (missing.includes(arn)) continue
+        texts.push({ text: this.managedDocuments.get(arn), kind: 'session', source: arn })
+      }
+    }
+    return texts.map((text) => this.compile(text))
+  }
+
+  private followGeneration(): void {
+    if (this.store.generation !== this.cachedGeneration) {
+      this.principals = new Map()
+      this.managedDocuments = new Map()
+      this.cachedGeneration = this.store.generation
     }
   }
 
   private async policiesFor(caller: Caller): Promise<PrincipalPolicies> {
-    if (this.store.generation !== this.cachedGeneration) {
-      this.principals = new Map()
-      this.cachedGeneration = this.store.generation
-    }
+    this.followGeneration()
     const cacheKey = `${caller.type}:${caller.principalId}`
     const cached = this.principals.get(cacheKey)
     if (cached) return cached
@@ -121,6 +182,30 @@ export class IamAuthorizer implements Authorizer {
       const reason = error instanceof AwsError ? error.message : String(error)
       throw new Error(`stored policy ${policy.source} does not parse: ${reason}`, { cause: error })
     }
+  }
+}
+
+/** aws:PrincipalTag/*: the entity's tags, with session tags overriding a key of any case. */
+function principalTags(
+  entityTags: readonly Tag[],
+  sessionTags: readonly Tag[],
+): Record<string, string> {
+  const overridden = new Set(sessionTags.map((tag) => tag.key.toLowerCase()))
+  const tags: Record<string, string> = {}
+  for (const tag of entityTags)
+    if (!overridden.has(tag.key.toLowerCase())) tags[tag.key] = tag.value
+  for (const tag of sessionTags) tags[tag.key] = tag.value
+  return tags
+}
+
+/** The global keys a temporary-credential session adds to every request it signs. */
+function sessionContext(session: CallerSession) {
+  return {
+    tokenIssueTime: session.issuedAt,
+    ...(session.sourceIdentity === undefined ? {} : { sourceIdentity: session.sourceIdentity }),
+    ...(session.federatedProvider === undefined
+      ? {}
+      : { federatedProvider: session.federatedProvider }),
   }
 }
 

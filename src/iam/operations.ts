@@ -10,6 +10,7 @@ import { attachmentOperations } from './attachments.js'
 import { inlinePolicyOperations } from './inline-policies.js'
 import { oidcProviderOperations } from './oidc-providers.js'
 import { samlProviderOperations } from './saml-providers.js'
+import { simulateOperations } from './simulate.js'
 
 export const iamOperations: readonly IamOperation[] = [
   ...userOperations,
@@ -22,4 +23,5 @@ export const iamOperations: readonly IamOperation[] = [
   ...inlinePolicyOperations,
   ...oidcProviderOperations,
   ...samlProviderOperations,
+  ...simulateOperations,
 ]

@@ -1,0 +1,213 @@
+// `rolegate explain`: whether a principal may perform an action on a resource, and why: the
+// decision, every policy and statement considered, and each condition's expected and actual values.
+//
+// Design: explain opens the server's data directory read-only and runs the policy engine here,
+// rather than calling SimulatePrincipalPolicy over SigV4. That API answers in AWS's shape only
+// (the deciding statements' positions; no conditions, no values, nothing on the statements that
+// failed to match), and a rolegate element added to it would no longer be AWS's shape. Here the
+// policies come from the authoriser's own loader and go through the same engine, so the decision
+// is the server's and the trace is whole. SQLite in WAL mode lets it read beside a running server.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import Database from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import { parseArn } from '../core/arn.js'
+import { AwsError } from '../core/errors.js'
+import { loadPrincipalSimulation, simulatedPrincipal } from '../iam/simulate.js'
+import type { PrincipalPolicies } from '../iam/simulate.js'
+import { buildRequestContext, formatDecision, simulatePolicies } from '../policy/index.js'
+import type { ContextValue, Decision, RequestPrincipal } from '../policy/index.js'
+import type { Backend } from '../store/kysely/backend.js'
+import { KyselyStore } from '../store/kysely/kysely-store.js'
+import type { Database as Tables } from '../store/kysely/schema.js'
+import type { Store } from '../store/ports.js'
+import type { CliIo } from './run-cli.js'
+
+export const EXPLAIN_HELP = `Usage: rolegate explain --principal ARN --action ACTION [options]
+
+Explains whether the principal may perform the action on the resource, with every policy,
+statement and condition that was considered. Reads the server's data directory; it may run while
+the server does.
+
+Options:
+  --principal ARN        a user, group or role ARN, or a role session
+                         (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION)
+  --action ACTION        e.g. iam:CreateRole
+  --resource ARN         the resource (default *)
+  --context KEY=VALUE    a request context value, e.g. aws:SourceIp=10.0.0.1; repeat a key
+                         for a multi-valued key
+  --data DIR             the server's state directory (default ./.rolegate)
+  -h, --help             show this help
+
+Exit status: 0 allowed, 3 denied, 2 usage error, 1 other failure.
+`
+
+export class ExplainUsageError extends Error {
+  override readonly name = 'ExplainUsageError'
+}
+
+export interface ExplainOptions {
+  principal: string
+  action: string
+  resource: string
+  context: Record<string, ContextValue>
+  dataDir: string
+}
+
+export function parseExplainOptions(args: string[]): ExplainOptions | 'help' {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        principal: { type: 'string' },
+        action: { type: 'string' },
+        resource: { type: 'string', default: '*' },
+        context: { type: 'string', multiple: true, default: [] },
+        data: { type: 'string', default: './.rolegate' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    })
+  } catch (error) {
+    throw new ExplainUsageError((error as Error).message)
+  }
+  const values = parsed.values
+  if (values.help) return 'help'
+  if (values.principal === undefined) throw new ExplainUsageError('--principal is required')
+  if (values.action === undefined) throw new ExplainUsageError('--action is required')
+  if (!/^[\w-]+:[\w*?-]+$/.test(values.action)) {
+    throw new ExplainUsageError(`--action must look like service:Action, got '${values.action}'`)
+  }
+  const context: Record<string, string[]> = {}
+  for (const pair of values.context) {
+    const at = pair.indexOf('=')
+    if (at <= 0) throw new ExplainUsageError(`--context must be KEY=VALUE, got '${pair}'`)
+    const key = pair.slice(0, at)
+    // Keys compare without regard to case; the first spelling names the key.
+    const known = Object.keys(context).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key
+    ;(context[known] ??= []).push(pair.slice(at + 1))
+  }
+  return {
+    principal: values.principal,
+    action: values.action,
+    resource: values.resource,
+    context: Object.fromEntries(
+      Object.entries(context).map(([key, list]) => [key, list.length === 1 ? list[0]! : list]),
+    ),
+    dataDir: values.data,
+  }
+}
+
+// Reads only: a deferred `begin` takes no write lock, so the serving process is never held up.
+const readOnlyBackend: Backend = {
+  dialect: 'sqlite',
+  begin: 'begin',
+  savepointWrites: false,
+  maxAttempts: 1,
+  classify: () => undefined,
+}
+
+/**
+ * The data directory's SQLite database, opened read-only and never created or migrated (the
+ * store's own opener does both, which would be wrong against another process's data).
+ */
+export function openReadOnlyStore(dataDir: string): Store {
+  const file = join(dataDir, 'rolegate.db')
+  if (!existsSync(file)) throw new Error(`no rolegate database at ${file} (see --data)`)
+  const database = new Database(file, { readonly: true, fileMustExist: true })
+  database.pragma('busy_timeout = 5000')
+  return new KyselyStore(
+    new Kysely<Tables>({ dialect: new SqliteDialect({ database }) }),
+    readOnlyBackend,
+  )
+}
+
+/** A role session ARN names its role; everything else is looked up as given. */
+function policySource(principal: string): { source: string; session: string | undefined } {
+  const arn = parseArn(principal)
+  if (arn?.service === 'sts' && arn.resource.startsWith('assumed-role/')) {
+    const [, role] = arn.resource.split('/')
+    return { source: `arn:${arn.partition}:iam::${arn.account}:role/${role}`, session: principal }
+  }
+  return { source: principal, session: undefined }
+}
+
+function requestPrincipal(
+  account: string,
+  policies: PrincipalPolicies,
+  session: string | undefined,
+): RequestPrincipal {
+  if (policies.entity.type === 'role' && session !== undefined) {
+    return { kind: 'assumed-role', arn: session, account, roleArn: policies.arn }
+  }
+  return simulatedPrincipal(account, undefined, { type: policies.entity.type, arn: policies.arn })
+}
+
+/**
+ * The decision with its trace. The context holds what the server itself would know of the
+ * principal (aws:PrincipalArn, aws:username, principal tags, the time, ...) under the values given.
+ */
+export async function explain(store: Store, options: ExplainOptions, now: Date): Promise<Decision> {
+  const { source, session } = policySource(options.principal)
+  const account = parseArn(source)?.account ?? ''
+  const policies = await store.transaction((repo) => loadPrincipalSimulation(repo, account, source))
+  const entity = policies.entity
+  const tags =
+    entity.type === 'user' ? entity.user.tags : entity.type === 'role' ? entity.role.tags : []
+  const context = buildRequestContext({
+    currentTime: now,
+    principalArn: policies.arn,
+    principalAccount: account,
+    principalType: entity.type === 'role' ? 'AssumedRole' : 'User',
+    ...(entity.type === 'user'
+      ? { userId: entity.user.userId, username: entity.user.userName }
+      : {}),
+    principalTags: Object.fromEntries(tags.map((tag) => [tag.key, tag.value])),
+  })
+  for (const [key, value] of Object.entries(options.context)) context.set(key, value)
+  const [result] = simulatePolicies({
+    principal: requestPrincipal(account, policies, session),
+    actions: [options.action],
+    resources: [options.resource],
+    context,
+    identityPolicies: policies.identity,
+    ...(policies.boundary === undefined ? {} : { permissionsBoundary: policies.boundary }),
+    trace: true,
+  })
+  if (result === undefined) throw new Error('explain: the simulation gave no result')
+  return result.decision
+}
+
+/** `rolegate explain ...`: resolves with the exit status. */
+export async function runExplain(args: string[], io: CliIo, now = new Date()): Promise<number> {
+  let options: ExplainOptions | 'help'
+  try {
+    options = parseExplainOptions(args)
+  } catch (error) {
+    if (!(error instanceof ExplainUsageError)) throw error
+    io.err(`rolegate explain: ${error.message}\n\n${EXPLAIN_HELP}`)
+    return 2
+  }
+  if (options === 'help') {
+    io.out(EXPLAIN_HELP)
+    return 0
+  }
+  let store: Store | undefined
+  try {
+    store = openReadOnlyStore(options.dataDir)
+    const decision = await explain(store, options, now)
+    io.out(`${formatDecision(decision)}\n`)
+    return decision.decision === 'Allowed' ? 0 : 3
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    io.err(
+      `rolegate explain: ${error instanceof AwsError ? `${error.code}: ${message}` : message}\n`,
+    )
+    return 1
+  } finally {
+    await store?.close()
+  }
+}
