@@ -10,18 +10,14 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import Database from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
 import { parseArn } from '../core/arn.js'
 import { AwsError } from '../core/errors.js'
 import { loadPrincipalSimulation, simulatedPrincipal } from '../iam/simulate.js'
 import type { PrincipalPolicies } from '../iam/simulate.js'
 import { buildRequestContext, formatDecision, simulatePolicies } from '../policy/index.js'
 import type { ContextValue, Decision, RequestPrincipal } from '../policy/index.js'
-import type { Backend } from '../store/kysely/backend.js'
-import { KyselyStore } from '../store/kysely/kysely-store.js'
-import type { Database as Tables } from '../store/kysely/schema.js'
 import type { Store } from '../store/ports.js'
+import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js'
 import type { CliIo } from './run-cli.js'
 
 export const EXPLAIN_HELP = `Usage: rolegate explain --principal ARN --action ACTION [options]
@@ -101,28 +97,11 @@ export function parseExplainOptions(args: string[]): ExplainOptions | 'help' {
   }
 }
 
-// Reads only: a deferred `begin` takes no write lock, so the serving process is never held up.
-const readOnlyBackend: Backend = {
-  dialect: 'sqlite',
-  begin: 'begin',
-  savepointWrites: false,
-  maxAttempts: 1,
-  classify: () => undefined,
-}
-
-/**
- * The data directory's SQLite database, opened read-only and never created or migrated (the
- * store's own opener does both, which would be wrong against another process's data).
- */
-export function openReadOnlyStore(dataDir: string): Store {
+/** The data directory's SQLite database, read-only: explain never creates or migrates it. */
+export async function openReadOnlyStore(dataDir: string): Promise<Store> {
   const file = join(dataDir, 'rolegate.db')
   if (!existsSync(file)) throw new Error(`no rolegate database at ${file} (see --data)`)
-  const database = new Database(file, { readonly: true, fileMustExist: true })
-  database.pragma('busy_timeout = 5000')
-  return new KyselyStore(
-    new Kysely<Tables>({ dialect: new SqliteDialect({ database }) }),
-    readOnlyBackend,
-  )
+  return openSqliteStore({ file, readOnly: true })
 }
 
 /** A role session ARN names its role; everything else is looked up as given. */
@@ -197,7 +176,7 @@ export async function runExplain(args: string[], io: CliIo, now = new Date()): P
   }
   let store: Store | undefined
   try {
-    store = openReadOnlyStore(options.dataDir)
+    store = await openReadOnlyStore(options.dataDir)
     const decision = await explain(store, options, now)
     io.out(`${formatDecision(decision)}\n`)
     return decision.decision === 'Allowed' ? 0 : 3

@@ -138,3 +138,27 @@ describe('sqlite store, on disk', () => {
     )
   })
 })
+
+describe('sqlite store, read-only', () => {
+  test('reads what a writer committed, refuses writes, and never creates a database', async () => {
+    const file = freshFile()
+    const writer = await openSqliteStore({ file })
+    const createDate = new Date('2025-01-02T03:04:05.678Z')
+    await writer.transaction((r) => r.insertAccount({ accountId: '123456789012', createDate }))
+
+    const reader = await openSqliteStore({ file, readOnly: true })
+    assert.deepEqual(await reader.transaction((r) => r.getAccount('123456789012')), {
+      accountId: '123456789012',
+      createDate,
+    })
+    await assert.rejects(
+      reader.transaction((r) => r.insertAccount({ accountId: '210987654321', createDate })),
+      /readonly/i,
+    )
+    assert.equal(await writer.transaction((r) => r.getAccount('210987654321')), undefined)
+    await reader.close()
+    await writer.close()
+
+    await assert.rejects(openSqliteStore({ file: join(dir, 'absent.db'), readOnly: true }))
+  })
+})

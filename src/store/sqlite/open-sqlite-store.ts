@@ -15,6 +15,11 @@ import { migrateToLatest } from '../migrations/migrations.js'
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for a private database that lives as long as the store. */
   file: string
+  /**
+   * Open an existing database to read only: never created or migrated, and no write lock taken,
+   * so another process serving from the same file is never held up (e.g. `rolegate explain`).
+   */
+  readOnly?: boolean
 }
 
 const sqliteBackend: Backend = {
@@ -37,7 +42,24 @@ const sqliteBackend: Backend = {
   },
 }
 
+const readOnlyBackend: Backend = {
+  ...sqliteBackend,
+  // A deferred `begin` takes no lock until it reads.
+  begin: 'begin',
+  classify: () => undefined,
+}
+
+function openReadOnly(file: string): Store {
+  const database = new Database(file, { readonly: true, fileMustExist: true })
+  database.pragma('busy_timeout = 5000')
+  return new KyselyStore(
+    new Kysely<Tables>({ dialect: new SqliteDialect({ database }) }),
+    readOnlyBackend,
+  )
+}
+
 export const openSqliteStore = async (options: SqliteStoreOptions): Promise<Store> => {
+  if (options.readOnly) return openReadOnly(options.file)
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true })
   const database = new Database(options.file)
   try {
