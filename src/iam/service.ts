@@ -6,6 +6,7 @@ import type { IdSource } from '../core/ids.js'
 import type { Params } from '../core/input.js'
 import { readInput } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
+import { StoreConflictError } from '../store/errors.js'
 import type { EntityType, Store } from '../store/ports.js'
 import { iamArn } from '../core/arn.js'
 import type { AuthorizationContext, IamOperation, ResourceScope } from './operation.js'
@@ -79,15 +80,24 @@ export class IamService {
       operation.context?.(input) ?? {},
       request,
     )
-    return this.store.transaction((repo) =>
-      operation.run(input, {
-        accountId: caller.accountId,
-        caller,
-        repo,
-        ids: this.ids,
-        now: request.now,
-        region: request.region,
-      }),
-    )
+    try {
+      return await this.store.transaction((repo) =>
+        operation.run(input, {
+          accountId: caller.accountId,
+          caller,
+          repo,
+          ids: this.ids,
+          now: request.now,
+          region: request.region,
+        }),
+      )
+    } catch (error) {
+      // Operations check for duplicates first; a unique key can still collide with a write that
+      // committed in between on another replica, and that is the caller's conflict, not ours.
+      if (error instanceof StoreConflictError) {
+        throw new AwsError('EntityAlreadyExists', 'The entity already exists.', { cause: error })
+      }
+      throw error
+    }
   }
 }

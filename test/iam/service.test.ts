@@ -5,6 +5,7 @@ import { AwsError } from '../../src/core/errors.js'
 import { randomIds } from '../../src/core/ids.js'
 import { IamAuthorizer } from '../../src/iam/authorize.js'
 import { iamOperations } from '../../src/iam/operations.js'
+import { defineOperation } from '../../src/iam/operation.js'
 import { IamService } from '../../src/iam/service.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 import { ACCOUNT, rootCaller } from '../support/iam.js'
@@ -96,5 +97,44 @@ test('IAM calls are authorised against the entity ARN with its stored path, and 
   // GetUser without a name authorises against the caller's own ARN: ${aws:username} matches.
   const self = await service.call(dev, 'GetUser', {}, request())
   assert.equal((self?.['User'] as { UserName: string }).UserName, 'dev')
+  await store.close()
+})
+
+test('a call that fails after it has written commits nothing', async () => {
+  const store = await openSqliteStore({ file: ':memory:' })
+  await store.transaction((repo) =>
+    repo.insertAccount({ accountId: ACCOUNT, createDate: new Date() }),
+  )
+  const createUser = iamOperations.find((operation) => operation.name === 'CreateUser')!
+  // A real operation that writes (CreateUser, then an inline policy) and then fails part way.
+  const failing = defineOperation({
+    name: 'CreateUserThenFail',
+    input: createUser.input,
+    resource: () => '*',
+    async run(input, context) {
+      await createUser.run(input, context)
+      const user = await context.repo.getUserByName(ACCOUNT, 'half')
+      await context.repo.putInlinePolicy({
+        accountId: ACCOUNT,
+        entityType: 'user',
+        entityId: user!.userId,
+        policyName: 'p',
+        document: '{}',
+      })
+      throw new AwsError('ServiceFailure', 'failed part way')
+    },
+  })
+  const service = new IamService(store, new IamAuthorizer(store), randomIds, [
+    ...iamOperations,
+    failing,
+  ])
+  const before = store.generation
+  await assert.rejects(
+    service.call(rootCaller(), 'CreateUserThenFail', { UserName: 'half' }, request()),
+    /failed part way/,
+  )
+  const users = await service.call(rootCaller(), 'ListUsers', {}, request())
+  assert.deepEqual(users?.['Users'], [])
+  assert.equal(store.generation, before)
   await store.close()
 })
