@@ -4,6 +4,7 @@ import { relative } from 'node:path'
 import { adminKeyFromEnvironment, defaultLogger, startRolegate } from '../main.js'
 import type { RunningRolegate } from '../main.js'
 import { runExplain } from './explain.js'
+import { isClientCommand, runClientCommand } from './client-commands.js'
 import { HELP, parseServeOptions, SERVE_HELP, UsageError } from './serve-options.js'
 
 export interface CliIo {
@@ -27,6 +28,13 @@ export function startupMessage(running: RunningRolegate): string {
       ? `  admin credentials: ${shown(running.adminCredentialsFile)} (profile [rolegate])`
       : `  admin credentials: from the environment (ROLEGATE_ADMIN_ACCESS_KEY_ID ${running.adminKey.accessKeyId})`,
   ]
+  if (running.tls?.caFile !== undefined) {
+    lines.push(
+      `  TLS CA:            ${shown(running.tls.caFile)} (export AWS_CA_BUNDLE=${running.tls.caFile})`,
+    )
+  } else if (running.tls) {
+    lines.push(`  TLS certificate:   ${shown(running.tls.certFile)}`)
+  }
   return lines.join('\n') + '\n'
 }
 
@@ -38,6 +46,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number | Runnin
     return command === undefined ? 1 : 0
   }
   if (command === 'explain') return runExplain(rest, io)
+  if (isClientCommand(command)) return runClientCommand(command, rest, io)
   if (command !== 'serve') {
     io.err(`rolegate: unknown command '${command}'\n\n${HELP}`)
     return 2

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
 import type { RolegateConfig } from '../main.js'
 import { DEFAULT_ACCOUNT_ID, DEFAULT_PORT, DEFAULT_REGION } from '../main.js'
+import { CLIENT_COMMANDS_HELP } from './client-help.js'
 
 export const SERVE_HELP = `Usage: rolegate serve [options]
 
@@ -16,7 +17,14 @@ Options:
   --database-url URL     keep state in PostgreSQL (postgres://...) instead of SQLite in DIR
   --account-id ID        the 12-digit account id (default ${DEFAULT_ACCOUNT_ID})
   --region REGION        the default region (default ${DEFAULT_REGION})
-  --public-url URL       the URL clients reach the server at (default http://HOST:PORT)
+  --public-url URL       the URL clients reach the server at (default http://HOST:PORT,
+                         https://HOST:PORT with TLS); built-in issuers live under it
+  --tls                  serve HTTPS with a certificate from a local CA made once in DIR;
+                         clients trust DIR/ca.pem (AWS_CA_BUNDLE=DIR/ca.pem)
+  --tls-cert FILE        serve HTTPS with this PEM certificate (chain); needs --tls-key
+  --tls-key FILE         the PEM private key of --tls-cert
+  --allow-http-issuers   trust plain-http OIDC issuers on loopback addresses (insecure; for
+                         development only, logged as a warning)
   --allow-reset          enable POST /_rolegate/reset and /moto-api/reset (wipes all state)
   --quiet                no request logs on stderr
   -h, --help             show this help
@@ -31,7 +39,8 @@ export const HELP = `Usage: rolegate <command> [options]
 
 Commands:
   serve     start the server (rolegate serve --help for its options)
-
+  explain   explain whether a principal may perform an action, and why
+${CLIENT_COMMANDS_HELP}
 Options:
   -h, --help  show this help
 `
@@ -60,6 +69,10 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
         region: { type: 'string', default: DEFAULT_REGION },
         'public-url': { type: 'string' },
         'allow-reset': { type: 'boolean', default: false },
+        tls: { type: 'boolean', default: false },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'allow-http-issuers': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -87,6 +100,15 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new UsageError(`--public-url must be an http:// or https:// URL, got '${publicUrl}'`)
   }
+  const tlsCert = values['tls-cert']
+  const tlsKey = values['tls-key']
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new UsageError('--tls-cert and --tls-key go together')
+  }
+  const tls = values.tls || tlsCert !== undefined
+  if (tls && publicUrl?.startsWith('http://')) {
+    throw new UsageError(`--public-url must be https:// when serving TLS, got '${publicUrl}'`)
+  }
   return {
     host: values.host,
     port,
@@ -96,6 +118,12 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
     region: values.region,
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     allowReset: values['allow-reset'],
+    allowHttpIssuers: values['allow-http-issuers'],
+    tls: tls
+      ? tlsCert === undefined || tlsKey === undefined
+        ? {}
+        : { certFile: resolve(tlsCert), keyFile: resolve(tlsKey) }
+      : undefined,
     quiet: values.quiet,
   }
 }

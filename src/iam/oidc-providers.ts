@@ -92,10 +92,14 @@ export function oidcProviderUrl(url: string): string {
   if (scheme.toLowerCase() !== 'https') {
     throw invalidInput(`${INVALID_URL}. The URL must begin with https://.`)
   }
-  // No credentials, port, query or fragment: an issuer is a bare https host with an optional path.
+  // No credentials, query or fragment: an issuer is an https host with an optional path. AWS's
+  // docs say the URL "should not" carry a port; rolegate accepts one so that issuers served on a
+  // local port (its own built-in issuers among them) can be registered.
+  const [host = '', port] = authority.split(/:(?=\d+$)/)
   const validHost =
     /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/
-  if (!validHost.test(authority) || rest.includes('?') || rest.includes('#')) {
+  const validPort = port === undefined || (Number(port) >= 1 && Number(port) <= 65535)
+  if (!validHost.test(host) || !validPort || rest.includes('?') || rest.includes('#')) {
     throw invalidInput(`${INVALID_URL}.`)
   }
   return authority + rest

@@ -15,6 +15,8 @@ describe('parseServeOptions', () => {
       region: 'us-east-1',
       publicUrl: undefined,
       allowReset: false,
+      allowHttpIssuers: false,
+      tls: undefined,
       quiet: false,
     })
   })
@@ -36,6 +38,8 @@ describe('parseServeOptions', () => {
       '--public-url',
       'https://iam.example.com/',
       '--allow-reset',
+      '--allow-http-issuers',
+      '--tls',
       '--quiet',
     ])
     assert.deepEqual(options, {
@@ -47,6 +51,8 @@ describe('parseServeOptions', () => {
       region: 'eu-west-3',
       publicUrl: 'https://iam.example.com',
       allowReset: true,
+      allowHttpIssuers: true,
+      tls: {},
       quiet: true,
     })
   })

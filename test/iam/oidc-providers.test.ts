@@ -138,7 +138,7 @@ describe('CreateOpenIDConnectProvider', () => {
     ['https://user:pass@example.com', 'InvalidInput', 400, 'Invalid Open ID Connect Provider URL.'],
     ['https://example.com?foo=1', 'InvalidInput', 400, 'Invalid Open ID Connect Provider URL.'],
     ['https://example.com/a#frag', 'InvalidInput', 400, 'Invalid Open ID Connect Provider URL.'],
-    ['https://example.com:8443', 'InvalidInput', 400, 'Invalid Open ID Connect Provider URL.'],
+    ['https://example.com:99999', 'InvalidInput', 400, 'Invalid Open ID Connect Provider URL.'],
     ['https://exa_mple.com', 'InvalidInput', 400, 'Invalid Open ID Connect Provider URL.'],
   ]
   for (const [url, code, status, message] of badUrls) {
@@ -588,5 +588,7 @@ describe('authorisation resources', () => {
   test('oidcProviderUrl keeps host and path as given', () => {
     assert.equal(oidcProviderUrl('https://Example.com/a/b/'), 'Example.com/a/b/')
     assert.equal(oidcProviderUrl('HTTPS://example.com'), 'example.com')
+    // A port is kept: rolegate's own issuers are often served on one (AWS only advises against it).
+    assert.equal(oidcProviderUrl('https://127.0.0.1:4599/issuers/ci'), '127.0.0.1:4599/issuers/ci')
   })
 })

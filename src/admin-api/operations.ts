@@ -1,0 +1,12 @@
+// Every operation of rolegate's admin API, gathered from the families that implement them.
+import type { Shape } from '../core/input.js'
+import { accountOperations } from './accounts.js'
+import { issuerOperations } from './issuers.js'
+import type { AdminOperation } from './operation.js'
+import { sessionKeyOperations } from './session-keys.js'
+
+export const adminOperations: readonly AdminOperation<Shape, unknown>[] = [
+  ...issuerOperations,
+  ...sessionKeyOperations,
+  ...accountOperations,
+]

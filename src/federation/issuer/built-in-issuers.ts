@@ -1,0 +1,80 @@
+// The built-in issuers as the rest of the server reads them: their published documents for the
+// HTTP layer, and their verification keys for STS, straight from the store with no HTTP round
+// trip. Keys are cached per issuer until the store's generation moves.
+import type { JWK } from 'jose'
+import type { Clock } from '../../core/clock.js'
+import type { IssuerKeyRecord, Store } from '../../store/ports.js'
+import { builtInIssuerName, discoveryDocument, issuerUrl, jwksDocument } from './discovery.js'
+import type { DiscoveryDocument } from './discovery.js'
+import { isIssuerAlgorithm, isPublished, publishedKeys } from './issuer-keys.js'
+
+export interface BuiltInIssuersOptions {
+  store: Store
+  clock: Clock
+  /** The server's public URL; a function because it may be known only once the socket listens. */
+  publicUrl: () => string
+}
+
+/** Resolves a built-in issuer's keys: undefined when the URL is not one of ours. */
+export type BuiltInKeys = (issuerUrl: string, kid?: string) => Promise<readonly JWK[] | undefined>
+
+interface Cached {
+  generation: number
+  /** Undefined when no such issuer exists. */
+  keys: IssuerKeyRecord[] | undefined
+}
+
+export class BuiltInIssuers {
+  private cache = new Map<string, Cached>()
+
+  constructor(private readonly options: BuiltInIssuersOptions) {}
+
+  /** The issuer URL of `name` on this server. */
+  url(name: string): string {
+    return issuerUrl(this.options.publicUrl(), name)
+  }
+
+  /**
+   * The keys that may verify a token whose `iss` is `url`: every published key (the verifier picks
+   * by `kid`), [] for one of our issuer URLs whose issuer does not exist, undefined for others.
+   */
+  readonly keys: BuiltInKeys = async (url) => {
+    const name = builtInIssuerName(this.options.publicUrl(), url)
+    if (name === undefined) return undefined
+    const keys = await this.load(name)
+    return keys === undefined ? [] : publishedKeys(keys, this.options.clock.now())
+  }
+
+  async discovery(name: string): Promise<DiscoveryDocument | undefined> {
+    const keys = await this.load(name)
+    if (keys === undefined) return undefined
+    const now = this.options.clock.now()
+    const algorithms = keys
+      .filter((key) => isPublished(key, now))
+      .map((key) => key.algorithm)
+      .filter(isIssuerAlgorithm)
+    return discoveryDocument(this.url(name), algorithms)
+  }
+
+  async jwks(name: string): Promise<{ keys: JWK[] } | undefined> {
+    const keys = await this.load(name)
+    if (keys === undefined) return undefined
+    return jwksDocument(publishedKeys(keys, this.options.clock.now()))
+  }
+
+  private async load(name: string): Promise<IssuerKeyRecord[] | undefined> {
+    const { store } = this.options
+    const generation = store.generation
+    const cached = this.cache.get(name)
+    if (cached && cached.generation === generation) return cached.keys
+    const keys = await store.transaction(async (repo) =>
+      (await repo.getIssuer(name)) === undefined ? undefined : repo.listIssuerKeys(name),
+    )
+    // A write that landed meanwhile may have changed the answer: keep it out of the cache.
+    if (store.generation === generation) {
+      if (this.cache.size > 1000) this.cache.clear()
+      this.cache.set(name, { generation, keys })
+    }
+    return keys
+  }
+}

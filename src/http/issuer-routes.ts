@@ -1,0 +1,42 @@
+// The built-in issuers' public documents, unsigned as OIDC requires: GET (or HEAD)
+// `/issuers/NAME/.well-known/openid-configuration` and `/issuers/NAME/keys`, JSON with cache headers.
+import type { HttpRequest, HttpResponse } from './http-message.js'
+import { jsonResponse } from './http-message.js'
+
+/** What the route needs of the issuers: each document, or undefined when no such issuer exists. */
+export interface IssuerDocuments {
+  discovery(name: string): Promise<object | undefined>
+  jwks(name: string): Promise<object | undefined>
+}
+
+const DOCUMENT =
+  /^\/issuers\/([A-Za-z0-9][A-Za-z0-9_-]*)\/(\.well-known\/openid-configuration|keys)\/?$/
+
+// Discovery rarely changes; the JWKS changes on rotation, and verifiers refetch on an unknown kid.
+const DISCOVERY_MAX_AGE = 3600
+const JWKS_MAX_AGE = 300
+
+/** The document's answer, or undefined when the path is not an issuer document. */
+export async function issuerRoute(
+  request: HttpRequest,
+  documents: IssuerDocuments | undefined,
+): Promise<HttpResponse | undefined> {
+  if (!documents || !request.path.startsWith('/issuers/')) return undefined
+  const match = DOCUMENT.exec(request.path)
+  if (!match) return notFound()
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    const response = jsonResponse(405, { error: 'MethodNotAllowed', message: 'Use GET.' })
+    response.headers['allow'] = 'GET, HEAD'
+    return response
+  }
+  const [, name, kind] = match as unknown as [string, string, string]
+  const jwks = kind === 'keys'
+  const document = jwks ? await documents.jwks(name) : await documents.discovery(name)
+  if (document === undefined) return notFound()
+  const response = jsonResponse(200, document)
+  if (jwks) response.headers['content-type'] = 'application/jwk-set+json'
+  response.headers['cache-control'] = `public, max-age=${jwks ? JWKS_MAX_AGE : DISCOVERY_MAX_AGE}`
+  return response
+}
+
+const notFound = () => jsonResponse(404, { error: 'NotFound', message: 'No such issuer document.' })

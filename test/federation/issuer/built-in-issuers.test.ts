@@ -1,0 +1,76 @@
+// In-process key resolution for STS: the keys of one of our issuer URLs come from the store with
+// no HTTP round trip, follow rotations and deletions through the store's generation, and other
+// URLs are left to the JWKS cache (undefined).
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { FixedClock } from '../../../src/core/clock.js'
+import {
+  BuiltInIssuers,
+  KEY_RETENTION_MS,
+  generateIssuerKey,
+  planRotation,
+} from '../../../src/federation/issuer/index.js'
+import type { Store } from '../../../src/store/ports.js'
+import { openSqliteStore } from '../../../src/store/sqlite/open-sqlite-store.js'
+
+const URL_BASE = 'https://rolegate.test:8443'
+
+describe('BuiltInIssuers.keys', () => {
+  let store: Store
+  const clock = new FixedClock(new Date('2026-11-01T00:00:00Z'))
+  let issuers: BuiltInIssuers
+  before(async () => {
+    store = await openSqliteStore({ file: ':memory:' })
+    await store.transaction((repo) =>
+      repo.insertAccount({ accountId: '123456789012', createDate: clock.now() }),
+    )
+    issuers = new BuiltInIssuers({ store, clock, publicUrl: () => URL_BASE })
+  })
+  after(() => store.close())
+
+  test('other URLs are not ours', async () => {
+    assert.equal(await issuers.keys('https://token.actions.githubusercontent.com', 'k'), undefined)
+    assert.equal(await issuers.keys('https://rolegate.test/issuers/x', undefined), undefined)
+    assert.equal(await issuers.keys(`${URL_BASE}/issuers/a/b`, undefined), undefined)
+  })
+
+  test('an issuer URL of ours with no such issuer has no keys', async () => {
+    assert.deepEqual(await issuers.keys(`${URL_BASE}/issuers/missing`, 'k'), [])
+  })
+
+  test('keys follow creation, rotation and deletion', async () => {
+    const first = await generateIssuerKey('ci', 'ES256', clock.now())
+    await store.transaction(async (repo) => {
+      await repo.insertIssuer({ name: 'ci', accountId: '123456789012', createDate: clock.now() })
+      await repo.insertIssuerKey(first)
+    })
+    const url = issuers.url('ci')
+    assert.equal(url, `${URL_BASE}/issuers/ci`)
+    const keys = await issuers.keys(url, first.kid)
+    assert.deepEqual(
+      keys?.map((key) => key.kid),
+      [first.kid],
+    )
+    assert.equal((keys?.[0] as Record<string, unknown>)['d'], undefined)
+
+    const second = await generateIssuerKey('ci', 'ES256', clock.now())
+    await store.transaction(async (repo) => {
+      for (const key of planRotation(await repo.listIssuerKeys('ci'), clock.now()).retired) {
+        await repo.updateIssuerKey(key)
+      }
+      await repo.insertIssuerKey({ ...second, createDate: new Date(clock.now().getTime() + 1) })
+    })
+    assert.deepEqual(
+      (await issuers.keys(url, second.kid))?.map((key) => key.kid),
+      [second.kid, first.kid],
+    )
+    clock.advance(KEY_RETENTION_MS)
+    assert.deepEqual(
+      (await issuers.keys(url, first.kid))?.map((key) => key.kid),
+      [second.kid],
+    )
+
+    await store.transaction((repo) => repo.deleteIssuer('ci'))
+    assert.deepEqual(await issuers.keys(url, second.kid), [])
+  })
+})
