@@ -22,6 +22,12 @@ import { iamOperations } from './iam/operations.js'
 import { IamService } from './iam/service.js'
 import type { Store } from './store/ports.js'
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js'
+import { AdminService } from './admin-api/service.js'
+import { adminOperations } from './admin-api/operations.js'
+import { BuiltInIssuers } from './federation/issuer/index.js'
+import { certificateNames, ensureLocalTls } from './tls/local-tls.js'
+import { composeSts, refuseUserSessions } from './sts/compose.js'
+import type { BuiltInKeys } from './sts/compose.js'
 
 export interface RolegateConfig {
   host: string
@@ -42,6 +48,23 @@ export interface RolegateConfig {
   logger?: Logger | undefined
   clock?: Clock | undefined
   ids?: IdSource | undefined
+  /** Extra CA certificates (PEM) trusted when fetching external OIDC issuers' keys. */
+  caBundle?: string | readonly string[] | undefined
+  /** Accept plain-http OIDC issuers on loopback (development only). */
+  allowHttpIssuers?: boolean | undefined
+  /**
+   * Serve HTTPS: with the given PEM files, or else with a certificate from a local CA made once in
+   * the data directory (DATA/ca.pem is then what clients trust, e.g. as AWS_CA_BUNDLE).
+   */
+  tls?: { certFile?: string | undefined; keyFile?: string | undefined } | undefined
+}
+
+/** How a TLS server was set up, for the startup message. */
+export interface RunningTls {
+  certFile: string
+  keyFile: string
+  /** The local CA's certificate; undefined when the operator brought their own certificate. */
+  caFile: string | undefined
 }
 
 export interface RunningRolegate {
@@ -55,6 +78,7 @@ export interface RunningRolegate {
   app: App
   store: Store
   server: RunningServer
+  tls: RunningTls | undefined
   close(): Promise<void>
 }
 
@@ -129,6 +153,14 @@ export interface ComposeOptions {
   logger: Logger
   clock?: Clock | undefined
   ids?: IdSource | undefined
+  /** Extra CA certificates (PEM) trusted when fetching external OIDC issuers' keys. */
+  caBundle?: string | readonly string[] | undefined
+  /** Accept plain-http OIDC issuers on loopback (development only; logged as insecure). */
+  allowHttpIssuers?: boolean | undefined
+  /** Keys of built-in OIDC issuers, answered in process before any HTTP fetch. */
+  builtInKeys?: BuiltInKeys | undefined
+  /** The public URL built-in issuers live under; known once the socket listens, hence a function. */
+  publicUrl?: (() => string) | undefined
 }
 
 export interface Composed {
@@ -151,15 +183,42 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     now: clock.now(),
   })
   const adminKey = boot.adminKey
-  const iam = new IamService(store, new IamAuthorizer(store), ids, iamOperations)
+  const authorizer = new IamAuthorizer(store)
+  const iam = new IamService(store, authorizer, ids, iamOperations)
+  const issuers = new BuiltInIssuers({
+    store,
+    clock,
+    publicUrl: options.publicUrl ?? (() => `http://127.0.0.1:${DEFAULT_PORT}`),
+  })
+  const rolegate = new AdminService(
+    store,
+    authorizer,
+    { primaryAccountId: options.accountId, issuers, ids },
+    adminOperations,
+  )
+  const sts = composeSts({
+    store,
+    authorizer,
+    clock,
+    caBundle: options.caBundle,
+    allowHttpIssuers: options.allowHttpIssuers,
+    builtInKeys: options.builtInKeys ?? issuers.keys,
+  })
+  await sts.bootstrap()
+  if (options.allowHttpIssuers === true) {
+    logger.warn('--allow-http-issuers: plain-http OIDC issuers on loopback are trusted (insecure)')
+  }
   const reset = async () => {
     await store.wipe()
     await bootstrap(store, { accountId: options.accountId, adminKey, ids, now: clock.now() })
+    await sts.bootstrap()
     logger.warn('state wiped and bootstrapped again')
   }
   const app = createApp({
-    services: { iam: iamQueryService(iam) },
-    credentials: [new AccessKeyResolver(store)],
+    services: { iam: refuseUserSessions(iamQueryService(iam)), sts: sts.service, rolegate },
+    issuers,
+    credentials: [new AccessKeyResolver(store), sts.resolver],
+    authorizationMessage: (error, request) => sts.authorizationMessage(error, request),
     crypto: nodeCrypto,
     clock,
     ids,
@@ -173,10 +232,25 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   return { app, adminKey, generated: boot.generated }
 }
 
+/** The certificate and key to serve: the operator's files, or the local CA's certificate. */
+async function serverTls(
+  config: RolegateConfig,
+): Promise<RunningTls & { cert: string; key: string }> {
+  const { certFile, keyFile } = config.tls ?? {}
+  if (certFile !== undefined && keyFile !== undefined) {
+    const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')])
+    return { cert, key, certFile, keyFile, caFile: undefined }
+  }
+  const names = certificateNames(config.host, config.publicUrl)
+  return ensureLocalTls(config.dataDir, names, (config.clock ?? systemClock).now())
+}
+
 export async function startRolegate(config: RolegateConfig): Promise<RunningRolegate> {
   const logger = config.logger ?? defaultLogger()
   await mkdir(config.dataDir, { recursive: true })
   const { store, database } = await openStore(config)
+  // The listening address is known only once bound (port 0); issuers read the URL when asked.
+  let publicUrl = config.publicUrl
   try {
     const { app, adminKey } = await composeApp({
       store,
@@ -187,6 +261,9 @@ export async function startRolegate(config: RolegateConfig): Promise<RunningRole
       logger,
       clock: config.clock,
       ids: config.ids,
+      caBundle: config.caBundle,
+      allowHttpIssuers: config.allowHttpIssuers,
+      publicUrl: () => publicUrl ?? '',
     })
     const adminCredentialsFile = config.adminKey
       ? undefined
@@ -194,10 +271,18 @@ export async function startRolegate(config: RolegateConfig): Promise<RunningRole
     if (config.allowReset) {
       logger.warn('--allow-reset: anyone who can reach this server can wipe all of its state')
     }
-    const server = await startServer(app, { host: config.host, port: config.port, logger })
+    const tls = config.tls ? await serverTls(config) : undefined
+    const server = await startServer(app, {
+      host: config.host,
+      port: config.port,
+      logger,
+      tls: tls && { cert: tls.cert, key: tls.key },
+    })
+    publicUrl ??= server.url
     return {
       url: server.url,
-      publicUrl: config.publicUrl ?? server.url,
+      publicUrl,
+      tls: tls && { certFile: tls.certFile, keyFile: tls.keyFile, caFile: tls.caFile },
       adminKey,
       adminCredentialsFile,
       database,

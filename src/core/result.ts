@@ -2,14 +2,7 @@
 // Key order is the element order on the wire; arrays become `<member>` lists.
 
 export type ResultValue =
-  | string
-  | number
-  | boolean
-  | Date
-  | null
-  | undefined
-  | ResultObject
-  | readonly ResultValue[]
+  string | number | boolean | Date | null | undefined | ResultObject | readonly ResultValue[]
 
 export interface ResultObject {
   [element: string]: ResultValue

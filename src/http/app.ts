@@ -6,10 +6,13 @@ import type { Clock } from '../core/clock.js'
 import { AwsError, isAwsError } from '../core/errors.js'
 import type { IdSource } from '../core/ids.js'
 import type { Params } from '../core/input.js'
+import type { ResultObject } from '../core/result.js'
 import type { CredentialResolver } from '../iam/identities.js'
 import type { Sigv4Crypto } from '../sigv4/crypto.js'
 import { adminRoute } from './admin-routes.js'
 import type { AdminHooks } from './admin-routes.js'
+import { issuerRoute } from './issuer-routes.js'
+import type { IssuerDocuments } from './issuer-routes.js'
 import { SigningKeyCache } from '../sigv4/signing-key.js'
 import type { ParsedSignature } from '../sigv4/parse-signature.js'
 import { authenticate, readSignature } from './authenticate.js'
@@ -19,6 +22,7 @@ import { decodeQueryParams } from './query-decoding.js'
 import type { QueryService } from './query-service.js'
 import { IAM_NAMESPACE } from './query-service.js'
 import type { ResponseEncoder } from './response-encoder.js'
+import { jsonEncoder } from './json-encoder.js'
 import { xmlEncoder } from './xml.js'
 
 export interface AppDeps {
@@ -30,9 +34,19 @@ export interface AppDeps {
   clock: Clock
   ids: Pick<IdSource, 'requestId'>
   logger: Logger
-  /** The region for calls that carry no credential scope (STS's unsigned web-identity and SAML actions, next). */
+  /** The region for calls that carry no credential scope (STS's unsigned web identity action). */
   defaultRegion: string
   admin?: AdminHooks
+  /** The built-in OIDC issuers' discovery documents and JWKS, served unsigned. */
+  issuers?: IssuerDocuments
+  /**
+   * The encoded authorization message an AccessDenied carries (sealed, for
+   * sts:DecodeAuthorizationMessage); undefined leaves it out.
+   */
+  authorizationMessage?: (
+    error: AwsError,
+    request: { caller: Caller | undefined; action: string | undefined },
+  ) => Promise<string | undefined>
 }
 
 export interface App {
@@ -87,14 +101,38 @@ export function createApp(deps: AppDeps): App {
     keyCache: new SigningKeyCache(deps.crypto, 1000),
     logger: deps.logger,
   }
-  // The one place a second wire format (STS's JSON, on `Accept: application/json`) will be chosen.
-  const encoderFor = (_request: HttpRequest): ResponseEncoder => xmlEncoder
+  // JSON only for a service that speaks it (STS), named by Version so even a request that fails
+  // before routing answers in the format asked for.
+  const encoderFor = (request: HttpRequest, params: Params): ResponseEncoder => {
+    const accept = headerValue(request, 'accept')?.toLowerCase() ?? ''
+    if (!accept.includes('application/json')) return xmlEncoder
+    const json = Object.values(deps.services).some(
+      (service) => service.speaksJson === true && service.version === params['Version'],
+    )
+    return json ? jsonEncoder : xmlEncoder
+  }
+
+  /** The sealed decision for an AccessDenied; a failure to seal must not hide the denial. */
+  async function encodedMessage(
+    error: AwsError,
+    caller: Caller | undefined,
+    action: string | undefined,
+    requestId: string,
+  ): Promise<string | undefined> {
+    if (error.code !== 'AccessDenied' || !deps.authorizationMessage) return undefined
+    try {
+      return await deps.authorizationMessage(error, { caller, action })
+    } catch (cause) {
+      deps.logger.error({ err: cause, requestId }, 'could not encode the authorization message')
+      return undefined
+    }
+  }
 
   async function handleQuery(request: HttpRequest, requestId: string): Promise<HttpResponse> {
     const started = performance.now()
     const now = deps.clock.now()
-    const encoder = encoderFor(request)
     const params = decodeQueryParams(request)
+    const encoder = encoderFor(request, params)
     let namespace = IAM_NAMESPACE
     let action: string | undefined = params['Action']
     let caller: Caller | undefined
@@ -109,17 +147,22 @@ export function createApp(deps: AppDeps): App {
       const resolved = resolveAction(target.service, params)
       const service = resolved.service
       action = resolved.action
-      const authenticated = await authenticate(request, signature, now, authentication)
-      caller = authenticated.caller
-      const info: RequestInfo = {
+      const info = (region: string): RequestInfo => ({
         requestId,
-        region: authenticated.region,
+        region,
         sourceIp: request.sourceIp,
         userAgent: headerValue(request, 'user-agent') ?? '',
         secureTransport: request.secure,
         now,
+      })
+      let result: ResultObject | undefined
+      if (!signature && service.callUnsigned && service.acceptsUnsigned?.(action) === true) {
+        result = await service.callUnsigned(action, params, info(deps.defaultRegion))
+      } else {
+        const authenticated = await authenticate(request, signature, now, authentication)
+        caller = authenticated.caller
+        result = await service.call(caller, action, params, info(authenticated.region))
       }
-      const result = await service.call(caller, action, params, info)
       response = encoder.success(action, result, { requestId, namespace })
     } catch (error) {
       if (isAwsError(error)) {
@@ -131,7 +174,12 @@ export function createApp(deps: AppDeps): App {
           type: 'Receiver',
         })
       }
-      response = encoder.failure(failure, { requestId, namespace })
+      const encodedAuthorizationMessage = await encodedMessage(failure, caller, action, requestId)
+      response = encoder.failure(failure, {
+        requestId,
+        namespace,
+        ...(encodedAuthorizationMessage === undefined ? {} : { encodedAuthorizationMessage }),
+      })
     }
     deps.logger.info(
       {
@@ -155,6 +203,8 @@ export function createApp(deps: AppDeps): App {
         deps.logger.info({ requestId, path: request.path, status: admin.status }, 'admin request')
         return admin
       }
+      const document = await issuerRoute(request, deps.issuers)
+      if (document) return document
       return handleQuery(request, requestId)
     },
   }

@@ -12,8 +12,8 @@ import type { SigningKeyCache } from '../sigv4/signing-key.js'
 import { precheckSignature, verifySignature } from '../sigv4/verify-signature.js'
 import type { HttpRequest } from './http-message.js'
 
-/** The services a credential scope may name; IAM is the one AWS names in its error. */
-export const SIGNING_SERVICES = ['iam', 'sts'] as const
+/** The services a credential scope may name (`rolegate`: its own API); AWS's errors name IAM. */
+export const SIGNING_SERVICES = ['iam', 'sts', 'rolegate'] as const
 
 export interface AuthenticationDeps {
   credentials: readonly CredentialResolver[]

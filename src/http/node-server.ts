@@ -1,6 +1,7 @@
 // The only place sockets exist: turns node:http requests into HttpRequest values for the app and
 // writes its HttpResponse back.
 import { createServer } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
@@ -14,10 +15,12 @@ export interface ServerOptions {
   /** Larger bodies are refused with 413; SAML metadata documents may reach 10 MB. */
   maxBodyBytes?: number
   logger?: Logger
+  /** Serve HTTPS with this PEM certificate chain and private key. */
+  tls?: { cert: string; key: string } | undefined
 }
 
 export interface RunningServer {
-  /** `http://HOST:PORT` with the port actually bound. */
+  /** `http://HOST:PORT` (`https://` with TLS) with the port actually bound. */
   url: string
   host: string
   port: number
@@ -77,7 +80,7 @@ export async function toHttpRequest(
 
 export function startServer(app: App, options: ServerOptions): Promise<RunningServer> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     toHttpRequest(request, maxBodyBytes)
       .then((httpRequest) => app.handle(httpRequest))
       .then((answer) => {
@@ -97,7 +100,10 @@ export function startServer(app: App, options: ServerOptions): Promise<RunningSe
         })
         response.end(tooLarge ? 'Request body too large\n' : 'Internal error\n')
       })
-  })
+  }
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+    : createServer(listener)
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => {
@@ -105,7 +111,7 @@ export function startServer(app: App, options: ServerOptions): Promise<RunningSe
       const address = server.address() as AddressInfo
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
       resolve({
-        url: `http://${host}:${address.port}`,
+        url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
         host: address.address,
         port: address.port,
         close: () =>

@@ -1,4 +1,4 @@
-// What the HTTP layer needs from a service that speaks AWS Query (IAM now, STS next): its version,
+// What the HTTP layer needs from a service that speaks AWS Query (IAM, STS): its version,
 // XML namespace and how it runs an action. Adding a service is one entry in the app's map.
 import type { Caller, RequestInfo } from '../core/caller.js'
 import type { ErrorCode } from '../core/errors.js'
@@ -19,6 +19,16 @@ export interface QueryService {
     params: Params,
     request: RequestInfo,
   ): Promise<ResultObject | undefined>
+  /** True for actions served without credentials (STS's web identity federation). */
+  acceptsUnsigned?(action: string): boolean
+  /** Runs an action that needs no credentials; only asked for those acceptsUnsigned names. */
+  callUnsigned?(
+    action: string,
+    params: Params,
+    request: RequestInfo,
+  ): Promise<ResultObject | undefined>
+  /** True when it answers in JSON to clients sending `Accept: application/json` (STS does). */
+  speaksJson?: boolean
 }
 
 export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/'

@@ -81,7 +81,11 @@ export function encodeXmlError(error: AwsError, context: ResponseContext): strin
   return (
     `<ErrorResponse xmlns="${context.namespace}">` +
     `<Error><Type>${error.type}</Type><Code>${escapeXml(error.code)}</Code>` +
-    `<Message>${escapeXml(error.message)}</Message></Error>` +
+    `<Message>${escapeXml(error.message)}</Message>` +
+    (context.encodedAuthorizationMessage === undefined
+      ? ''
+      : `<EncodedAuthorizationMessage>${escapeXml(context.encodedAuthorizationMessage)}</EncodedAuthorizationMessage>`) +
+    `</Error>` +
     `<RequestId>${escapeXml(context.requestId)}</RequestId>` +
     `</ErrorResponse>`
   )

@@ -178,15 +178,15 @@ describe('createApp().handle()', () => {
       )
     })
 
-    test('an STS-signed call while STS is not served: InvalidAction in routing', async () => {
+    test('an STS-signed call for an IAM action: InvalidAction in routing', async () => {
       await expectError(
         app,
-        signedQuery({ Action: 'GetCallerIdentity', Version: '2011-06-15' }, ADMIN, {
+        signedQuery({ Action: 'ListUsers', Version: '2011-06-15' }, ADMIN, {
           service: 'sts',
         }),
         400,
         'InvalidAction',
-        'Could not find operation GetCallerIdentity for version 2011-06-15',
+        'Could not find operation ListUsers for version 2011-06-15',
       )
     })
 

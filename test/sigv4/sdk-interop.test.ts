@@ -106,7 +106,9 @@ test('a request signed by @smithy/signature-v4 (header form) verifies', async ()
     service: 'sts',
     sha256: NodeSha256,
   })
-  const signed = (await signer.sign(unsignedPost() as never, { signingDate })) as unknown as SmithyRequest
+  const signed = (await signer.sign(unsignedPost() as never, {
+    signingDate,
+  })) as unknown as SmithyRequest
   assert.match(signed.headers['authorization'] ?? '', /^AWS4-HMAC-SHA256 Credential=/)
   const request = toSignable(signed)
   assert.deepEqual(verifyAt(request, signingDate).ok, true)
@@ -126,7 +128,9 @@ test('a session-token request signed by the SDK verifies and surfaces the token'
     service: 'sts',
     sha256: NodeSha256,
   })
-  const signed = (await signer.sign(unsignedPost() as never, { signingDate })) as unknown as SmithyRequest
+  const signed = (await signer.sign(unsignedPost() as never, {
+    signingDate,
+  })) as unknown as SmithyRequest
   const request = toSignable(signed)
   const parsed = parseSignature(request)
   assert.equal(parsed?.sessionToken, 'FwoGZXIvYXdzEXAMPLE//token+value=')

@@ -1,0 +1,131 @@
+// AssumeRole: check the request, find the role, let its trust policy and the caller's own policies
+// decide (both, across accounts), then seal a session carrying the session policies, tags and
+// source identity. Role chaining (a role session assuming a role) is capped at one hour.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+import { accessDenied } from '../core/errors.js'
+import {
+  MFA_FAILED,
+  durationExceedsChainingLimit,
+  durationExceedsRoleMaximum,
+  rootMayNotAssumeRoles,
+} from './aws-messages.js'
+import * as field from './input-fields.js'
+import { defineStsOperation, signedCaller } from './operation.js'
+import { packedPolicySize } from './packed-size.js'
+import {
+  CHAINED_SESSION_MAX_SECONDS,
+  DEFAULT_ROLE_SESSION_SECONDS,
+  assumedRoleUser,
+  credentialsResult,
+} from './results.js'
+import { findRole, readRoleArn } from './role-arn.js'
+import { checkSessionPolicies } from './session-policies.js'
+import { sessionTagSet, tagContext } from './session-tags.js'
+import { issueSessionCredentials } from './session-token.js'
+
+const notAuthorized = (who: string, action: string, resource: string) =>
+  `User: ${who} is not authorized to perform: ${action} on resource: ${resource}`
+
+export const assumeRole = defineStsOperation({
+  name: 'AssumeRole',
+  input: {
+    RoleArn: field.roleArn(),
+    RoleSessionName: field.roleSessionName(),
+    PolicyArns: field.policyArnList(),
+    Policy: field.unrestrictedSessionPolicy(),
+    DurationSeconds: field.roleDuration(),
+    Tags: field.sessionTags(),
+    TransitiveTagKeys: field.transitiveTagKeys(),
+    ExternalId: field.externalId(),
+    SerialNumber: field.serialNumber(),
+    TokenCode: field.tokenCode(),
+    SourceIdentity: field.sourceIdentity(),
+  },
+  async run(input, context) {
+    const caller = signedCaller(context)
+    const { deps, request } = context
+    if (caller.type === 'root') throw rootMayNotAssumeRoles()
+    const target = readRoleArn(input.RoleArn)
+    const policies = checkSessionPolicies(input.Policy, input.PolicyArns)
+    const tags = sessionTagSet(input.Tags, input.TransitiveTagKeys, caller.session)
+    if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
+      throw accessDenied(MFA_FAILED)
+    }
+    const principal = { id: caller.userId, name: caller.name, arn: caller.arn }
+    const role = await findRole(deps.store, target)
+    if (!role) {
+      // No such role answers as a trust policy that does not name the caller, as AWS does.
+      const action = 'sts:AssumeRole'
+      throw accessDenied(notAuthorized(caller.arn, action, target.arn), {
+        principal,
+        action,
+        resource: target.arn,
+      })
+    }
+
+    // A source identity, once set, stays for every chained session.
+    const inherited = caller.session?.sourceIdentity
+    const sourceIdentity = inherited ?? input.SourceIdentity
+    if (
+      inherited !== undefined &&
+      input.SourceIdentity !== undefined &&
+      input.SourceIdentity !== inherited
+    ) {
+      const action = 'sts:SetSourceIdentity'
+      throw accessDenied(notAuthorized(caller.arn, action, role.arn), {
+        principal,
+        action,
+        resource: role.arn,
+      })
+    }
+    const conditionKeys = {
+      'sts:RoleSessionName': input.RoleSessionName,
+      ...(input.ExternalId === undefined ? {} : { 'sts:ExternalId': input.ExternalId }),
+      ...(sourceIdentity === undefined ? {} : { 'sts:SourceIdentity': sourceIdentity }),
+      ...tagContext(tags),
+    }
+    const trust = {
+      resourcePolicy: {
+        text: role.assumeRolePolicyDocument,
+        kind: 'trust' as const,
+        source: `${role.arn}/trust-policy`,
+      },
+      resourceAccount: role.accountId,
+    }
+    const actions = ['sts:AssumeRole']
+    if (tags.requested.length > 0) actions.push('sts:TagSession')
+    if (sourceIdentity !== undefined) actions.push('sts:SetSourceIdentity')
+    for (const action of actions) {
+      await deps.authorizer.authorize(caller, action, role.arn, conditionKeys, request, trust)
+    }
+
+    const chained = caller.type === 'assumed-role'
+    const duration = input.DurationSeconds ?? DEFAULT_ROLE_SESSION_SECONDS
+    if (chained && duration > CHAINED_SESSION_MAX_SECONDS) throw durationExceedsChainingLimit()
+    if (duration > role.maxSessionDuration) throw durationExceedsRoleMaximum()
+    const packed = packedPolicySize({ ...policies, tags: tags.tags })
+
+    const issued = await issueSessionCredentials(
+      deps.keyring,
+      {
+        accountId: role.accountId,
+        principal: { type: 'assumed-role', id: role.roleId, name: role.roleName, arn: role.arn },
+        sessionName: input.RoleSessionName,
+        obtainedBy: 'AssumeRole',
+        chained,
+        ...policies,
+        ...(tags.tags.length > 0 ? { tags: tags.tags } : {}),
+        ...(tags.transitiveTagKeys.length > 0 ? { transitiveTagKeys: tags.transitiveTagKeys } : {}),
+        ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
+      },
+      request.now,
+      duration,
+    )
+    return {
+      Credentials: credentialsResult(issued),
+      AssumedRoleUser: assumedRoleUser(role, input.RoleSessionName),
+      PackedPolicySize: packed,
+      SourceIdentity: sourceIdentity,
+    }
+  },
+})

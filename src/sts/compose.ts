@@ -1,0 +1,157 @@
+// Wires STS over the store: the keyring, the session credential resolver, the operations, the
+// web identity verifier (IAM OIDC providers from the store; keys from built-in issuers in process,
+// else discovery and JWKS over HTTPS) and the sealing of authorization messages.
+import type { JWK } from 'jose'
+import type { Caller, RequestInfo } from '../core/caller.js'
+import type { Params } from '../core/input.js'
+import type { ResultObject } from '../core/result.js'
+import type { Clock } from '../core/clock.js'
+import type { AuthorizationDetails, AwsError } from '../core/errors.js'
+import { invalidClientTokenId } from '../iam/identities.js'
+import { JwksCache, createHttpsFetch, verifyWebIdentityToken } from '../federation/oidc/index.js'
+import type {
+  FetchLike,
+  LookupProvider,
+  ResolveKeys,
+  TlsThumbprint,
+} from '../federation/oidc/index.js'
+import { PolicyCache } from '../policy/index.js'
+import type { Store } from '../store/ports.js'
+import { AuthorizationMessages } from './authorization-message.js'
+import { SessionKeyring } from './keyring.js'
+import type { StsAuthorizer, VerifyWebIdentity } from './operation.js'
+import { stsOperations } from './operations.js'
+import { StsService } from './service.js'
+import { SessionCredentialResolver } from './session-resolver.js'
+
+/**
+ * The signing keys of a built-in issuer, answered in process with no HTTP round trip; undefined
+ * when `issuerUrl` is not one of ours.
+ */
+export type BuiltInKeys = (
+  issuerUrl: string,
+  kid: string | undefined,
+) => Promise<readonly JWK[] | undefined>
+
+export interface StsOptions {
+  store: Store
+  authorizer: StsAuthorizer
+  clock: Clock
+  /** Extra CA certificates (PEM) trusted for external issuers' discovery and JWKS. */
+  caBundle?: string | readonly string[] | undefined
+  /** Accept `http://` issuers on loopback (development only; the caller logs the warning). */
+  allowHttpIssuers?: boolean | undefined
+  builtInKeys?: BuiltInKeys | undefined
+  /** The network for external issuers; node:https with the CA bundle unless given (tests). */
+  fetch?: { fetch: FetchLike; tlsThumbprint?: TlsThumbprint } | undefined
+}
+
+export interface Sts {
+  /** The `sts` Query service (also answers unsigned AssumeRoleWithWebIdentity and JSON). */
+  service: StsService
+  /** Resolves ASIA keys with X-Amz-Security-Token; goes after the long-term key resolver. */
+  resolver: SessionCredentialResolver
+  keyring: SessionKeyring
+  messages: AuthorizationMessages
+  /** The encoded authorization message for an AccessDenied (the http layer's hook). */
+  authorizationMessage(
+    error: AwsError,
+    request: { caller: Caller | undefined; action: string | undefined },
+  ): Promise<string | undefined>
+  /** Makes sure a sealing key exists (bootstrap). */
+  bootstrap(): Promise<void>
+}
+
+/** IAM OIDC providers from the store, as the verifier looks them up. */
+export const storeProviders =
+  (store: Store): LookupProvider =>
+  async (accountId, hostPath) => {
+    const arn = `arn:aws:iam::${accountId}:oidc-provider/${hostPath}`
+    const record = await store.transaction((repo) => repo.getOidcProvider(arn))
+    if (!record) return undefined
+    return {
+      url: record.url,
+      arn: record.arn,
+      clientIds: record.clientIds,
+      thumbprints: record.thumbprints,
+    }
+  }
+
+export function composeSts(options: StsOptions): Sts {
+  const { store, clock } = options
+  const keyring = new SessionKeyring(store, clock)
+  const messages = new AuthorizationMessages(keyring)
+  const network =
+    options.fetch ??
+    createHttpsFetch(options.caBundle === undefined ? {} : { ca: options.caBundle })
+  const jwks = new JwksCache({
+    fetch: network.fetch,
+    clock,
+    ...(network.tlsThumbprint ? { tlsThumbprint: network.tlsThumbprint } : {}),
+    ...(options.allowHttpIssuers === true ? { allowHttpIssuers: true } : {}),
+  })
+  const builtIn = options.builtInKeys
+  const resolveKeys: ResolveKeys = async (issuer, kid, provider) =>
+    (await builtIn?.(issuer, kid)) ?? jwks.resolveKeys(issuer, kid, provider)
+  const lookupProvider = storeProviders(store)
+  const verifyWebIdentity: VerifyWebIdentity = (token, accountId) =>
+    verifyWebIdentityToken(token, {
+      accountId,
+      lookupProvider,
+      resolveKeys,
+      clock,
+      ...(options.allowHttpIssuers === true ? { allowHttpIssuers: true } : {}),
+    })
+  const service = new StsService(
+    {
+      store,
+      keyring,
+      authorizer: options.authorizer,
+      messages,
+      verifyWebIdentity,
+      policies: new PolicyCache({ limit: 2000 }),
+      clock,
+    },
+    stsOperations,
+  )
+  return {
+    service,
+    resolver: new SessionCredentialResolver(keyring, clock),
+    keyring,
+    messages,
+    async authorizationMessage(error, request) {
+      const details: AuthorizationDetails = error.authorization ?? {
+        principal: request.caller
+          ? { id: request.caller.userId, name: request.caller.name, arn: request.caller.arn }
+          : { id: '', name: '', arn: '' },
+        action: request.action ?? '',
+        resource: '*',
+      }
+      return messages.encode(details, error.message, request.caller?.accountId)
+    },
+    bootstrap: () => keyring.ensureKey(),
+  }
+}
+
+interface QueryCallable {
+  call(
+    caller: Caller,
+    action: string,
+    params: Params,
+    request: RequestInfo,
+  ): Promise<ResultObject | undefined>
+}
+
+/**
+ * IAM as GetSessionToken's credentials see it: refused as an invalid token, the way AWS answers
+ * IAM calls made with them without MFA (rolegate has no MFA devices).
+ */
+export function refuseUserSessions<S extends QueryCallable>(service: S): S {
+  return {
+    ...service,
+    call: (caller: Caller, action: string, params: Params, request: RequestInfo) =>
+      caller.session?.obtainedBy === 'GetSessionToken'
+        ? Promise.reject(invalidClientTokenId())
+        : service.call(caller, action, params, request),
+  }
+}

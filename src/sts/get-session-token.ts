@@ -1,0 +1,56 @@
+// GetSessionToken: temporary credentials for an IAM user (or the root user, for at most an hour)
+// with the user's own permissions. Not from temporary credentials, and no IAM policy controls it.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
+import { optionalInteger } from '../core/input.js'
+import { accessDenied } from '../core/errors.js'
+import { MFA_FAILED, notWithSessionCredentials } from './aws-messages.js'
+import * as field from './input-fields.js'
+import { defineStsOperation, signedCaller } from './operation.js'
+import { credentialsResult } from './results.js'
+import { issueSessionCredentials } from './session-token.js'
+
+export const DEFAULT_USER_SESSION_SECONDS = 43200
+/** Sessions of the account's root user last at most an hour; longer requests are cut to it. */
+export const ROOT_SESSION_MAX_SECONDS = 3600
+
+export const getSessionToken = defineStsOperation({
+  name: 'GetSessionToken',
+  input: {
+    DurationSeconds: optionalInteger({ min: 900, max: 129600 }),
+    SerialNumber: field.serialNumber(),
+    TokenCode: field.tokenCode(),
+  },
+  async run(input, context) {
+    const caller = signedCaller(context)
+    if (caller.session) {
+      throw notWithSessionCredentials('GetSessionToken', {
+        principal: { id: caller.userId, name: caller.name, arn: caller.arn },
+        action: 'sts:GetSessionToken',
+        resource: '*',
+      })
+    }
+    if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
+      throw accessDenied(MFA_FAILED)
+    }
+    const requested = input.DurationSeconds ?? DEFAULT_USER_SESSION_SECONDS
+    const duration =
+      caller.type === 'root' ? Math.min(requested, ROOT_SESSION_MAX_SECONDS) : requested
+    const issued = await issueSessionCredentials(
+      context.deps.keyring,
+      {
+        accountId: caller.accountId,
+        principal: {
+          type: caller.type === 'root' ? 'root' : 'user',
+          id: caller.principalId,
+          name: caller.name,
+          arn: caller.arn,
+        },
+        obtainedBy: 'GetSessionToken',
+        chained: false,
+      },
+      context.request.now,
+      duration,
+    )
+    return { Credentials: credentialsResult(issued) }
+  },
+})

@@ -1,0 +1,65 @@
+// The shape every STS operation takes: its declared input (validated with STS's value-echoing
+// messages), whether it may be called unsigned, and the work it does. STS operations authorise
+// themselves: AssumeRole is decided by the role's trust policy as much as by the caller's.
+import type { Caller, RequestInfo } from '../core/caller.js'
+import type { Clock } from '../core/clock.js'
+import type { Input, Shape } from '../core/input.js'
+import type { ResultObject } from '../core/result.js'
+import type { VerifiedWebIdentity } from '../federation/oidc/index.js'
+import type { AuthorizeOptions } from '../iam/authorize.js'
+import type { AuthorizationContext } from '../iam/operation.js'
+import type { PolicyCache } from '../policy/index.js'
+import type { Store } from '../store/ports.js'
+import type { AuthorizationMessages } from './authorization-message.js'
+import type { SessionKeyring } from './keyring.js'
+
+/** The IAM authoriser as STS uses it: with a resource policy (a role's trust policy) when asked. */
+export interface StsAuthorizer {
+  authorize(
+    caller: Caller,
+    action: string,
+    resource: string,
+    context: AuthorizationContext,
+    request: RequestInfo,
+    options?: AuthorizeOptions,
+  ): Promise<void>
+}
+
+/** Verifies a web identity token against the IAM OIDC providers of `accountId`. */
+export type VerifyWebIdentity = (token: string, accountId: string) => Promise<VerifiedWebIdentity>
+
+export interface StsDeps {
+  store: Store
+  keyring: SessionKeyring
+  authorizer: StsAuthorizer
+  messages: AuthorizationMessages
+  verifyWebIdentity: VerifyWebIdentity
+  /** Compiles trust policies for web identity decisions, once per text. */
+  policies: PolicyCache
+  clock: Clock
+}
+
+export interface StsContext {
+  /** Undefined for an unsigned call (AssumeRoleWithWebIdentity). */
+  caller: Caller | undefined
+  request: RequestInfo
+  deps: StsDeps
+}
+
+export interface StsOperation<S extends Shape = Shape> {
+  /** The Query `Action`; the IAM action is `sts:` + this. */
+  name: string
+  input: S
+  /** True when the call needs no credentials (web identity and SAML federation). */
+  unsigned?: boolean
+  run(input: Input<S>, context: StsContext): Promise<ResultObject>
+}
+
+export const defineStsOperation = <S extends Shape>(operation: StsOperation<S>): StsOperation<S> =>
+  operation
+
+/** The caller of a signed call; signed operations are never run without one. */
+export function signedCaller(context: StsContext): Caller {
+  if (!context.caller) throw new Error('signed STS operation called without a caller')
+  return context.caller
+}

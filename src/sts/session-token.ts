@@ -1,0 +1,165 @@
+// Stateless temporary credentials. The session token is a sealed box holding everything about the
+// session; the secret access key is an HMAC of the access key id and a nonce under a keyring key,
+// so whoever holds the keyring re-derives it from the token alone, with no database round trip.
+import { createHmac, randomBytes } from 'node:crypto'
+import type { Caller, CallerSession, SessionOrigin } from '../core/caller.js'
+import { assumedRoleArn } from '../core/arn.js'
+import type { Tag } from '../core/input.js'
+import { temporaryAccessKeyId } from './access-key-id.js'
+import type { KeyringKey, SessionKeyring } from './keyring.js'
+import { open, seal, sealedKeyId } from './sealed-box.js'
+
+/** Everything a session token carries. Times are epoch milliseconds. */
+export interface SessionClaims {
+  v: 1
+  accessKeyId: string
+  /** Random, so the derived secret differs even if two access key ids collide. */
+  nonce: string
+  accountId: string
+  /** The role (with path in its ARN), or the IAM user / root behind GetSessionToken. */
+  principal: { type: 'assumed-role' | 'user' | 'root'; id: string; name: string; arn: string }
+  sessionName?: string
+  obtainedBy: SessionOrigin
+  chained: boolean
+  issuedAt: number
+  expiresAt: number
+  policy?: string
+  policyArns?: string[]
+  tags?: Tag[]
+  transitiveTagKeys?: string[]
+  sourceIdentity?: string
+  federatedProvider?: string
+}
+
+/** The claims of a session about to be issued; the key id, nonce and times are added here. */
+export type SessionDraft = Omit<
+  SessionClaims,
+  'v' | 'accessKeyId' | 'nonce' | 'issuedAt' | 'expiresAt'
+>
+
+export interface IssuedCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken: string
+  expiration: Date
+  claims: SessionClaims
+}
+
+export function deriveSecretAccessKey(key: KeyringKey, accessKeyId: string, nonce: string): string {
+  return createHmac('sha256', key.derived('session-secret'))
+    .update(`${accessKeyId}\n${nonce}`)
+    .digest('base64')
+    .slice(0, 40)
+}
+
+/** Seals a new session lasting `durationSeconds` from `now`. */
+export async function issueSessionCredentials(
+  keyring: SessionKeyring,
+  draft: SessionDraft,
+  now: Date,
+  durationSeconds: number,
+): Promise<IssuedCredentials> {
+  const key = await keyring.sealingKey()
+  // Kept to the millisecond: revocation compares aws:TokenIssueTime with a cut-off that precise.
+  const issuedAt = now.getTime()
+  const claims: SessionClaims = {
+    v: 1,
+    accessKeyId: temporaryAccessKeyId(draft.accountId),
+    nonce: randomBytes(16).toString('base64url'),
+    issuedAt,
+    expiresAt: issuedAt + durationSeconds * 1000,
+    ...draft,
+  }
+  return {
+    accessKeyId: claims.accessKeyId,
+    secretAccessKey: deriveSecretAccessKey(key, claims.accessKeyId, claims.nonce),
+    sessionToken: seal(claims, key, 'session-token'),
+    expiration: new Date(claims.expiresAt),
+    claims,
+  }
+}
+
+export type OpenedSession =
+  | { kind: 'valid'; claims: SessionClaims; secretAccessKey: string }
+  | { kind: 'expired'; claims: SessionClaims }
+  | { kind: 'invalid' }
+
+const isClaims = (value: unknown): value is SessionClaims =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as { v?: unknown }).v === 1 &&
+  typeof (value as { accessKeyId?: unknown }).accessKeyId === 'string' &&
+  typeof (value as { expiresAt?: unknown }).expiresAt === 'number'
+
+/**
+ * Opens a session token presented with `accessKeyId`: invalid when it does not open with a key
+ * still in the keyring or names another access key; expired once past its expiration.
+ */
+export async function openSessionToken(
+  keyring: SessionKeyring,
+  token: string,
+  accessKeyId: string,
+  now: Date,
+): Promise<OpenedSession> {
+  const keyId = sealedKeyId(token)
+  if (keyId === undefined) return { kind: 'invalid' }
+  const key = await keyring.openingKey(keyId)
+  if (!key) return { kind: 'invalid' }
+  const claims = open(token, key, 'session-token')
+  if (!isClaims(claims) || claims.accessKeyId !== accessKeyId) return { kind: 'invalid' }
+  if (now.getTime() >= claims.expiresAt) return { kind: 'expired', claims }
+  return {
+    kind: 'valid',
+    claims,
+    secretAccessKey: deriveSecretAccessKey(key, claims.accessKeyId, claims.nonce),
+  }
+}
+
+/** The session facts authorisation reads. */
+export function callerSession(claims: SessionClaims): CallerSession {
+  return {
+    obtainedBy: claims.obtainedBy,
+    chained: claims.chained,
+    issuedAt: new Date(claims.issuedAt),
+    expiresAt: new Date(claims.expiresAt),
+    ...(claims.principal.type === 'assumed-role' ? { roleArn: claims.principal.arn } : {}),
+    ...(claims.policy === undefined ? {} : { policy: claims.policy }),
+    ...(claims.policyArns === undefined ? {} : { policyArns: claims.policyArns }),
+    tags: claims.tags ?? [],
+    transitiveTagKeys: claims.transitiveTagKeys ?? [],
+    ...(claims.sourceIdentity === undefined ? {} : { sourceIdentity: claims.sourceIdentity }),
+    ...(claims.federatedProvider === undefined
+      ? {}
+      : { federatedProvider: claims.federatedProvider }),
+  }
+}
+
+/** The Caller a request signed with this session's credentials stands for. */
+export function callerFromClaims(claims: SessionClaims): Caller {
+  const { principal } = claims
+  const session = callerSession(claims)
+  if (principal.type === 'assumed-role') {
+    const sessionName = claims.sessionName ?? ''
+    return {
+      type: 'assumed-role',
+      accountId: claims.accountId,
+      arn: assumedRoleArn(claims.accountId, principal.name, sessionName),
+      userId: `${principal.id}:${sessionName}`,
+      principalId: principal.id,
+      name: principal.name,
+      accessKeyId: claims.accessKeyId,
+      sessionName,
+      session,
+    }
+  }
+  return {
+    type: principal.type,
+    accountId: claims.accountId,
+    arn: principal.arn,
+    userId: principal.type === 'root' ? claims.accountId : principal.id,
+    principalId: principal.type === 'root' ? '' : principal.id,
+    name: principal.name,
+    accessKeyId: claims.accessKeyId,
+    session,
+  }
+}
