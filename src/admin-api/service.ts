@@ -2,9 +2,10 @@
 // service beside IAM and STS: SigV4 signing name `rolegate`, Version 2026-11-01, answers in the
 // Query XML envelope (JSON where the app negotiates it), authorised by IAM policies like any call.
 import type { Caller, RequestInfo } from '../core/caller.js'
-import { AwsError, accessDenied } from '../core/errors.js'
+import { accessDenied } from '../core/errors.js'
 import type { Params, Shape } from '../core/input.js'
 import { readInput } from '../core/input.js'
+import { OperationRegistry } from '../core/operation-registry.js'
 import type { ResultObject } from '../core/result.js'
 import type { Authorizer } from '../iam/service.js'
 import type { Store } from '../store/ports.js'
@@ -19,7 +20,7 @@ export class AdminService {
   readonly version = ROLEGATE_VERSION
   readonly namespace = ROLEGATE_NAMESPACE
   readonly internalErrorCode = 'InternalFailure' as const
-  private readonly operations: Map<string, AdminOperation<Shape, unknown>>
+  private readonly operations: OperationRegistry<AdminOperation<Shape, unknown>>
 
   constructor(
     private readonly store: Store,
@@ -27,7 +28,7 @@ export class AdminService {
     private readonly environment: AdminEnvironment,
     operations: readonly AdminOperation<Shape, unknown>[],
   ) {
-    this.operations = new Map(operations.map((operation) => [operation.name, operation]))
+    this.operations = new OperationRegistry(ROLEGATE_VERSION, operations)
   }
 
   has(action: string): boolean {
@@ -41,12 +42,6 @@ export class AdminService {
     request: RequestInfo,
   ): Promise<ResultObject | undefined> {
     const operation = this.operations.get(action)
-    if (!operation) {
-      throw new AwsError(
-        'InvalidAction',
-        `Could not find operation ${action} for version ${ROLEGATE_VERSION}`,
-      )
-    }
     const input = readInput(operation.input, params)
     const resource = operation.resource(input, caller)
     if (operation.primaryAccountOnly && caller.accountId !== this.environment.primaryAccountId) {

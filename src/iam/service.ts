@@ -5,6 +5,7 @@ import { AwsError } from '../core/errors.js'
 import type { IdSource } from '../core/ids.js'
 import type { Params } from '../core/input.js'
 import { readInput } from '../core/input.js'
+import { OperationRegistry } from '../core/operation-registry.js'
 import type { ResultObject } from '../core/result.js'
 import { StoreConflictError } from '../store/errors.js'
 import type { EntityType, Store } from '../store/ports.js'
@@ -44,7 +45,7 @@ export function resourceScope(store: Store, caller: Caller): ResourceScope {
 }
 
 export class IamService {
-  private readonly operations: Map<string, IamOperation>
+  private readonly operations: OperationRegistry<IamOperation>
 
   constructor(
     private readonly store: Store,
@@ -52,7 +53,7 @@ export class IamService {
     private readonly ids: IdSource,
     operations: readonly IamOperation[],
   ) {
-    this.operations = new Map(operations.map((operation) => [operation.name, operation]))
+    this.operations = new OperationRegistry(IAM_VERSION, operations)
   }
 
   has(action: string): boolean {
@@ -66,12 +67,6 @@ export class IamService {
     request: RequestInfo,
   ): Promise<ResultObject | undefined> {
     const operation = this.operations.get(action)
-    if (!operation) {
-      throw new AwsError(
-        'InvalidAction',
-        `Could not find operation ${action} for version ${IAM_VERSION}`,
-      )
-    }
     const input = readInput(operation.input, params)
     await this.authorizer.authorize(
       caller,

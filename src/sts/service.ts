@@ -2,9 +2,9 @@
 // which authorises itself. Sessions from GetSessionToken may call only AssumeRole and
 // GetCallerIdentity, as AWS documents.
 import type { Caller, RequestInfo } from '../core/caller.js'
-import { AwsError } from '../core/errors.js'
 import type { Params } from '../core/input.js'
 import { readInput } from '../core/input.js'
+import { OperationRegistry } from '../core/operation-registry.js'
 import type { ResultObject } from '../core/result.js'
 import { notWithSessionCredentials } from './aws-messages.js'
 import type { StsDeps, StsOperation } from './operation.js'
@@ -21,13 +21,13 @@ export class StsService {
   readonly internalErrorCode = 'InternalFailure' as const
   /** STS answers in JSON to clients that send `Accept: application/json`. */
   readonly speaksJson = true
-  private readonly operations: Map<string, StsOperation>
+  private readonly operations: OperationRegistry<StsOperation>
 
   constructor(
     private readonly deps: StsDeps,
     operations: readonly StsOperation[],
   ) {
-    this.operations = new Map(operations.map((operation) => [operation.name, operation]))
+    this.operations = new OperationRegistry(STS_VERSION, operations)
   }
 
   has(action: string): boolean {
@@ -36,7 +36,7 @@ export class StsService {
 
   /** True for actions AWS serves without credentials (AssumeRoleWithWebIdentity). */
   acceptsUnsigned(action: string): boolean {
-    return this.operations.get(action)?.unsigned === true
+    return this.operations.find(action)?.unsigned === true
   }
 
   call(
@@ -45,7 +45,7 @@ export class StsService {
     params: Params,
     request: RequestInfo,
   ): Promise<ResultObject | undefined> {
-    const operation = this.operation(action)
+    const operation = this.operations.get(action)
     if (
       caller.session?.obtainedBy === 'GetSessionToken' &&
       !USER_SESSION_ACTIONS.has(action) &&
@@ -65,18 +65,7 @@ export class StsService {
     params: Params,
     request: RequestInfo,
   ): Promise<ResultObject | undefined> {
-    return this.run(this.operation(action), undefined, params, request)
-  }
-
-  private operation(action: string): StsOperation {
-    const operation = this.operations.get(action)
-    if (!operation) {
-      throw new AwsError(
-        'InvalidAction',
-        `Could not find operation ${action} for version ${STS_VERSION}`,
-      )
-    }
-    return operation
+    return this.run(this.operations.get(action), undefined, params, request)
   }
 
   private async run(
