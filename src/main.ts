@@ -50,6 +50,8 @@ export interface RolegateConfig {
   ids?: IdSource | undefined
   /** Extra CA certificates (PEM) trusted when fetching external OIDC issuers' keys. */
   caBundle?: string | readonly string[] | undefined
+  /** A PEM file of such certificates (`--issuer-ca-bundle`); read at start. */
+  caBundleFile?: string | undefined
   /** Accept plain-http OIDC issuers on loopback (development only). */
   allowHttpIssuers?: boolean | undefined
   /**
@@ -261,7 +263,11 @@ export async function startRolegate(config: RolegateConfig): Promise<RunningRole
       logger,
       clock: config.clock,
       ids: config.ids,
-      caBundle: config.caBundle,
+      caBundle:
+        config.caBundle ??
+        (config.caBundleFile === undefined
+          ? undefined
+          : await readFile(config.caBundleFile, 'utf8')),
       allowHttpIssuers: config.allowHttpIssuers,
       publicUrl: () => publicUrl ?? '',
     })

@@ -23,6 +23,9 @@ Options:
                          clients trust DIR/ca.pem (AWS_CA_BUNDLE=DIR/ca.pem)
   --tls-cert FILE        serve HTTPS with this PEM certificate (chain); needs --tls-key
   --tls-key FILE         the PEM private key of --tls-cert
+  --issuer-ca-bundle FILE
+                         PEM certificates trusted, beside the system's, when fetching external
+                         OIDC issuers' discovery documents and keys
   --allow-http-issuers   trust plain-http OIDC issuers on loopback addresses (insecure; for
                          development only, logged as a warning)
   --allow-reset          enable POST /_rolegate/reset and /moto-api/reset (wipes all state)
@@ -73,6 +76,7 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'allow-http-issuers': { type: 'boolean', default: false },
+        'issuer-ca-bundle': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -119,6 +123,8 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     allowReset: values['allow-reset'],
     allowHttpIssuers: values['allow-http-issuers'],
+    caBundleFile:
+      values['issuer-ca-bundle'] === undefined ? undefined : resolve(values['issuer-ca-bundle']),
     tls: tls
       ? tlsCert === undefined || tlsKey === undefined
         ? {}

@@ -16,6 +16,7 @@ describe('parseServeOptions', () => {
       publicUrl: undefined,
       allowReset: false,
       allowHttpIssuers: false,
+      caBundleFile: undefined,
       tls: undefined,
       quiet: false,
     })
@@ -39,6 +40,8 @@ describe('parseServeOptions', () => {
       'https://iam.example.com/',
       '--allow-reset',
       '--allow-http-issuers',
+      '--issuer-ca-bundle',
+      '/etc/ssl/issuers.pem',
       '--tls',
       '--quiet',
     ])
@@ -52,6 +55,7 @@ describe('parseServeOptions', () => {
       publicUrl: 'https://iam.example.com',
       allowReset: true,
       allowHttpIssuers: true,
+      caBundleFile: '/etc/ssl/issuers.pem',
       tls: {},
       quiet: true,
     })
