@@ -44,7 +44,9 @@ export const assumeRoleWithWebIdentity = defineStsOperation({
   async run(input, { deps, request }) {
     const target = readRoleArn(input.RoleArn)
     const policies = checkSessionPolicies(input.Policy, input.PolicyArns)
-    const identity = await deps.verifyWebIdentity(input.WebIdentityToken, target.account)
+    // Token files written by `echo` or `rolegate token > file` end in a newline, which SDKs send
+    // as read; a compact JWS never contains white space, so trimming it loses nothing.
+    const identity = await deps.verifyWebIdentity(input.WebIdentityToken.trim(), target.account)
     const tags = sessionTagSet(identity.sessionTags, identity.transitiveTagKeys, undefined)
     const sourceIdentity = sourceIdentityOf(identity.claims)
     const role = await findRole(deps.store, target)

@@ -148,6 +148,11 @@ describe('AssumeRoleWithWebIdentity', () => {
     )
   })
 
+  test('a token read from a file with a trailing newline is accepted', async () => {
+    const answer = await assume(`${await token()}\n`, exactRole)
+    assert.equal(answer.status, 200, answer.body)
+  })
+
   test('StringLike matches system:serviceaccount:apps:*; StringEquals takes * literally', async () => {
     assert.equal((await assume(await token(), likeRole)).status, 200)
     const literal = await createRole(
