@@ -8,7 +8,7 @@ import { readInput } from '../core/input.js'
 import { OperationRegistry } from '../core/operation-registry.js'
 import type { ResultObject } from '../core/result.js'
 import { StoreConflictError } from '../store/errors.js'
-import type { EntityType, Store } from '../store/ports.js'
+import type { EntityType, Store, Tag } from '../store/ports.js'
 import { iamArn } from '../core/arn.js'
 import type { AuthorizationContext, IamOperation, ResourceScope } from './operation.js'
 
@@ -25,23 +25,46 @@ export interface Authorizer {
 
 export const IAM_VERSION = '2010-05-08'
 
-/** Entity ARNs for authorisation are read in their own short transaction, only when asked. */
-export function resourceScope(store: Store, caller: Caller): ResourceScope {
+/**
+ * Entity ARNs for authorisation are read in their own short transaction, only when asked. The
+ * scope remembers the tags of the user or role it found: they are `aws:ResourceTag/*`.
+ */
+export function resourceScope(
+  store: Store,
+  caller: Caller,
+): ResourceScope & { readonly resourceTags: readonly Tag[] } {
+  let resourceTags: readonly Tag[] = []
   const entityArn = async (type: EntityType, name: string): Promise<string> => {
     const stored = await store.transaction(async (repo) => {
-      if (type === 'user') return (await repo.getUserByName(caller.accountId, name))?.arn
-      if (type === 'role') return (await repo.getRoleByName(caller.accountId, name))?.arn
-      return (await repo.getGroupByName(caller.accountId, name))?.arn
+      if (type === 'user') return repo.getUserByName(caller.accountId, name)
+      if (type === 'role') return repo.getRoleByName(caller.accountId, name)
+      return repo.getGroupByName(caller.accountId, name)
     })
-    return stored ?? iamArn(caller.accountId, type, '/', name)
+    resourceTags = stored && 'tags' in stored ? stored.tags : []
+    return stored?.arn ?? iamArn(caller.accountId, type, '/', name)
   }
   return {
     accountId: caller.accountId,
     caller,
     entityArn,
-    userOrCaller: (name) =>
-      name === undefined ? Promise.resolve(caller.arn) : entityArn('user', name),
+    userOrCaller: (name) => {
+      if (name !== undefined) return entityArn('user', name)
+      return caller.type === 'user' ? entityArn('user', caller.name) : Promise.resolve(caller.arn)
+    },
+    get resourceTags() {
+      return resourceTags
+    },
   }
+}
+
+/** IAM documents both spellings for users and roles: `aws:ResourceTag/K` and `iam:ResourceTag/K`. */
+function resourceTagContext(tags: readonly Tag[]): AuthorizationContext {
+  const context: AuthorizationContext = {}
+  for (const tag of tags) {
+    context[`aws:ResourceTag/${tag.key}`] = tag.value
+    context[`iam:ResourceTag/${tag.key}`] = tag.value
+  }
+  return context
 }
 
 export class IamService {
@@ -68,11 +91,13 @@ export class IamService {
   ): Promise<ResultObject | undefined> {
     const operation = this.operations.get(action)
     const input = readInput(operation.input, params)
+    const scope = resourceScope(this.store, caller)
+    const resource = await operation.resource(input, scope)
     await this.authorizer.authorize(
       caller,
       `iam:${operation.name}`,
-      await operation.resource(input, resourceScope(this.store, caller)),
-      operation.context?.(input) ?? {},
+      resource,
+      { ...resourceTagContext(scope.resourceTags), ...operation.context?.(input) },
       request,
     )
     try {

@@ -138,3 +138,81 @@ test('a call that fails after it has written commits nothing', async () => {
   assert.equal(store.generation, before)
   await store.close()
 })
+
+// Users and roles carry their tags into authorisation as aws:ResourceTag/* and iam:ResourceTag/*:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html
+test('a user or role being acted on supplies aws:ResourceTag and iam:ResourceTag', async () => {
+  const store = await openSqliteStore({ file: ':memory:' })
+  const service = new IamService(store, new IamAuthorizer(store), randomIds, iamOperations)
+  const root = rootCaller()
+  await store.transaction((repo) =>
+    repo.insertAccount({ accountId: ACCOUNT, createDate: new Date() }),
+  )
+  for (const [name, team] of [
+    ['blue-app', 'blue'],
+    ['red-app', 'red'],
+  ] as const) {
+    await service.call(
+      root,
+      'CreateRole',
+      {
+        RoleName: name,
+        AssumeRolePolicyDocument: trust,
+        'Tags.member.1.Key': 'team',
+        'Tags.member.1.Value': team,
+      },
+      request(),
+    )
+  }
+  const created = await service.call(root, 'CreateUser', { UserName: 'ops' }, request())
+  const { UserId: userId, Arn: arn } = created?.['User'] as { UserId: string; Arn: string }
+  await service.call(
+    root,
+    'PutUserPolicy',
+    {
+      UserName: 'ops',
+      PolicyName: 'blue-only',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'iam:UpdateRoleDescription',
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:ResourceTag/team': 'blue' } },
+          },
+          {
+            Effect: 'Allow',
+            Action: 'iam:GetRole',
+            Resource: '*',
+            Condition: { StringEquals: { 'iam:ResourceTag/team': 'blue' } },
+          },
+        ],
+      }),
+    },
+    request(),
+  )
+  const ops: Caller = {
+    type: 'user',
+    accountId: ACCOUNT,
+    arn,
+    userId,
+    principalId: userId,
+    name: 'ops',
+    accessKeyId: 'AKIDOPS',
+  }
+  await service.call(
+    ops,
+    'UpdateRoleDescription',
+    { RoleName: 'blue-app', Description: 'x' },
+    request(),
+  )
+  await service.call(ops, 'GetRole', { RoleName: 'blue-app' }, request())
+  for (const action of ['UpdateRoleDescription', 'GetRole']) {
+    await assert.rejects(
+      service.call(ops, action, { RoleName: 'red-app', Description: 'x' }, request()),
+      (error) => error instanceof AwsError && error.code === 'AccessDenied',
+    )
+  }
+  await store.close()
+})
