@@ -20,6 +20,7 @@ import type { AdminKey } from './iam/bootstrap.js'
 import { AccessKeyResolver } from './iam/identities.js'
 import { iamOperations } from './iam/operations.js'
 import { IamService } from './iam/service.js'
+import { UsageRecorder } from './iam/usage-recorder.js'
 import type { Store } from './store/ports.js'
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js'
 import { AdminService } from './admin-api/service.js'
@@ -79,6 +80,8 @@ export interface RunningRolegate {
   database: string
   app: App
   store: Store
+  /** Last use of keys and roles, written every few seconds; flush() writes it now. */
+  usage: UsageRecorder
   server: RunningServer
   tls: RunningTls | undefined
   close(): Promise<void>
@@ -163,6 +166,8 @@ export interface ComposeOptions {
   builtInKeys?: BuiltInKeys | undefined
   /** The public URL built-in issuers live under; known once the socket listens, hence a function. */
   publicUrl?: (() => string) | undefined
+  /** How often recorded use of keys and roles is written; the recorder's default unless given. */
+  usageFlushMs?: number | undefined
 }
 
 export interface Composed {
@@ -171,6 +176,8 @@ export interface Composed {
   adminKey: AdminKey
   /** True when bootstrap generated the key on this start. */
   generated: boolean
+  /** Close it before the store, so the last uses noted are written. */
+  usage: UsageRecorder
 }
 
 /** Bootstraps the store and wires services and the socket-free app over it. */
@@ -185,6 +192,11 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     now: clock.now(),
   })
   const adminKey = boot.adminKey
+  const usage = new UsageRecorder({
+    store,
+    logger,
+    ...(options.usageFlushMs === undefined ? {} : { intervalMs: options.usageFlushMs }),
+  })
   const authorizer = new IamAuthorizer(store)
   const iam = new IamService(store, authorizer, ids, iamOperations)
   const issuers = new BuiltInIssuers({
@@ -205,6 +217,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     caBundle: options.caBundle,
     allowHttpIssuers: options.allowHttpIssuers,
     builtInKeys: options.builtInKeys ?? issuers.keys,
+    usage,
   })
   await sts.bootstrap()
   if (options.allowHttpIssuers === true) {
@@ -220,6 +233,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     services: { iam: refuseUserSessions(iamQueryService(iam)), sts: sts.service, rolegate },
     issuers,
     credentials: [new AccessKeyResolver(store), sts.resolver],
+    usage,
     authorizationMessage: (error, request) => sts.authorizationMessage(error, request),
     crypto: nodeCrypto,
     clock,
@@ -231,7 +245,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
       health: () => ({ accountId: options.accountId }),
     },
   })
-  return { app, adminKey, generated: boot.generated }
+  return { app, adminKey, generated: boot.generated, usage }
 }
 
 /** The certificate and key to serve: the operator's files, or the local CA's certificate. */
@@ -253,8 +267,9 @@ export async function startRolegate(config: RolegateConfig): Promise<RunningRole
   const { store, database } = await openStore(config)
   // The listening address is known only once bound (port 0); issuers read the URL when asked.
   let publicUrl = config.publicUrl
+  let usage: UsageRecorder | undefined
   try {
-    const { app, adminKey } = await composeApp({
+    const composed = await composeApp({
       store,
       accountId: config.accountId,
       region: config.region,
@@ -271,6 +286,8 @@ export async function startRolegate(config: RolegateConfig): Promise<RunningRole
       allowHttpIssuers: config.allowHttpIssuers,
       publicUrl: () => publicUrl ?? '',
     })
+    const { app, adminKey } = composed
+    usage = composed.usage
     const adminCredentialsFile = config.adminKey
       ? undefined
       : await saveAdminCredentials(config.dataDir, adminKey)
@@ -294,13 +311,17 @@ export async function startRolegate(config: RolegateConfig): Promise<RunningRole
       database,
       app,
       store,
+      usage: composed.usage,
       server,
       async close() {
         await server.close()
+        // After the last request, before the store: the uses noted last are written, not lost.
+        await composed.usage.close()
         await store.close()
       },
     }
   } catch (error) {
+    await usage?.close()
     await store.close()
     throw error
   }

@@ -8,6 +8,7 @@ import type { IdSource } from '../core/ids.js'
 import type { Params } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import type { CredentialResolver } from '../iam/identities.js'
+import type { UsageNotes } from '../iam/usage-recorder.js'
 import type { Sigv4Crypto } from '../sigv4/crypto.js'
 import { adminRoute } from './admin-routes.js'
 import type { AdminHooks } from './admin-routes.js'
@@ -34,6 +35,8 @@ export interface AppDeps {
   clock: Clock
   ids: Pick<IdSource, 'requestId'>
   logger: Logger
+  /** Notes the access key or role behind each authenticated request (GetAccessKeyLastUsed). */
+  usage?: UsageNotes | undefined
   /** The region for calls that carry no credential scope (STS's unsigned web identity action). */
   defaultRegion: string
   admin?: AdminHooks
@@ -100,6 +103,7 @@ export function createApp(deps: AppDeps): App {
     crypto: deps.crypto,
     keyCache: new SigningKeyCache(deps.crypto, 1000),
     logger: deps.logger,
+    usage: deps.usage,
   }
   // JSON only for a service that speaks it (STS), named by Version so even a request that fails
   // before routing answers in the format asked for.

@@ -5,6 +5,8 @@ import type { Caller } from '../core/caller.js'
 import { AwsError } from '../core/errors.js'
 import { resolveCredential } from '../iam/identities.js'
 import type { CredentialResolver } from '../iam/identities.js'
+import { noteCallerUse } from '../iam/usage-recorder.js'
+import type { UsageNotes } from '../iam/usage-recorder.js'
 import type { Sigv4Crypto } from '../sigv4/crypto.js'
 import { parseSignature } from '../sigv4/parse-signature.js'
 import type { ParsedSignature } from '../sigv4/parse-signature.js'
@@ -20,6 +22,8 @@ export interface AuthenticationDeps {
   crypto: Sigv4Crypto
   keyCache: SigningKeyCache
   logger: Logger
+  /** Where the key or role behind each authenticated request is noted as used. */
+  usage?: UsageNotes | undefined
 }
 
 export interface Authenticated {
@@ -69,9 +73,16 @@ export async function authenticate(
     )
     throw result.error
   }
-  return {
+  const authenticated = {
     caller: credential.caller,
     region: signature.scope.region,
     service: signature.scope.service,
   }
+  // Only a verified signature counts as use (AWS does not report unauthenticated requests),
+  // whatever authorisation decides next.
+  if (deps.usage) {
+    const { service, region } = authenticated
+    noteCallerUse(deps.usage, authenticated.caller, { service, region, at: now })
+  }
+  return authenticated
 }

@@ -292,6 +292,27 @@ export interface IamRepository {
   deleteIssuerKey(issuerName: string, kid: string): Promise<void>
 }
 
+/** One request signed with a long-term access key: AWS's GetAccessKeyLastUsed fields. */
+export interface AccessKeyUse {
+  accessKeyId: string
+  date: Date
+  /** The service the request was signed for, e.g. `iam`, `sts`. */
+  serviceName: string
+  region: string
+}
+
+/** One use of a role: assumed, or a request signed with one of its sessions. */
+export interface RoleUse {
+  roleId: string
+  date: Date
+  region: string
+}
+
+export interface UsageBatch {
+  accessKeys: readonly AccessKeyUse[]
+  roles: readonly RoleUse[]
+}
+
 export interface Store {
   /**
    * Runs `work` in one database transaction: it commits when `work` resolves and rolls back,
@@ -301,6 +322,12 @@ export interface Store {
   transaction<T>(work: (repo: IamRepository) => Promise<T>): Promise<T>
   /** Bumped after every committed transaction that wrote; caches compare it to stay fresh. */
   readonly generation: number
+  /**
+   * Moves the last use of each access key and role forward to the one given, in one short write
+   * outside `transaction`: an older or equal date and an id no longer stored change nothing. Last
+   * use is no input to any cached decision, so the generation does not move.
+   */
+  recordUse(uses: UsageBatch): Promise<void>
   /** Drops every row of every table, leaving the schema; for the reset endpoints. */
   wipe(): Promise<void>
   close(): Promise<void>

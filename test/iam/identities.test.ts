@@ -22,6 +22,7 @@ function counting(store: Store): { store: Store; count: () => number } {
     get generation() {
       return store.generation
     },
+    recordUse: (uses) => store.recordUse(uses),
     wipe: () => store.wipe(),
     close: () => store.close(),
   }

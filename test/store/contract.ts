@@ -1,6 +1,7 @@
 // The one contract every Store backend passes (STYLE habit 8): each repository method round-trips
 // every field, names match without regard to case, lists sort and filter, relations follow ids,
-// and transactions commit whole, roll back whole, queue and bump the generation.
+// and transactions commit whole, roll back whole, queue and bump the generation; recorded use
+// moves last-used dates forward beside them without bumping it.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -1444,6 +1445,134 @@ export const storeContract = (open: () => Promise<Store>): void => {
         (await tx((r) => r.listUsers(A))).map((u) => u.userName),
         ['taken', 'third'],
       )
+    }),
+  )
+
+  // recorded use (last used), written beside the transactions
+
+  test(
+    'recordUse moves last use forward only, skips unknown ids and keeps the generation',
+    withStore(async (store, tx) => {
+      const T4 = new Date('2025-07-01T08:30:00.003Z')
+      const u = user()
+      const k1 = accessKey(u.userId)
+      const k2 = accessKey(u.userId)
+      const r1 = role()
+      const r2 = role({ lastUsed: { date: T3, region: 'sa-east-1' } })
+      await tx(async (r) => {
+        await r.insertUser(u)
+        await r.insertAccessKey(k1)
+        await r.insertAccessKey(k2)
+        await r.insertRole(r1)
+        await r.insertRole(r2)
+      })
+      const start = store.generation
+      const keyOf = (id: string) => tx((r) => r.getAccessKey(id))
+      const roleOf = (id: string) => tx((r) => r.getRoleById(id))
+
+      await store.recordUse({
+        accessKeys: [
+          { accessKeyId: k1.accessKeyId, date: T2, serviceName: 'iam', region: 'us-east-1' },
+          { accessKeyId: 'AKIANOSUCHKEY', date: T2, serviceName: 'iam', region: 'us-east-1' },
+        ],
+        roles: [
+          { roleId: r1.roleId, date: T2, region: 'eu-west-1' },
+          // Older than what the role holds: nothing changes.
+          { roleId: r2.roleId, date: T2, region: 'us-east-1' },
+          { roleId: 'AROANOSUCHROLE', date: T2, region: 'us-east-1' },
+        ],
+      })
+      assert.deepEqual(await keyOf(k1.accessKeyId), {
+        ...k1,
+        lastUsed: { date: T2, serviceName: 'iam', region: 'us-east-1' },
+      })
+      assert.deepEqual(await keyOf(k2.accessKeyId), k2)
+      assert.deepEqual(await roleOf(r1.roleId), {
+        ...r1,
+        lastUsed: { date: T2, region: 'eu-west-1' },
+      })
+      assert.deepEqual(await roleOf(r2.roleId), r2)
+
+      // The same date again, or an older one, changes nothing; a newer one replaces every field.
+      const k1Use = (date: Date, serviceName: string, region: string) =>
+        store.recordUse({
+          accessKeys: [{ accessKeyId: k1.accessKeyId, date, serviceName, region }],
+          roles: [],
+        })
+      await k1Use(T2, 'sts', 'ap-south-1')
+      await k1Use(T1, 'sts', 'ap-south-1')
+      assert.deepEqual((await keyOf(k1.accessKeyId))?.lastUsed, {
+        date: T2,
+        serviceName: 'iam',
+        region: 'us-east-1',
+      })
+      await k1Use(T3, 'sts', 'ap-south-1')
+      assert.deepEqual((await keyOf(k1.accessKeyId))?.lastUsed, {
+        date: T3,
+        serviceName: 'sts',
+        region: 'ap-south-1',
+      })
+
+      // One batch naming an id twice keeps the newer use, whatever the order.
+      await store.recordUse({
+        accessKeys: [
+          { accessKeyId: k2.accessKeyId, date: T4, serviceName: 'sts', region: 'eu-north-1' },
+          { accessKeyId: k2.accessKeyId, date: T3, serviceName: 'iam', region: 'us-west-2' },
+        ],
+        roles: [
+          { roleId: r2.roleId, date: T4, region: 'eu-north-1' },
+          { roleId: r2.roleId, date: T3, region: 'us-west-2' },
+        ],
+      })
+      assert.deepEqual((await keyOf(k2.accessKeyId))?.lastUsed, {
+        date: T4,
+        serviceName: 'sts',
+        region: 'eu-north-1',
+      })
+      assert.deepEqual((await roleOf(r2.roleId))?.lastUsed, { date: T4, region: 'eu-north-1' })
+      await store.recordUse({ accessKeys: [], roles: [] })
+
+      // Recorded use is no change the caches track.
+      assert.equal(store.generation, start)
+    }),
+  )
+
+  test(
+    'a transaction rewriting a key or role keeps a use recorded while it ran',
+    withStore(async (store, tx) => {
+      const u = user()
+      const k = accessKey(u.userId)
+      const r1 = role()
+      await tx(async (r) => {
+        await r.insertUser(u)
+        await r.insertAccessKey(k)
+        await r.insertRole(r1)
+      })
+      const rewrite = store.transaction(async (r) => {
+        const readKey = await r.getAccessKey(k.accessKeyId)
+        const readRole = await r.getRoleById(r1.roleId)
+        await new Promise((resolve) => setTimeout(resolve, 30))
+        await r.updateAccessKey({ ...readKey!, status: 'Inactive' })
+        await r.updateRole({ ...readRole!, description: 'rewritten' })
+      })
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      const recorded = store.recordUse({
+        accessKeys: [{ accessKeyId: k.accessKeyId, date: T2, serviceName: 'iam', region: 'x-1' }],
+        roles: [{ roleId: r1.roleId, date: T2, region: 'x-1' }],
+      })
+      await Promise.all([rewrite, recorded])
+      assert.deepEqual(await tx((r) => r.getAccessKey(k.accessKeyId)), {
+        ...k,
+        status: 'Inactive',
+        lastUsed: { date: T2, serviceName: 'iam', region: 'x-1' },
+      })
+      assert.deepEqual(await tx((r) => r.getRoleById(r1.roleId)), {
+        ...r1,
+        description: 'rewritten',
+        lastUsed: { date: T2, region: 'x-1' },
+      })
+      await store.close()
+      await assert.rejects(store.recordUse({ accessKeys: [], roles: [] }), /closed/)
     }),
   )
 

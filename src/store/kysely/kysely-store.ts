@@ -1,15 +1,19 @@
 // The Store over any Kysely backend: each transaction holds one connection from begin to commit,
 // retries where the backend reports a serialisation failure, and bumps the generation on writes.
+// Recorded use (last used dates) is written beside it and moves no generation.
 
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
-import type { IamRepository, Store } from '../ports.js'
+import type { IamRepository, Store, UsageBatch } from '../ports.js'
 import type { Backend } from './backend.js'
 import { KyselyIamRepository } from './iam-repository.js'
+import { toText } from './records.js'
 import { tablesChildFirst } from './schema.js'
 import type { Database } from './schema.js'
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 // A nested transaction would wait forever for the one SQLite connection its parent holds.
 const insideTransaction = new AsyncLocalStorage<true>()
@@ -44,6 +48,44 @@ export class KyselyStore implements Store {
       })
       if (wrote) this.#generation += 1
       return value
+    })
+  }
+
+  recordUse(uses: UsageBatch): Promise<void> {
+    // Rows are updated in id order, so two replicas flushing at once cannot deadlock each other.
+    const keys = [...uses.accessKeys].sort((a, b) => compare(a.accessKeyId, b.accessKeyId))
+    const roles = [...uses.roles].sort((a, b) => compare(a.roleId, b.roleId))
+    return this.#track(async () => {
+      if (keys.length === 0 && roles.length === 0) return
+      await this.#withRetries(async (conn) => {
+        for (const use of keys) {
+          const date = toText(use.date)
+          await conn
+            .updateTable('access_keys')
+            .set({
+              last_used_date: date,
+              last_used_service: use.serviceName,
+              last_used_region: use.region,
+            })
+            .where('access_key_id', '=', use.accessKeyId)
+            // ISO text of one fixed width sorts as the dates do.
+            .where((eb) =>
+              eb.or([eb('last_used_date', 'is', null), eb('last_used_date', '<', date)]),
+            )
+            .execute()
+        }
+        for (const use of roles) {
+          const date = toText(use.date)
+          await conn
+            .updateTable('roles')
+            .set({ last_used_date: date, last_used_region: use.region })
+            .where('role_id', '=', use.roleId)
+            .where((eb) =>
+              eb.or([eb('last_used_date', 'is', null), eb('last_used_date', '<', date)]),
+            )
+            .execute()
+        }
+      })
     })
   }
 
