@@ -84,7 +84,11 @@ export function startServer(app: App, options: ServerOptions): Promise<RunningSe
     toHttpRequest(request, maxBodyBytes)
       .then((httpRequest) => app.handle(httpRequest))
       .then((answer) => {
-        response.writeHead(answer.status, answer.headers)
+        // A known length lets node:http send head and body in one write instead of chunked frames.
+        response.writeHead(answer.status, {
+          ...answer.headers,
+          'content-length': Buffer.byteLength(answer.body),
+        })
         response.end(request.method === 'HEAD' ? undefined : answer.body)
       })
       .catch((error: unknown) => {

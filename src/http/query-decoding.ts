@@ -6,6 +6,7 @@ import { headerValue } from './http-message.js'
 
 /** Percent-decoding that keeps a malformed escape as written instead of failing the request. */
 function decodeComponent(text: string): string {
+  if (!text.includes('%') && !text.includes('+')) return text
   const spaced = text.replaceAll('+', ' ')
   try {
     return decodeURIComponent(spaced)
@@ -33,9 +34,12 @@ export function parseForm(text: string): Array<[string, string]> {
 /** True for `application/x-www-form-urlencoded`, with or without parameters such as charset. */
 export function isFormContentType(contentType: string | undefined): boolean {
   if (contentType === undefined) return false
-  const mediaType = contentType.split(';')[0]?.trim().toLowerCase()
-  return mediaType === 'application/x-www-form-urlencoded'
+  const semicolon = contentType.indexOf(';')
+  const mediaType = semicolon === -1 ? contentType : contentType.slice(0, semicolon)
+  return mediaType.trim().toLowerCase() === 'application/x-www-form-urlencoded'
 }
+
+const utf8 = new TextDecoder()
 
 /**
  * The Query parameters of a request: the query string's, then (for a form POST) the body's.
@@ -51,7 +55,7 @@ export function decodeQueryParams(request: HttpRequest): Params {
   }
   add(parseForm(request.query))
   if (request.method === 'POST' && isFormContentType(headerValue(request, 'content-type'))) {
-    add(parseForm(new TextDecoder().decode(request.body)))
+    add(parseForm(utf8.decode(request.body)))
   }
   return params
 }

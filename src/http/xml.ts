@@ -10,8 +10,12 @@ const NOT_XML =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
+// Anything escapeXml changes: the characters above, markup and carriage returns.
+const NEEDS_ESCAPE = new RegExp(`${NOT_XML.source}|[&<>"\r]`)
+
 /** Escapes element text; a carriage return is written as a reference so parsers keep it. */
 export function escapeXml(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text
   return text
     .replace(NOT_XML, '\uFFFD')
     .replaceAll('&', '&amp;')

@@ -3,12 +3,17 @@
 
 import type { SignableRequest } from './request.js'
 
+// Anything the two replacements below would change; most values have none of it.
+const needsFolding = /[\r\n\t]| {2}/
+
 /** One header value the SigV4 way: line folds and whitespace runs become one space, then trim. */
 export const canonicalHeaderValue = (value: string): string =>
-  value
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[ \t]+/g, ' ')
-    .trim()
+  needsFolding.test(value)
+    ? value
+        .replace(/[\r\n]+/g, ' ')
+        .replace(/[ \t]+/g, ' ')
+        .trim()
+    : value.trim()
 
 /**
  * The canonical header block for the given signed header names (already in signing order): one
@@ -19,17 +24,21 @@ export const canonicalHeaders = (
   request: SignableRequest,
   signedHeaders: readonly string[],
 ): string => {
-  const values = new Map<string, string[]>()
+  // Only signed headers are canonicalised; the others never reach the string to sign.
+  const wanted = new Set<string>()
+  for (const name of signedHeaders) wanted.add(name.toLowerCase())
+  const values = new Map<string, string>()
   for (const [name, value] of request.headers) {
     const key = name.toLowerCase()
-    const list = values.get(key)
-    if (list) list.push(canonicalHeaderValue(value))
-    else values.set(key, [canonicalHeaderValue(value)])
+    if (!wanted.has(key)) continue
+    const previous = values.get(key)
+    const canonical = canonicalHeaderValue(value)
+    values.set(key, previous === undefined ? canonical : `${previous},${canonical}`)
   }
   let block = ''
   for (const name of signedHeaders) {
     const key = name.toLowerCase()
-    block += `${key}:${(values.get(key) ?? []).join(',')}\n`
+    block += `${key}:${values.get(key) ?? ''}\n`
   }
   return block
 }

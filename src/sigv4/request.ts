@@ -30,5 +30,10 @@ export const headerValues = (request: SignableRequest, name: string): string[] =
 }
 
 /** The first value of a header, or undefined when absent. */
-export const firstHeader = (request: SignableRequest, name: string): string | undefined =>
-  headerValues(request, name)[0]
+export const firstHeader = (request: SignableRequest, name: string): string | undefined => {
+  const wanted = name.toLowerCase()
+  for (const [headerName, value] of request.headers) {
+    if (headerName.length === wanted.length && headerName.toLowerCase() === wanted) return value
+  }
+  return undefined
+}

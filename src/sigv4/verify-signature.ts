@@ -107,21 +107,48 @@ const checkScope = (parsed: ParsedSignature, options: PrecheckOptions): void => 
   if (problems.length > 0) throw mismatch(problems.join(' '))
 }
 
+/** The time and the rules a parsed signature last passed the precheck with. */
+interface Passed {
+  nowMs: number
+  services: readonly string[]
+  regions: readonly string[] | undefined
+  skewSeconds: number
+}
+
+// The server prechecks before it looks the key up and verifies after; remembering what passed lets
+// verifySignature skip the second run only when nothing it depends on differs.
+const passedPrechecks = new WeakMap<ParsedSignature, Passed>()
+
+const samePrecheck = (passed: Passed | undefined, nowMs: number, options: PrecheckOptions) =>
+  passed !== undefined &&
+  passed.nowMs === nowMs &&
+  passed.services === options.services &&
+  passed.regions === options.regions &&
+  passed.skewSeconds === (options.maxClockSkewSeconds ?? DEFAULT_SKEW_SECONDS)
+
 /**
  * The checks that need no secret, in AWS's order: time window (or presigned expiry), host signed,
  * credential scope. Call it before looking the access key up, so a stale or misdirected request is
- * refused the way AWS refuses it; verifySignature runs it again anyway. Throws AwsError.
+ * refused the way AWS refuses it; verifySignature runs it again unless this very signature already
+ * passed it for the same time and options. Throws AwsError.
  */
 export const precheckSignature = (
   parsed: ParsedSignature,
   now: Date,
   options: PrecheckOptions,
 ): void => {
-  checkTime(parsed, now, options.maxClockSkewSeconds ?? DEFAULT_SKEW_SECONDS)
+  const skewSeconds = options.maxClockSkewSeconds ?? DEFAULT_SKEW_SECONDS
+  checkTime(parsed, now, skewSeconds)
   if (!parsed.signedHeaders.some((name) => name.toLowerCase() === 'host')) {
     throw mismatch("'Host' must be a 'SignedHeader' in the AWS Authorization.")
   }
   checkScope(parsed, options)
+  passedPrechecks.set(parsed, {
+    nowMs: now.getTime(),
+    services: options.services,
+    regions: options.regions,
+    skewSeconds,
+  })
 }
 
 /** The payload hash to sign with: the body's, after checking any hash the client claims. */
@@ -159,7 +186,9 @@ export const verifySignature = (
 ): VerifyResult => {
   let hash: string
   try {
-    precheckSignature(parsed, now, options)
+    if (!samePrecheck(passedPrechecks.get(parsed), now.getTime(), options)) {
+      precheckSignature(parsed, now, options)
+    }
     hash = resolvePayloadHash(request, parsed, options)
   } catch (error) {
     if (error instanceof AwsError) return { ok: false, error }

@@ -105,6 +105,27 @@ describe('startServer', () => {
     }
   })
 
+  test('sends the answer with its byte length, not chunked, and no body for HEAD', async () => {
+    const body = 'Grüße <é> 𝄞'
+    const app: App = {
+      handle: () => Promise.resolve({ status: 200, headers: { 'content-type': 'text/xml' }, body }),
+    }
+    const server = await startServer(app, { host: '127.0.0.1', port: 0 })
+    try {
+      const get = await send(server.url, { method: 'GET', path: '/' })
+      assert.equal(get.body, body)
+      assert.equal(get.headers['content-length'], String(Buffer.byteLength(body)))
+      assert.notEqual(Buffer.byteLength(body), body.length)
+      assert.equal(get.headers['transfer-encoding'], undefined)
+      const head = await send(server.url, { method: 'HEAD', path: '/' })
+      assert.equal(head.status, 200)
+      assert.equal(head.body, '')
+      assert.equal(head.headers['content-length'], String(Buffer.byteLength(body)))
+    } finally {
+      await server.close()
+    }
+  })
+
   test('close() returns even with an idle keep-alive connection open', async () => {
     const server = await startServer(echoApp([]), { host: '127.0.0.1', port: 0 })
     await send(server.url, { method: 'GET', path: '/', headers: [['Connection', 'keep-alive']] })

@@ -138,6 +138,48 @@ const handMade = (authorization: string, date = '20150830T123600Z'): SignableReq
   ],
 })
 
+test('a signature that passed the precheck is checked again when the time or rules differ', () => {
+  const request = signed()
+  const parsed = parseSignature(request)!
+  const secret = credentials.secretAccessKey
+  precheckSignature(parsed, signedAt, options)
+  assert.equal(verifySignature(request, parsed, secret, signedAt, options).ok, true)
+  // Passed at signedAt, verified 16 minutes later: the window is checked again.
+  assert.equal(
+    refusal(verifySignature(request, parsed, secret, at(minutes(16)), options))[2].startsWith(
+      'Signature expired:',
+    ),
+    true,
+  )
+  // Passed for sts, verified against rules that serve only iam: the scope is checked again.
+  assert.deepEqual(
+    refusal(verifySignature(request, parsed, secret, signedAt, { ...options, services: ['iam'] })),
+    ['SignatureDoesNotMatch', 403, "Credential should be scoped to correct service: 'iam'."],
+  )
+  assert.equal(
+    refusal(
+      verifySignature(request, parsed, secret, signedAt, { ...options, regions: ['eu-west-1'] }),
+    )[2],
+    "Credential should be scoped to a valid region, not 'us-east-1'.",
+  )
+  assert.equal(
+    refusal(
+      verifySignature(request, parsed, secret, at(minutes(10)), {
+        ...options,
+        maxClockSkewSeconds: 300,
+      }),
+    )[2].startsWith('Signature expired:'),
+    true,
+  )
+  // A failed precheck leaves nothing behind that a later verify could lean on.
+  const other = parseSignature(request)!
+  assert.throws(() => precheckSignature(other, at(minutes(16)), options))
+  assert.equal(
+    refusal(verifySignature(request, other, secret, at(minutes(16)), options))[0],
+    'SignatureDoesNotMatch',
+  )
+})
+
 test('host must be signed', () => {
   const request = handMade(
     'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request, SignedHeaders=x-amz-date, Signature=00',

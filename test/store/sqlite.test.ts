@@ -121,6 +121,30 @@ describe('sqlite store, on disk', () => {
     }
   })
 
+  test('nesting is refused while another store finishes a transaction of its own', async () => {
+    const first = await openSqliteStore({ file: ':memory:' })
+    const second = await openSqliteStore({ file: ':memory:' })
+    try {
+      let release = () => {}
+      const held = new Promise<void>((resolve) => (release = resolve))
+      let nested: Promise<unknown> | undefined
+      const outer = first.transaction(async (r) => {
+        await held
+        // The other store's transaction has ended by now; this one still runs.
+        nested = first.transaction((inner) => inner.listUsers('123456789012'))
+        await nested.catch(() => undefined)
+        return r.listUsers('123456789012')
+      })
+      await second.transaction((r) => r.listUsers('123456789012'))
+      release()
+      assert.deepEqual(await outer, [])
+      await assert.rejects(nested!, /cannot be nested/)
+    } finally {
+      await first.close()
+      await second.close()
+    }
+  })
+
   test('close waits for a running transaction, then refuses new ones', async () => {
     const store = await openSqliteStore({ file: freshFile() })
     let finished = false

@@ -18,6 +18,27 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 // A nested transaction would wait forever for the one SQLite connection its parent holds.
 const insideTransaction = new AsyncLocalStorage<true>()
 
+// The storage is enabled only while some transaction's work runs. Enabled, it turns on promise
+// hooks for every promise in the process; with no transaction running nothing can be nested, so
+// disabling it then costs no check and spares the requests served from memory (signed calls).
+let workRunning = 0
+
+function runMarked<T>(work: () => Promise<T>): Promise<T> {
+  workRunning += 1
+  const done = () => {
+    workRunning -= 1
+    if (workRunning === 0) insideTransaction.disable()
+  }
+  let promise: Promise<T>
+  try {
+    promise = insideTransaction.run(true, work)
+  } catch (error) {
+    done()
+    throw error
+  }
+  return promise.finally(done)
+}
+
 export class KyselyStore implements Store {
   #generation = 0
   #closed = false
@@ -41,7 +62,7 @@ export class KyselyStore implements Store {
       const { value, wrote } = await this.#withRetries(async (conn) => {
         const repo = new KyselyIamRepository(conn, this.backend)
         try {
-          return { value: await insideTransaction.run(true, () => work(repo)), wrote: repo.wrote }
+          return { value: await runMarked(() => work(repo)), wrote: repo.wrote }
         } finally {
           await repo.end()
         }

@@ -11,6 +11,7 @@ import { errorCode } from '../kysely/backend.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
 import type { Database as Tables } from '../kysely/schema.js'
 import { migrateToLatest } from '../migrations/migrations.js'
+import { cachingStatements } from './statement-cache.js'
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for a private database that lives as long as the store. */
@@ -53,7 +54,7 @@ function openReadOnly(file: string): Store {
   const database = new Database(file, { readonly: true, fileMustExist: true })
   database.pragma('busy_timeout = 5000')
   return new KyselyStore(
-    new Kysely<Tables>({ dialect: new SqliteDialect({ database }) }),
+    new Kysely<Tables>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) }),
     readOnlyBackend,
   )
 }
@@ -72,7 +73,9 @@ export const openSqliteStore = async (options: SqliteStoreOptions): Promise<Stor
     database.close()
     throw error
   }
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<Tables>({
+    dialect: new SqliteDialect({ database: cachingStatements(database) }),
+  })
   try {
     await migrateToLatest(db, 'sqlite')
   } catch (error) {
