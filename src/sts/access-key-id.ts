@@ -1,7 +1,7 @@
 // Temporary access key ids carry their account the way AWS's do: after the 4-letter prefix, 16
 // base32 characters whose first 6 bytes hold the account id in bits 46..7. GetAccessKeyInfo reads
 // it back without a lookup, for AWS's keys and ours alike.
-import { randomBytes } from 'node:crypto'
+import { pooledRandomBytes } from './random-pool.js'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 const ACCOUNT_MASK = 0x7fffffffff80n
@@ -41,7 +41,7 @@ function unbase32(text: string): Uint8Array | undefined {
 
 /** `ASIA` + 16 characters encoding `accountId`, the rest random. */
 export function temporaryAccessKeyId(accountId: string): string {
-  const bytes = randomBytes(10)
+  const bytes = pooledRandomBytes(10)
   const account = BigInt(accountId)
   const high = BigInt(bytes.readUIntBE(0, 6))
   const mixed = (high & ~ACCOUNT_MASK & 0xffffffffffffn) | ((account << 7n) & ACCOUNT_MASK)

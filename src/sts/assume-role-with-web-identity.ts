@@ -86,6 +86,7 @@ export const assumeRoleWithWebIdentity = defineStsOperation({
       request.now,
       duration,
     )
+    deps.usage?.noteRole(role.roleId, request.region, request.now)
     return {
       Credentials: credentialsResult(issued),
       SubjectFromWebIdentityToken: identity.subject,

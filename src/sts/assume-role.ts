@@ -121,6 +121,7 @@ export const assumeRole = defineStsOperation({
       request.now,
       duration,
     )
+    deps.usage?.noteRole(role.roleId, request.region, request.now)
     return {
       Credentials: credentialsResult(issued),
       AssumedRoleUser: assumedRoleUser(role, input.RoleSessionName),

@@ -8,16 +8,19 @@ import type { ResultObject } from '../core/result.js'
 import type { Clock } from '../core/clock.js'
 import type { AuthorizationDetails, AwsError } from '../core/errors.js'
 import { invalidClientTokenId } from '../iam/identities.js'
+import type { UsageNotes } from '../iam/usage-recorder.js'
 import { JwksCache, createHttpsFetch, verifyWebIdentityToken } from '../federation/oidc/index.js'
 import type {
   FetchLike,
   LookupProvider,
+  OidcProvider,
   ResolveKeys,
   TlsThumbprint,
 } from '../federation/oidc/index.js'
 import { PolicyCache } from '../policy/index.js'
 import type { Store } from '../store/ports.js'
 import { AuthorizationMessages } from './authorization-message.js'
+import { GenerationCache } from './generation-cache.js'
 import { SessionKeyring } from './keyring.js'
 import type { StsAuthorizer, VerifyWebIdentity } from './operation.js'
 import { stsOperations } from './operations.js'
@@ -44,6 +47,8 @@ export interface StsOptions {
   builtInKeys?: BuiltInKeys | undefined
   /** The network for external issuers; node:https with the CA bundle unless given (tests). */
   fetch?: { fetch: FetchLike; tlsThumbprint?: TlsThumbprint } | undefined
+  /** Notes each role assumed, for RoleLastUsed. */
+  usage?: Pick<UsageNotes, 'noteRole'> | undefined
 }
 
 export interface Sts {
@@ -62,20 +67,26 @@ export interface Sts {
   bootstrap(): Promise<void>
 }
 
-/** IAM OIDC providers from the store, as the verifier looks them up. */
-export const storeProviders =
-  (store: Store): LookupProvider =>
-  async (accountId, hostPath) => {
+/**
+ * IAM OIDC providers from the store, as the verifier looks them up: kept in memory until the
+ * store's generation moves, so a deleted or edited provider counts from the next request.
+ */
+export function storeProviders(store: Store): LookupProvider {
+  const cache = new GenerationCache<OidcProvider | undefined>(store)
+  return (accountId, hostPath) => {
     const arn = `arn:aws:iam::${accountId}:oidc-provider/${hostPath}`
-    const record = await store.transaction((repo) => repo.getOidcProvider(arn))
-    if (!record) return undefined
-    return {
-      url: record.url,
-      arn: record.arn,
-      clientIds: record.clientIds,
-      thumbprints: record.thumbprints,
-    }
+    return cache.get(arn, async () => {
+      const record = await store.transaction((repo) => repo.getOidcProvider(arn))
+      if (!record) return undefined
+      return Object.freeze({
+        url: record.url,
+        arn: record.arn,
+        clientIds: Object.freeze([...record.clientIds]),
+        thumbprints: Object.freeze([...record.thumbprints]),
+      })
+    })
   }
+}
 
 export function composeSts(options: StsOptions): Sts {
   const { store, clock } = options
@@ -111,6 +122,7 @@ export function composeSts(options: StsOptions): Sts {
       verifyWebIdentity,
       policies: new PolicyCache({ limit: 2000 }),
       clock,
+      usage: options.usage,
     },
     stsOperations,
   )

@@ -8,6 +8,7 @@ import type { ResultObject } from '../core/result.js'
 import type { VerifiedWebIdentity } from '../federation/oidc/index.js'
 import type { AuthorizeOptions } from '../iam/authorize.js'
 import type { AuthorizationContext } from '../iam/operation.js'
+import type { UsageNotes } from '../iam/usage-recorder.js'
 import type { PolicyCache } from '../policy/index.js'
 import type { Store } from '../store/ports.js'
 import type { AuthorizationMessages } from './authorization-message.js'
@@ -37,6 +38,8 @@ export interface StsDeps {
   /** Compiles trust policies for web identity decisions, once per text. */
   policies: PolicyCache
   clock: Clock
+  /** Where an assumed role is noted as used (RoleLastUsed); nothing is noted without it. */
+  usage?: Pick<UsageNotes, 'noteRole'> | undefined
 }
 
 export interface StsContext {

@@ -4,6 +4,7 @@
 import { parseArn } from '../core/arn.js'
 import type { RoleRecord, Store } from '../store/ports.js'
 import { invalidArn } from './aws-messages.js'
+import { GenerationCache } from './generation-cache.js'
 
 export interface RoleTarget {
   arn: string
@@ -20,10 +21,27 @@ export function readRoleArn(text: string): RoleTarget {
   return { arn: text, account: arn.account, roleName: roleName === '' ? undefined : roleName }
 }
 
-/** The role the ARN names, path included; undefined when there is none. */
+/** Roles by account and name, per store: every AssumeRole* call reads one. */
+const roleCaches = new WeakMap<Store, GenerationCache<RoleRecord | undefined>>()
+
+function rolesOf(store: Store): GenerationCache<RoleRecord | undefined> {
+  let cache = roleCaches.get(store)
+  if (cache === undefined) {
+    cache = new GenerationCache(store)
+    roleCaches.set(store, cache)
+  }
+  return cache
+}
+
+/**
+ * The role the ARN names, path included; undefined when there is none. Read from memory until the
+ * store's generation moves, so a deleted role or an edited trust policy counts from the next call.
+ */
 export async function findRole(store: Store, target: RoleTarget): Promise<RoleRecord | undefined> {
   const { roleName } = target
   if (roleName === undefined || !/^\d{12}$/.test(target.account)) return undefined
-  const role = await store.transaction((repo) => repo.getRoleByName(target.account, roleName))
+  const role = await rolesOf(store).get(`${target.account}\u0000${roleName}`, () =>
+    store.transaction((repo) => repo.getRoleByName(target.account, roleName)),
+  )
   return role && role.arn === target.arn ? role : undefined
 }

@@ -1,12 +1,13 @@
 // Stateless temporary credentials. The session token is a sealed box holding everything about the
 // session; the secret access key is an HMAC of the access key id and a nonce under a keyring key,
 // so whoever holds the keyring re-derives it from the token alone, with no database round trip.
-import { createHmac, randomBytes } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import type { Caller, CallerSession, SessionOrigin } from '../core/caller.js'
 import { assumedRoleArn } from '../core/arn.js'
 import type { Tag } from '../core/input.js'
 import { temporaryAccessKeyId } from './access-key-id.js'
 import type { KeyringKey, SessionKeyring } from './keyring.js'
+import { pooledRandomBytes } from './random-pool.js'
 import { open, seal, sealedKeyId } from './sealed-box.js'
 
 /** Everything a session token carries. Times are epoch milliseconds. */
@@ -65,7 +66,7 @@ export async function issueSessionCredentials(
   const claims: SessionClaims = {
     v: 1,
     accessKeyId: temporaryAccessKeyId(draft.accountId),
-    nonce: randomBytes(16).toString('base64url'),
+    nonce: pooledRandomBytes(16).toString('base64url'),
     issuedAt,
     expiresAt: issuedAt + durationSeconds * 1000,
     ...draft,

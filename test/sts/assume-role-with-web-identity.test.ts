@@ -315,6 +315,52 @@ describe('AssumeRoleWithWebIdentity', () => {
         await insertProvider(ACCOUNT)
       }
     })
+
+    // Providers and roles are read from memory between writes: each IAM change below must count
+    // from the very next request, right after one that succeeded and filled the cache.
+    test('a trust policy updated through IAM counts from the next request', async () => {
+      const role = await createRole(
+        h,
+        'web-updated',
+        trust({ StringEquals: { [`${hostPath}:sub`]: SUBJECT } }),
+      )
+      assert.equal((await assume(await token(), role)).status, 200)
+      const update = (sub: string) =>
+        h.ok({
+          ...IAM,
+          Action: 'UpdateAssumeRolePolicy',
+          RoleName: 'web-updated',
+          PolicyDocument: trust({ StringEquals: { [`${hostPath}:sub`]: sub } }),
+        })
+      await update('system:serviceaccount:apps:someone-else')
+      assertError(await assume(await token(), role), 403, 'AccessDenied', DENIED)
+      await update(SUBJECT)
+      assert.equal((await assume(await token(), role)).status, 200)
+    })
+
+    test('a role deleted through IAM counts from the next request', async () => {
+      const role = await createRole(h, 'web-deleted', trust({}))
+      assert.equal((await assume(await token(), role)).status, 200)
+      await h.ok({ ...IAM, Action: 'DeleteRole', RoleName: 'web-deleted' })
+      assertError(await assume(await token(), role), 403, 'AccessDenied', DENIED)
+    })
+
+    test('a client ID removed from the provider counts from the next request', async () => {
+      assert.equal((await assume(await token(), exactRole)).status, 200)
+      const clientId = { OpenIDConnectProviderArn: providerArn, ClientID: AUDIENCE }
+      await h.ok({ ...IAM, Action: 'RemoveClientIDFromOpenIDConnectProvider', ...clientId })
+      try {
+        assertError(
+          await assume(await token(), exactRole),
+          400,
+          'InvalidIdentityToken',
+          'Incorrect token audience',
+        )
+      } finally {
+        await h.ok({ ...IAM, Action: 'AddClientIDToOpenIDConnectProvider', ...clientId })
+      }
+      assert.equal((await assume(await token(), exactRole)).status, 200)
+    })
   })
 
   test('session tags from the token need sts:TagSession and become principal tags', async () => {

@@ -1,6 +1,7 @@
 // The built-in issuers as the rest of the server reads them: their published documents for the
 // HTTP layer, and their verification keys for STS, straight from the store with no HTTP round
-// trip. Keys are cached per issuer until the store's generation moves.
+// trip. Keys, and their parsed public JWKs, are cached per issuer until the store's generation
+// moves.
 import type { JWK } from 'jose'
 import type { Clock } from '../../core/clock.js'
 import type { IssuerKeyRecord, Store } from '../../store/ports.js'
@@ -22,7 +23,14 @@ interface Cached {
   generation: number
   /** Undefined when no such issuer exists. */
   keys: IssuerKeyRecord[] | undefined
+  /** Each record with its public JWK, parsed once: verifiers see the same objects every call. */
+  verifying: readonly { record: IssuerKeyRecord; jwk: JWK }[]
 }
+
+const parsedPublicKey = (record: IssuerKeyRecord) => ({
+  record,
+  jwk: Object.freeze(JSON.parse(record.publicJwk) as JWK),
+})
 
 export class BuiltInIssuers {
   private cache = new Map<string, Cached>()
@@ -41,8 +49,9 @@ export class BuiltInIssuers {
   readonly keys: BuiltInKeys = async (url) => {
     const name = builtInIssuerName(this.options.publicUrl(), url)
     if (name === undefined) return undefined
-    const keys = await this.load(name)
-    return keys === undefined ? [] : publishedKeys(keys, this.options.clock.now())
+    const loaded = await this.loadEntry(name)
+    const now = this.options.clock.now()
+    return loaded.verifying.filter(({ record }) => isPublished(record, now)).map(({ jwk }) => jwk)
   }
 
   async discovery(name: string): Promise<DiscoveryDocument | undefined> {
@@ -63,18 +72,23 @@ export class BuiltInIssuers {
   }
 
   private async load(name: string): Promise<IssuerKeyRecord[] | undefined> {
+    return (await this.loadEntry(name)).keys
+  }
+
+  private async loadEntry(name: string): Promise<Cached> {
     const { store } = this.options
     const generation = store.generation
     const cached = this.cache.get(name)
-    if (cached && cached.generation === generation) return cached.keys
+    if (cached && cached.generation === generation) return cached
     const keys = await store.transaction(async (repo) =>
       (await repo.getIssuer(name)) === undefined ? undefined : repo.listIssuerKeys(name),
     )
+    const entry: Cached = { generation, keys, verifying: (keys ?? []).map(parsedPublicKey) }
     // A write that landed meanwhile may have changed the answer: keep it out of the cache.
     if (store.generation === generation) {
       if (this.cache.size > 1000) this.cache.clear()
-      this.cache.set(name, { generation, keys })
+      this.cache.set(name, entry)
     }
-    return keys
+    return entry
   }
 }

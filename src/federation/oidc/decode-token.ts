@@ -27,7 +27,7 @@ function decodeSegment(segment: string): Uint8Array | undefined {
   const bytes = Buffer.from(segment, 'base64url')
   // Re-encoding catches modified unused bits, which Buffer silently drops.
   if (bytes.toString('base64url') !== segment) return undefined
-  return new Uint8Array(bytes)
+  return bytes
 }
 
 function parseObject(bytes: Uint8Array): JsonObject | undefined {

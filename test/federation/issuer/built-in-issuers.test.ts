@@ -52,6 +52,11 @@ describe('BuiltInIssuers.keys', () => {
       [first.kid],
     )
     assert.equal((keys?.[0] as Record<string, unknown>)['d'], undefined)
+    // Parsed once per generation: the same frozen objects, so what verifiers derive from a key
+    // is derived once; nobody can change a cached key through them.
+    const again = await issuers.keys(url, first.kid)
+    assert.equal(again?.[0], keys?.[0])
+    assert.ok(Object.isFrozen(again?.[0]))
 
     const second = await generateIssuerKey('ci', 'ES256', clock.now())
     await store.transaction(async (repo) => {
