@@ -40,6 +40,28 @@ export default tseslint.config(
   layer(['src/store/**'], ['**/iam/**', ...upper], 'store sits below the services'),
   layer(['src/iam/**'], upper, 'iam/ must not reach up into sts, kubernetes, http or cli'),
   layer(
+    ['src/federation/**', 'src/tls/**'],
+    [
+      '**/iam/**',
+      '**/admin-api/**',
+      '**/store/kysely/**',
+      '**/store/sqlite/**',
+      '**/store/postgres/**',
+      ...upper,
+    ],
+    'federation/ and tls/ sit below the services: core and store ports only',
+  ),
+  layer(
+    ['src/sts/**'],
+    ['**/http/**', '**/cli/**', '**/main*', '**/admin-api/**', '**/kubernetes/**'],
+    'sts/ must not reach up into http, cli or the admin API',
+  ),
+  layer(
+    ['src/admin-api/**'],
+    ['**/http/**', '**/cli/**', '**/main*'],
+    'admin-api/ is a service: no http or cli',
+  ),
+  layer(
     ['src/http/**'],
     ['**/cli/**', '**/main*', '**/store/sqlite/**', '**/store/postgres/**'],
     'adapters are chosen in main.ts',
