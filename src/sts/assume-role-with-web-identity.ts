@@ -9,12 +9,11 @@ import { evaluateWebIdentityTrust } from './evaluate-web-identity-trust.js'
 import * as field from './input-fields.js'
 import { defineStsOperation } from './operation.js'
 import { optionalString, requiredString } from '../core/input.js'
-import { packedPolicySize } from './packed-size.js'
-import { DEFAULT_ROLE_SESSION_SECONDS, assumedRoleUser, credentialsResult } from './results.js'
+import { issueRoleSession } from './issue-role-session.js'
+import { DEFAULT_ROLE_SESSION_SECONDS } from './results.js'
 import { findRole, readRoleArn } from './role-arn.js'
 import { checkSessionPolicies } from './session-policies.js'
 import { sessionTagSet } from './session-tags.js'
-import { issueSessionCredentials } from './session-token.js'
 
 /** The claim an issuer sets the source identity in. */
 export const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity'
@@ -68,30 +67,22 @@ export const assumeRoleWithWebIdentity = defineStsOperation({
     })
     const duration = input.DurationSeconds ?? DEFAULT_ROLE_SESSION_SECONDS
     if (duration > role.maxSessionDuration) throw durationExceedsRoleMaximum()
-    const packed = packedPolicySize({ ...policies, tags: tags.tags })
-    const issued = await issueSessionCredentials(
-      deps.keyring,
-      {
-        accountId: role.accountId,
-        principal: { type: 'assumed-role', id: role.roleId, name: role.roleName, arn: role.arn },
-        sessionName: input.RoleSessionName,
-        obtainedBy: 'AssumeRoleWithWebIdentity',
-        chained: false,
-        ...policies,
-        ...(tags.tags.length > 0 ? { tags: tags.tags } : {}),
-        ...(tags.transitiveTagKeys.length > 0 ? { transitiveTagKeys: tags.transitiveTagKeys } : {}),
-        ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
-        federatedProvider: identity.provider.arn,
-      },
-      request.now,
-      duration,
-    )
-    deps.usage?.noteRole(role.roleId, request.region, request.now)
+    const session = await issueRoleSession(deps, request, {
+      role,
+      sessionName: input.RoleSessionName,
+      obtainedBy: 'AssumeRoleWithWebIdentity',
+      chained: false,
+      policies,
+      tags,
+      sourceIdentity,
+      federatedProvider: identity.provider.arn,
+      durationSeconds: duration,
+    })
     return {
-      Credentials: credentialsResult(issued),
+      Credentials: session.Credentials,
       SubjectFromWebIdentityToken: identity.subject,
-      AssumedRoleUser: assumedRoleUser(role, input.RoleSessionName),
-      PackedPolicySize: packed,
+      AssumedRoleUser: session.AssumedRoleUser,
+      PackedPolicySize: session.PackedPolicySize,
       Provider: identity.issuer,
       Audience: identity.audience,
       SourceIdentity: sourceIdentity,

@@ -11,17 +11,11 @@ import {
 } from './aws-messages.js'
 import * as field from './input-fields.js'
 import { defineStsOperation, signedCaller } from './operation.js'
-import { packedPolicySize } from './packed-size.js'
-import {
-  CHAINED_SESSION_MAX_SECONDS,
-  DEFAULT_ROLE_SESSION_SECONDS,
-  assumedRoleUser,
-  credentialsResult,
-} from './results.js'
+import { issueRoleSession } from './issue-role-session.js'
+import { CHAINED_SESSION_MAX_SECONDS, DEFAULT_ROLE_SESSION_SECONDS } from './results.js'
 import { findRole, readRoleArn } from './role-arn.js'
 import { checkSessionPolicies } from './session-policies.js'
 import { sessionTagSet, tagContext } from './session-tags.js'
-import { issueSessionCredentials } from './session-token.js'
 
 const notAuthorized = (who: string, action: string, resource: string) =>
   `User: ${who} is not authorized to perform: ${action} on resource: ${resource}`
@@ -103,29 +97,20 @@ export const assumeRole = defineStsOperation({
     const duration = input.DurationSeconds ?? DEFAULT_ROLE_SESSION_SECONDS
     if (chained && duration > CHAINED_SESSION_MAX_SECONDS) throw durationExceedsChainingLimit()
     if (duration > role.maxSessionDuration) throw durationExceedsRoleMaximum()
-    const packed = packedPolicySize({ ...policies, tags: tags.tags })
-
-    const issued = await issueSessionCredentials(
-      deps.keyring,
-      {
-        accountId: role.accountId,
-        principal: { type: 'assumed-role', id: role.roleId, name: role.roleName, arn: role.arn },
-        sessionName: input.RoleSessionName,
-        obtainedBy: 'AssumeRole',
-        chained,
-        ...policies,
-        ...(tags.tags.length > 0 ? { tags: tags.tags } : {}),
-        ...(tags.transitiveTagKeys.length > 0 ? { transitiveTagKeys: tags.transitiveTagKeys } : {}),
-        ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
-      },
-      request.now,
-      duration,
-    )
-    deps.usage?.noteRole(role.roleId, request.region, request.now)
+    const session = await issueRoleSession(deps, request, {
+      role,
+      sessionName: input.RoleSessionName,
+      obtainedBy: 'AssumeRole',
+      chained,
+      policies,
+      tags,
+      sourceIdentity,
+      durationSeconds: duration,
+    })
     return {
-      Credentials: credentialsResult(issued),
-      AssumedRoleUser: assumedRoleUser(role, input.RoleSessionName),
-      PackedPolicySize: packed,
+      Credentials: session.Credentials,
+      AssumedRoleUser: session.AssumedRoleUser,
+      PackedPolicySize: session.PackedPolicySize,
       SourceIdentity: sourceIdentity,
     }
   },
