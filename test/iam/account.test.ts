@@ -1,22 +1,10 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { AwsError } from '../../src/core/errors.js'
 import { accountOperations } from '../../src/iam/account.js'
-import { iamHarness, rootCaller, testScope } from '../support/iam.js'
+import { iamHarness, rejectsWithAwsError, rootCaller, testScope } from '../support/iam.js'
 import type { IamHarness } from '../support/iam.js'
 
 const OTHER = '210987654321'
-
-async function rejects(call: Promise<unknown>, code: string, status: number, message: string) {
-  await assert.rejects(call, (error: unknown) => {
-    assert.ok(error instanceof AwsError, String(error))
-    assert.deepEqual(
-      { code: error.code, status: error.status, type: error.type, message: error.message },
-      { code, status, type: 'Sender', message },
-    )
-    return true
-  })
-}
 
 async function withHarness(work: (h: IamHarness) => Promise<void>): Promise<void> {
   const h = await iamHarness()
@@ -67,13 +55,13 @@ describe('account aliases', () => {
   test('an alias is unique across accounts, including the one holding it', () =>
     withHarness(async (h) => {
       await h.call('CreateAccountAlias', { AccountAlias: 'security' })
-      await rejects(
+      await rejectsWithAwsError(
         h.call('CreateAccountAlias', { AccountAlias: 'security' }, rootCaller(OTHER)),
         'EntityAlreadyExists',
         409,
         'The account alias security already exists.',
       )
-      await rejects(
+      await rejectsWithAwsError(
         h.call('CreateAccountAlias', { AccountAlias: 'security' }),
         'EntityAlreadyExists',
         409,
@@ -85,14 +73,14 @@ describe('account aliases', () => {
 
   test('deleting an alias the account does not hold is NoSuchEntity, and deletes nothing', () =>
     withHarness(async (h) => {
-      await rejects(
+      await rejectsWithAwsError(
         h.call('DeleteAccountAlias', { AccountAlias: 'nobody-has-this' }),
         'NoSuchEntity',
         404,
         'The account alias nobody-has-this cannot be found.',
       )
       await h.call('CreateAccountAlias', { AccountAlias: 'theirs' }, rootCaller(OTHER))
-      await rejects(
+      await rejectsWithAwsError(
         h.call('DeleteAccountAlias', { AccountAlias: 'theirs' }),
         'NoSuchEntity',
         404,
@@ -112,13 +100,13 @@ describe('account aliases', () => {
   for (const alias of badCharacters) {
     test(`refuses the alias ${alias} in AWS words`, () =>
       withHarness(async (h) => {
-        await rejects(
+        await rejectsWithAwsError(
           h.call('CreateAccountAlias', { AccountAlias: alias }),
           'ValidationError',
           400,
           INVALID,
         )
-        await rejects(
+        await rejectsWithAwsError(
           h.call('DeleteAccountAlias', { AccountAlias: alias }),
           'ValidationError',
           400,
@@ -130,19 +118,19 @@ describe('account aliases', () => {
 
   test('length and presence are checked first', () =>
     withHarness(async (h) => {
-      await rejects(
+      await rejectsWithAwsError(
         h.call('CreateAccountAlias', { AccountAlias: 'ab' }),
         'ValidationError',
         400,
         "1 validation error detected: Value at 'accountAlias' failed to satisfy constraint: Member must have length greater than or equal to 3",
       )
-      await rejects(
+      await rejectsWithAwsError(
         h.call('CreateAccountAlias', { AccountAlias: 'a'.repeat(64) }),
         'ValidationError',
         400,
         "1 validation error detected: Value at 'accountAlias' failed to satisfy constraint: Member must have length less than or equal to 63",
       )
-      await rejects(
+      await rejectsWithAwsError(
         h.call('CreateAccountAlias', {}),
         'ValidationError',
         400,
@@ -161,7 +149,7 @@ describe('account aliases', () => {
         AccountAliases: ['paged'],
         IsTruncated: false,
       })
-      await rejects(
+      await rejectsWithAwsError(
         h.call('ListAccountAliases', { MaxItems: '0' }),
         'ValidationError',
         400,

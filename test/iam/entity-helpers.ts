@@ -6,21 +6,14 @@ import { AwsError } from '../../src/core/errors.js'
 import { randomIds } from '../../src/core/ids.js'
 import type { ResultObject } from '../../src/core/result.js'
 import type { IamHarness } from '../support/iam.js'
-import { ACCOUNT, iamHarness } from '../support/iam.js'
+import { ACCOUNT, withHarness as withFreshHarness } from '../support/iam.js'
 
 export const NOW = new Date('2025-06-01T12:00:00Z')
 export const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
 export const PERMISSIONS =
   '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
 
-export async function withHarness(work: (h: IamHarness) => Promise<void>): Promise<void> {
-  const h = await iamHarness(() => NOW)
-  try {
-    await work(h)
-  } finally {
-    await h.close()
-  }
-}
+export const withHarness = (work: (h: IamHarness) => Promise<void>) => withFreshHarness(work, NOW)
 
 export interface ExpectedError {
   code: string

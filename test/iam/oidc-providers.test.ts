@@ -1,51 +1,23 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { AwsError } from '../../src/core/errors.js'
 import type { Params } from '../../src/core/input.js'
 import type { ResultObject } from '../../src/core/result.js'
 import { oidcProviderOperations, oidcProviderUrl } from '../../src/iam/oidc-providers.js'
-import { ACCOUNT, iamHarness, testScope } from '../support/iam.js'
+import {
+  ACCOUNT,
+  rejectsWithAwsError,
+  tagPairs,
+  testScope,
+  withHarness as withFreshHarness,
+} from '../support/iam.js'
 import type { IamHarness } from '../support/iam.js'
 
 const ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.example.com/id/ABC`
 const A40 = 'a'.repeat(40)
 const B40 = 'B'.repeat(40)
 
-async function rejects(
-  call: Promise<unknown>,
-  code: string,
-  status: number,
-  message: string,
-): Promise<void> {
-  await assert.rejects(call, (error: unknown) => {
-    assert.ok(error instanceof AwsError, String(error))
-    assert.deepEqual(
-      { code: error.code, status: error.status, type: error.type, message: error.message },
-      { code, status, type: 'Sender', message },
-    )
-    return true
-  })
-}
-
 const list = (name: string, values: readonly string[]): Params =>
   Object.fromEntries(values.map((value, i) => [`${name}.member.${i + 1}`, value]))
-
-const tags = (pairs: [string, string][]): Params =>
-  Object.fromEntries(
-    pairs.flatMap(([key, value], i) => [
-      [`Tags.member.${i + 1}.Key`, key],
-      [`Tags.member.${i + 1}.Value`, value],
-    ]),
-  )
-
-async function withHarness(work: (h: IamHarness) => Promise<void>): Promise<void> {
-  const h = await iamHarness(() => new Date('2025-03-04T05:06:07Z'))
-  try {
-    await work(h)
-  } finally {
-    await h.close()
-  }
-}
 
 const arns = async (h: IamHarness) =>
   (
@@ -58,13 +30,16 @@ const get = (h: IamHarness, arn = ARN) =>
 const create = (h: IamHarness, params: Params = {}) =>
   h.call('CreateOpenIDConnectProvider', { Url: 'https://oidc.example.com/id/ABC', ...params })
 
+const withHarness = (work: (h: IamHarness) => Promise<void>) =>
+  withFreshHarness(work, new Date('2025-03-04T05:06:07Z'))
+
 describe('CreateOpenIDConnectProvider', () => {
   test('creates a provider whose ARN is the URL without its scheme', () =>
     withHarness(async (h) => {
       const result = await create(h, {
         ...list('ClientIDList', ['sts.amazonaws.com', 'my-app', 'sts.amazonaws.com']),
         ...list('ThumbprintList', [B40, A40]),
-        ...tags([['team', 'platform']]),
+        ...tagPairs([['team', 'platform']]),
       })
       assert.deepEqual(result, {
         OpenIDConnectProviderArn: ARN,
@@ -117,7 +92,7 @@ describe('CreateOpenIDConnectProvider', () => {
   test('refuses a second provider for the same URL, in AWS words', () =>
     withHarness(async (h) => {
       await create(h, list('ClientIDList', ['one']))
-      await rejects(
+      await rejectsWithAwsError(
         create(h, list('ClientIDList', ['two'])),
         'EntityAlreadyExists',
         409,
@@ -144,14 +119,19 @@ describe('CreateOpenIDConnectProvider', () => {
   for (const [url, code, status, message] of badUrls) {
     test(`refuses the URL ${url}`, () =>
       withHarness(async (h) => {
-        await rejects(h.call('CreateOpenIDConnectProvider', { Url: url }), code, status, message)
+        await rejectsWithAwsError(
+          h.call('CreateOpenIDConnectProvider', { Url: url }),
+          code,
+          status,
+          message,
+        )
         assert.deepEqual(await arns(h), [])
       }))
   }
 
   test('reports every shape problem at once, in the order and words AWS does (recorded)', () =>
     withHarness(async (h) => {
-      await rejects(
+      await rejectsWithAwsError(
         h.call('CreateOpenIDConnectProvider', {
           Url: 'b'.repeat(256),
           ...list('ThumbprintList', ['b'.repeat(41)]),
@@ -161,13 +141,13 @@ describe('CreateOpenIDConnectProvider', () => {
         400,
         "3 validation errors detected: Value at 'clientIDList' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 1]; Value at 'thumbprintList' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 40, Member must have length greater than or equal to 40]; Value at 'url' failed to satisfy constraint: Member must have length less than or equal to 255",
       )
-      await rejects(
+      await rejectsWithAwsError(
         h.call('CreateOpenIDConnectProvider', {}),
         'ValidationError',
         400,
         "1 validation error detected: Value at 'url' failed to satisfy constraint: Member must not be null",
       )
-      await rejects(
+      await rejectsWithAwsError(
         create(h, list('ThumbprintList', ['a'.repeat(39)])),
         'ValidationError',
         400,
@@ -178,7 +158,7 @@ describe('CreateOpenIDConnectProvider', () => {
 
   test('refuses six thumbprints and 101 client ids, in AWS words (recorded)', () =>
     withHarness(async (h) => {
-      await rejects(
+      await rejectsWithAwsError(
         create(
           h,
           list(
@@ -190,7 +170,7 @@ describe('CreateOpenIDConnectProvider', () => {
         400,
         'Thumbprint list must contain fewer than 5 entries.',
       )
-      await rejects(
+      await rejectsWithAwsError(
         create(
           h,
           list(
@@ -219,10 +199,10 @@ describe('CreateOpenIDConnectProvider', () => {
 
   test('refuses duplicate and reserved tag keys', () =>
     withHarness(async (h) => {
-      await rejects(
+      await rejectsWithAwsError(
         create(
           h,
-          tags([
+          tagPairs([
             ['key', 'one'],
             ['KEY', 'two'],
           ]),
@@ -231,8 +211,8 @@ describe('CreateOpenIDConnectProvider', () => {
         400,
         'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
       )
-      await rejects(
-        create(h, tags([['aws:owner', 'me']])),
+      await rejectsWithAwsError(
+        create(h, tagPairs([['aws:owner', 'me']])),
         'InvalidInput',
         400,
         "Tag keys starting with 'aws:' are reserved for internal use.",
@@ -244,7 +224,7 @@ describe('CreateOpenIDConnectProvider', () => {
     withHarness(async (h) => {
       for (let i = 0; i < 100; i++)
         await h.call('CreateOpenIDConnectProvider', { Url: `https://p${i}.example.com` })
-      await rejects(
+      await rejectsWithAwsError(
         h.call('CreateOpenIDConnectProvider', { Url: 'https://one-more.example.com' }),
         'LimitExceeded',
         409,
@@ -259,16 +239,16 @@ describe('reading and deleting providers', () => {
     withHarness(async (h) => {
       const missing = `arn:aws:iam::${ACCOUNT}:oidc-provider/non-existent.example.com`
       const notFound = `OpenIDConnect Provider not found for arn ${missing}`
-      await rejects(get(h, missing), 'NoSuchEntity', 404, notFound)
+      await rejectsWithAwsError(get(h, missing), 'NoSuchEntity', 404, notFound)
       for (const [action, extra] of [
         ['AddClientIDToOpenIDConnectProvider', { ClientID: 'x' }],
         ['RemoveClientIDFromOpenIDConnectProvider', { ClientID: 'x' }],
         ['UpdateOpenIDConnectProviderThumbprint', list('ThumbprintList', [A40])],
-        ['TagOpenIDConnectProvider', tags([['k', 'v']])],
+        ['TagOpenIDConnectProvider', tagPairs([['k', 'v']])],
         ['UntagOpenIDConnectProvider', list('TagKeys', ['k'])],
         ['ListOpenIDConnectProviderTags', {}],
       ] as [string, Params][]) {
-        await rejects(
+        await rejectsWithAwsError(
           h.call(action, { OpenIDConnectProviderArn: missing, ...extra }),
           'NoSuchEntity',
           404,
@@ -281,20 +261,20 @@ describe('reading and deleting providers', () => {
     withHarness(async (h) => {
       await create(h)
       const elsewhere = ARN.replace(ACCOUNT, '210987654321')
-      await rejects(
+      await rejectsWithAwsError(
         get(h, elsewhere),
         'NoSuchEntity',
         404,
         `OpenIDConnect Provider not found for arn ${elsewhere}`,
       )
       const role = `arn:aws:iam::${ACCOUNT}:role/oidc.example.com/id/ABC`
-      await rejects(
+      await rejectsWithAwsError(
         get(h, role),
         'NoSuchEntity',
         404,
         `OpenIDConnect Provider not found for arn ${role}`,
       )
-      await rejects(
+      await rejectsWithAwsError(
         get(h, 'not-an-arn-but-long-enough'),
         'ValidationError',
         400,
@@ -310,13 +290,18 @@ describe('reading and deleting providers', () => {
         undefined,
       )
       assert.deepEqual(await arns(h), [])
-      await rejects(
+      await rejectsWithAwsError(
         h.call('DeleteOpenIDConnectProvider', { OpenIDConnectProviderArn: ARN }),
         'NoSuchEntity',
         404,
         `OpenId connect Provider ${ARN} cannot be found.`,
       )
-      await rejects(get(h), 'NoSuchEntity', 404, `OpenIDConnect Provider not found for arn ${ARN}`)
+      await rejectsWithAwsError(
+        get(h),
+        'NoSuchEntity',
+        404,
+        `OpenIDConnect Provider not found for arn ${ARN}`,
+      )
     }))
 
   test('List returns ARNs only, in URL order', () =>
@@ -357,7 +342,7 @@ describe('client ids and thumbprints', () => {
           Array.from({ length: 100 }, (_, i) => `c${i}`),
         ),
       )
-      await rejects(
+      await rejectsWithAwsError(
         h.call('AddClientIDToOpenIDConnectProvider', {
           OpenIDConnectProviderArn: ARN,
           ClientID: 'c100',
@@ -372,7 +357,7 @@ describe('client ids and thumbprints', () => {
   test('a client id must be 1 to 255 characters', () =>
     withHarness(async (h) => {
       await create(h)
-      await rejects(
+      await rejectsWithAwsError(
         h.call('AddClientIDToOpenIDConnectProvider', {
           OpenIDConnectProviderArn: ARN,
           ClientID: 'c'.repeat(256),
@@ -381,7 +366,7 @@ describe('client ids and thumbprints', () => {
         400,
         "1 validation error detected: Value at 'clientID' failed to satisfy constraint: Member must have length less than or equal to 255",
       )
-      await rejects(
+      await rejectsWithAwsError(
         h.call('AddClientIDToOpenIDConnectProvider', { OpenIDConnectProviderArn: ARN }),
         'ValidationError',
         400,
@@ -417,7 +402,7 @@ describe('client ids and thumbprints', () => {
   test('UpdateOpenIDConnectProviderThumbprint refuses bad lists and keeps the old one', () =>
     withHarness(async (h) => {
       await create(h, list('ThumbprintList', [A40]))
-      await rejects(
+      await rejectsWithAwsError(
         h.call('UpdateOpenIDConnectProviderThumbprint', {
           OpenIDConnectProviderArn: ARN,
           ...list(
@@ -429,7 +414,7 @@ describe('client ids and thumbprints', () => {
         400,
         'Thumbprint list must contain fewer than 5 entries.',
       )
-      await rejects(
+      await rejectsWithAwsError(
         h.call('UpdateOpenIDConnectProviderThumbprint', { OpenIDConnectProviderArn: ARN }),
         'ValidationError',
         400,
@@ -442,10 +427,10 @@ describe('client ids and thumbprints', () => {
 describe('provider tags', () => {
   test('Tag adds and replaces values, Untag removes, ListTags pages by key (recorded shape)', () =>
     withHarness(async (h) => {
-      await create(h, tags([['k2', 'v2']]))
+      await create(h, tagPairs([['k2', 'v2']]))
       await h.call('TagOpenIDConnectProvider', {
         OpenIDConnectProviderArn: ARN,
-        ...tags([
+        ...tagPairs([
           ['k1', 'v1'],
           ['k2', 'new'],
         ]),
@@ -471,7 +456,7 @@ describe('provider tags', () => {
     withHarness(async (h) => {
       await create(
         h,
-        tags(
+        tagPairs(
           Array.from({ length: 10 }, (_, i): [string, string] => [
             `k${i}`.padStart(3, '0'),
             `v${i}`,
@@ -501,12 +486,12 @@ describe('provider tags', () => {
     withHarness(async (h) => {
       await create(
         h,
-        tags(Array.from({ length: 50 }, (_, i): [string, string] => [`k${i}`, `v${i}`])),
+        tagPairs(Array.from({ length: 50 }, (_, i): [string, string] => [`k${i}`, `v${i}`])),
       )
-      await rejects(
+      await rejectsWithAwsError(
         h.call('TagOpenIDConnectProvider', {
           OpenIDConnectProviderArn: ARN,
-          ...tags([['string', 'string']]),
+          ...tagPairs([['string', 'string']]),
         }),
         'LimitExceeded',
         409,
@@ -518,16 +503,16 @@ describe('provider tags', () => {
   test('Tag needs tags, refuses duplicates, and writes nothing when it refuses', () =>
     withHarness(async (h) => {
       await create(h)
-      await rejects(
+      await rejectsWithAwsError(
         h.call('TagOpenIDConnectProvider', { OpenIDConnectProviderArn: ARN }),
         'ValidationError',
         400,
         "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must not be null",
       )
-      await rejects(
+      await rejectsWithAwsError(
         h.call('TagOpenIDConnectProvider', {
           OpenIDConnectProviderArn: ARN,
-          ...tags([
+          ...tagPairs([
             ['a', '1'],
             ['A', '2'],
           ]),

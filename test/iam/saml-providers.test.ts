@@ -1,11 +1,16 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { X509Certificate } from 'node:crypto'
-import { AwsError } from '../../src/core/errors.js'
 import type { Params } from '../../src/core/input.js'
 import type { ResultObject } from '../../src/core/result.js'
 import { samlProviderOperations } from '../../src/iam/saml-providers.js'
-import { ACCOUNT, iamHarness, testScope } from '../support/iam.js'
+import {
+  ACCOUNT,
+  rejectsWithAwsError,
+  tagPairs,
+  testScope,
+  withHarness as withFreshHarness,
+} from '../support/iam.js'
 import type { IamHarness } from '../support/iam.js'
 import { makeCertificate, metadataDocument } from '../federation/saml/idp-metadata.js'
 
@@ -15,34 +20,6 @@ const first = makeCertificate('okta.example.com')
 const second = makeCertificate('okta-next.example.com')
 const DOC = metadataDocument({ entityId: 'http://www.okta.com/exk1', certificates: [first.base64] })
 
-async function rejects(call: Promise<unknown>, code: string, status: number, message: string) {
-  await assert.rejects(call, (error: unknown) => {
-    assert.ok(error instanceof AwsError, String(error))
-    assert.deepEqual(
-      { code: error.code, status: error.status, type: error.type, message: error.message },
-      { code, status, type: 'Sender', message },
-    )
-    return true
-  })
-}
-
-const tags = (pairs: [string, string][]): Params =>
-  Object.fromEntries(
-    pairs.flatMap(([key, value], i) => [
-      [`Tags.member.${i + 1}.Key`, key],
-      [`Tags.member.${i + 1}.Value`, value],
-    ]),
-  )
-
-async function withHarness(work: (h: IamHarness) => Promise<void>): Promise<void> {
-  const h = await iamHarness(() => NOW)
-  try {
-    await work(h)
-  } finally {
-    await h.close()
-  }
-}
-
 const create = (h: IamHarness, params: Params = {}) =>
   h.call('CreateSAMLProvider', { Name: 'Okta', SAMLMetadataDocument: DOC, ...params })
 const get = (h: IamHarness, arn = ARN) => h.call('GetSAMLProvider', { SAMLProviderArn: arn })
@@ -51,10 +28,12 @@ const listed = async (h: IamHarness) =>
 const stored = (h: IamHarness, arn = ARN) =>
   h.store.transaction((repo) => repo.getSamlProvider(arn))
 
+const withHarness = (work: (h: IamHarness) => Promise<void>) => withFreshHarness(work, NOW)
+
 describe('CreateSAMLProvider', () => {
   test('creates the provider and keeps the entity id and signing certificates from its metadata', () =>
     withHarness(async (h) => {
-      assert.deepEqual(await create(h, tags([['team', 'identity']])), {
+      assert.deepEqual(await create(h, tagPairs([['team', 'identity']])), {
         SAMLProviderArn: ARN,
         Tags: [{ Key: 'team', Value: 'identity' }],
       })
@@ -108,7 +87,7 @@ describe('CreateSAMLProvider', () => {
         DOC.replaceAll('IDPSSODescriptor', 'SPSSODescriptor'),
       ]
       for (const document of bad) {
-        await rejects(
+        await rejectsWithAwsError(
           create(h, { SAMLMetadataDocument: document }),
           'InvalidInput',
           400,
@@ -120,25 +99,25 @@ describe('CreateSAMLProvider', () => {
 
   test('checks the shape of its parameters in AWS words', () =>
     withHarness(async (h) => {
-      await rejects(
+      await rejectsWithAwsError(
         create(h, { SAMLMetadataDocument: '<short/>' }),
         'ValidationError',
         400,
         "1 validation error detected: Value at 'sAMLMetadataDocument' failed to satisfy constraint: Member must have length greater than or equal to 1000",
       )
-      await rejects(
+      await rejectsWithAwsError(
         create(h, { Name: 'has space' }),
         'ValidationError',
         400,
         "1 validation error detected: Value at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w._-]+",
       )
-      await rejects(
+      await rejectsWithAwsError(
         create(h, { Name: 'n'.repeat(129) }),
         'ValidationError',
         400,
         `1 validation error detected: Value at 'name' failed to satisfy constraint: Member must have length less than or equal to 128`,
       )
-      await rejects(
+      await rejectsWithAwsError(
         h.call('CreateSAMLProvider', {}),
         'ValidationError',
         400,
@@ -150,7 +129,7 @@ describe('CreateSAMLProvider', () => {
   test('names are unique without regard to case', () =>
     withHarness(async (h) => {
       await create(h)
-      await rejects(
+      await rejectsWithAwsError(
         create(h, { Name: 'OKTA' }),
         'EntityAlreadyExists',
         409,
@@ -161,10 +140,10 @@ describe('CreateSAMLProvider', () => {
 
   test('refuses duplicate tag keys and writes nothing', () =>
     withHarness(async (h) => {
-      await rejects(
+      await rejectsWithAwsError(
         create(
           h,
-          tags([
+          tagPairs([
             ['env', 'a'],
             ['Env', 'b'],
           ]),
@@ -179,7 +158,7 @@ describe('CreateSAMLProvider', () => {
   test('an account holds at most 100 SAML providers', () =>
     withHarness(async (h) => {
       for (let i = 0; i < 100; i++) await create(h, { Name: `p${i}` })
-      await rejects(
+      await rejectsWithAwsError(
         create(h, { Name: 'one-more' }),
         'LimitExceeded',
         409,
@@ -216,18 +195,18 @@ describe('reading, updating and deleting SAML providers', () => {
         ['GetSAMLProvider', {}],
         ['DeleteSAMLProvider', {}],
         ['UpdateSAMLProvider', { SAMLMetadataDocument: DOC }],
-        ['TagSAMLProvider', tags([['k', 'v']])],
+        ['TagSAMLProvider', tagPairs([['k', 'v']])],
         ['UntagSAMLProvider', { 'TagKeys.member.1': 'k' }],
         ['ListSAMLProviderTags', {}],
       ] as [string, Params][]) {
-        await rejects(
+        await rejectsWithAwsError(
           h.call(action, { SAMLProviderArn: missing, ...extra }),
           'NoSuchEntity',
           404,
           message,
         )
       }
-      await rejects(
+      await rejectsWithAwsError(
         get(h, 'definitely-not-an-arn'),
         'ValidationError',
         400,
@@ -240,7 +219,12 @@ describe('reading, updating and deleting SAML providers', () => {
       await create(h)
       assert.equal((await get(h, ARN.replace('Okta', 'OKTA')))?.['SAMLMetadataDocument'], DOC)
       const other = ARN.replace(ACCOUNT, '210987654321')
-      await rejects(get(h, other), 'NoSuchEntity', 404, `Manifest not found for arn ${other}`)
+      await rejectsWithAwsError(
+        get(h, other),
+        'NoSuchEntity',
+        404,
+        `Manifest not found for arn ${other}`,
+      )
     }))
 
   test('Update replaces the document, entity id and certificates', () =>
@@ -267,7 +251,7 @@ describe('reading, updating and deleting SAML providers', () => {
   test('Update refuses bad metadata or no update at all, and keeps what was there', () =>
     withHarness(async (h) => {
       await create(h)
-      await rejects(
+      await rejectsWithAwsError(
         h.call('UpdateSAMLProvider', {
           SAMLProviderArn: ARN,
           SAMLMetadataDocument: metadataDocument({ certificates: ['AAAA'.repeat(300)] }),
@@ -276,7 +260,7 @@ describe('reading, updating and deleting SAML providers', () => {
         400,
         'Could not parse metadata',
       )
-      await rejects(
+      await rejectsWithAwsError(
         h.call('UpdateSAMLProvider', { SAMLProviderArn: ARN }),
         'InvalidInput',
         400,
@@ -292,7 +276,7 @@ describe('reading, updating and deleting SAML providers', () => {
       await create(h)
       assert.equal(await h.call('DeleteSAMLProvider', { SAMLProviderArn: ARN }), undefined)
       assert.deepEqual(await listed(h), [])
-      await rejects(
+      await rejectsWithAwsError(
         h.call('DeleteSAMLProvider', { SAMLProviderArn: ARN }),
         'NoSuchEntity',
         404,
@@ -304,10 +288,10 @@ describe('reading, updating and deleting SAML providers', () => {
 describe('SAML provider tags', () => {
   test('Tag, Untag and ListSAMLProviderTags', () =>
     withHarness(async (h) => {
-      await create(h, tags([['team', 'a']]))
+      await create(h, tagPairs([['team', 'a']]))
       await h.call('TagSAMLProvider', {
         SAMLProviderArn: ARN,
-        ...tags([
+        ...tagPairs([
           ['Env', 'prod'],
           ['team', 'b'],
         ]),
@@ -325,9 +309,12 @@ describe('SAML provider tags', () => {
 
   test('the 51st tag is refused and nothing is added', () =>
     withHarness(async (h) => {
-      await create(h, tags(Array.from({ length: 50 }, (_, i): [string, string] => [`k${i}`, 'v'])))
-      await rejects(
-        h.call('TagSAMLProvider', { SAMLProviderArn: ARN, ...tags([['one', 'more']]) }),
+      await create(
+        h,
+        tagPairs(Array.from({ length: 50 }, (_, i): [string, string] => [`k${i}`, 'v'])),
+      )
+      await rejectsWithAwsError(
+        h.call('TagSAMLProvider', { SAMLProviderArn: ARN, ...tagPairs([['one', 'more']]) }),
         'LimitExceeded',
         409,
         'The number of tags has reached the maximum limit.',

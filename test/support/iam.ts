@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict'
+import { AwsError } from '../../src/core/errors.js'
 // Runs IAM operations the way IamService does (input check, then one transaction) against a real
 // SQLite store, for unit tests of the operation families. Authorisation is tested on its own.
 import type { Caller } from '../../src/core/caller.js'
@@ -63,3 +65,42 @@ export async function testScope(caller: Caller = rootCaller()): Promise<Resource
   scopeStore ??= openSqliteStore({ file: ':memory:' })
   return resourceScope(await scopeStore, caller)
 }
+
+/** Runs `work` against a fresh harness whose clock reads `now`, and closes it. */
+export async function withHarness(
+  work: (h: IamHarness) => Promise<void>,
+  now: Date = new Date('2025-06-01T12:00:00Z'),
+): Promise<void> {
+  const h = await iamHarness(() => now)
+  try {
+    await work(h)
+  } finally {
+    await h.close()
+  }
+}
+
+/** The call fails with exactly this AWS code, HTTP status and message, as a Sender fault. */
+export async function rejectsWithAwsError(
+  call: Promise<unknown>,
+  code: string,
+  status: number,
+  message: string,
+): Promise<void> {
+  await assert.rejects(call, (error: unknown) => {
+    assert.ok(error instanceof AwsError, String(error))
+    assert.deepEqual(
+      { code: error.code, status: error.status, type: error.type, message: error.message },
+      { code, status, type: 'Sender', message },
+    )
+    return true
+  })
+}
+
+/** `Tags.member.N.Key` / `.Value` parameters for the given pairs. */
+export const tagPairs = (pairs: [string, string][]): Params =>
+  Object.fromEntries(
+    pairs.flatMap(([key, value], i) => [
+      [`Tags.member.${i + 1}.Key`, key],
+      [`Tags.member.${i + 1}.Value`, value],
+    ]),
+  )
