@@ -2,7 +2,11 @@
 // connection (moto's werkzeug answers `Connection: close`) stalls autocannon after one response per
 // connection, so it gets a closed loop over node:http that opens a connection per request instead.
 // Fixed-rate load is paced here too: autocannon's rate limit sends each second's quota in a burst.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
@@ -18,7 +22,7 @@ export interface Prepared {
  * `fresh`: the same closed loop with a new TCP connection for every request, as moto requires;
  * `paced`: requests sent evenly at `rate` per second over keep-alive connections (open loop).
  */
-export type ClientKind = 'keep-alive' | 'fresh' | 'paced'
+export type ClientKind = 'keep-alive' | 'fresh' | 'paced' | 'wrk' | 'wrk-close'
 
 export interface LoadOptions {
   url: string
@@ -39,11 +43,18 @@ export interface LoadResult {
   seconds: number
   /** Milliseconds from sending (paced: from when due) to the end of the answer; 2xx only, unsorted. */
   latencies: number[]
+  /** In milliseconds, when the client measured them itself (wrk) instead of listing latencies. */
+  percentiles?: { p50: number; p99: number; max: number }
 }
 
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.client === 'fresh') return freshConnections(options)
   if (options.client === 'paced') return paced(options)
+  if (options.client === 'wrk') return wrk(options)
+  if (options.client === 'wrk-close') {
+    const headers = { ...options.prepared.headers, Connection: 'close' }
+    return wrk({ ...options, prepared: { ...options.prepared, headers } })
+  }
   return keepAlive(options)
 }
 
@@ -158,5 +169,71 @@ async function paced(options: LoadOptions): Promise<LoadResult> {
     failures,
     seconds: (performance.now() - started) / 1000,
     latencies,
+  }
+}
+
+/** A Lua long string that the text cannot end early. */
+function luaString(text: string): string {
+  let level = ''
+  while (text.includes(`]${level}]`)) level += '='
+  return `[${level}[${text}]${level}]`
+}
+
+/**
+ * wrk (C, one thread) as the closed loop: it costs the machine far less CPU per request than a
+ * Node.js client, so the server gets more of the machine. It keeps connections open unless the
+ * server closes them, and reconnects when one does (moto). Its `done` hook prints the summary as
+ * JSON, latency percentiles in microseconds.
+ */
+async function wrk(options: LoadOptions): Promise<LoadResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'rolegate-wrk-'))
+  const script = join(dir, 'post.lua')
+  const headers = Object.entries(options.prepared.headers)
+    .map(([name, value]) => `wrk.headers[ ${luaString(name)} ] = ${luaString(value)}`)
+    .join('\n')
+  writeFileSync(
+    script,
+    `wrk.method = "POST"
+wrk.body = ${luaString(options.prepared.body)}
+${headers}
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests":%d,"duration":%d,"errors":%d,"p50":%d,"p99":%d,"max":%d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+`,
+  )
+  try {
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        'wrk',
+        [
+          '-t1',
+          `-c${options.connections}`,
+          `-d${options.seconds}s`,
+          '--timeout',
+          '10s',
+          '-s',
+          script,
+          `${options.url}/`,
+        ],
+        (error, out) => (error ? reject(error) : resolve(out)),
+      )
+    })
+    const line = stdout.split('\n').find((text) => text.startsWith('{"requests"')) ?? stdout
+    const summary = JSON.parse(line) as Record<
+      'requests' | 'duration' | 'errors' | 'p50' | 'p99' | 'max',
+      number
+    >
+    return {
+      ok: summary.requests - summary.errors,
+      failures: summary.errors,
+      seconds: summary.duration / 1e6,
+      latencies: [],
+      percentiles: { p50: summary.p50 / 1000, p99: summary.p99 / 1000, max: summary.max / 1000 },
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 }

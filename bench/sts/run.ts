@@ -28,6 +28,8 @@ const USAGE = `node --import tsx bench/sts/run.ts [options]
   --rate N         also send each call at a fixed N req/s to rolegate and bare (100; 0 skips it)
   --targets L      comma-separated subset of rolegate,moto,bare (all)
   --calls L        comma-separated subset of assume,whoami (both)
+  --load K         closed-loop client: wrk (C, default; Debian package wrk) or node (autocannon,
+                   and a node:http loop opening a connection per request)
   --profile DIR    write a CPU profile of each rolegate measurement into DIR (slows it down)`
 
 const { values: flags } = parseArgs({
@@ -40,6 +42,7 @@ const { values: flags } = parseArgs({
     targets: { type: 'string', default: 'rolegate,moto,bare' },
     calls: { type: 'string', default: 'assume,whoami' },
     profile: { type: 'string' },
+    load: { type: 'string', default: 'wrk' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -62,6 +65,10 @@ const connectionCounts = flags.connections.split(',').map(Number)
 const fixedRate = Number(flags.rate)
 const wantedTargets = flags.targets.split(',') as TargetName[]
 const wantedCalls = flags.calls.split(',') as CallName[]
+if (flags.load !== 'wrk' && flags.load !== 'node') throw new Error('--load is wrk or node')
+/** The closed loop over kept-alive connections, and the one with a connection per request. */
+const KEEP_ALIVE: ClientKind = flags.load === 'wrk' ? 'wrk' : 'keep-alive'
+const PER_REQUEST: ClientKind = flags.load === 'wrk' ? 'wrk-close' : 'fresh'
 
 const ACCOUNT = '123456789012'
 const ROLE_NAME = 'payments-api'
@@ -371,6 +378,7 @@ async function measure(plan: Plan, round: number): Promise<Measurement> {
     profile = ((await target.nextLine!()) as { profile: string }).profile
   }
   const sorted = Float64Array.from(result.latencies).sort()
+  const own = result.percentiles
   return {
     round,
     target: target.name,
@@ -379,9 +387,9 @@ async function measure(plan: Plan, round: number): Promise<Measurement> {
     client,
     rate,
     rps: result.ok / result.seconds,
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
-    max: sorted.length === 0 ? NaN : sorted[sorted.length - 1]!,
+    p50: own?.p50 ?? percentile(sorted, 0.5),
+    p99: own?.p99 ?? percentile(sorted, 0.99),
+    max: own?.max ?? (sorted.length === 0 ? NaN : sorted[sorted.length - 1]!),
     failures: result.failures,
     rpsPerCpu: cpu > 0 ? result.ok / cpu : NaN,
     cpuShare: cpu / result.seconds,
@@ -450,30 +458,30 @@ function verdicts(results: Measurement[]): string {
   for (const connections of connectionCounts) {
     compare(
       `AssumeRoleWithWebIdentity, rolegate keep-alive / moto, ${connections} connections`,
-      runs('rolegate', 'assume', 'keep-alive', connections),
-      runs('moto', 'assume', 'fresh', connections),
+      runs('rolegate', 'assume', KEEP_ALIVE, connections),
+      runs('moto', 'assume', PER_REQUEST, connections),
       30,
       1,
     )
   }
   compare(
     `AssumeRoleWithWebIdentity, rolegate / moto, both a connection per request, ${moderate} connections`,
-    runs('rolegate', 'assume', 'fresh', moderate),
-    runs('moto', 'assume', 'fresh', moderate),
+    runs('rolegate', 'assume', PER_REQUEST, moderate),
+    runs('moto', 'assume', PER_REQUEST, moderate),
     30,
     1,
   )
   for (const connections of connectionCounts) {
     compare(
       `GetCallerIdentity, rolegate / bare node:http, ${connections} connections`,
-      runs('rolegate', 'whoami', 'keep-alive', connections),
-      runs('bare', 'whoami', 'keep-alive', connections),
+      runs('rolegate', 'whoami', KEEP_ALIVE, connections),
+      runs('bare', 'whoami', KEEP_ALIVE, connections),
       1 / 3,
       2,
     )
   }
   for (const call of wantedCalls) {
-    const closed = runs('rolegate', call, 'keep-alive', moderate)
+    const closed = runs('rolegate', call, KEEP_ALIVE, moderate)
     const fixed = results.filter(
       (m) => m.target === 'rolegate' && m.call === call && m.client === 'paced',
     )
@@ -504,7 +512,7 @@ function plansFor(targets: Target[]): Plan[] {
   const moderate = Math.min(...connectionCounts)
   const calls = (target: Target) => wantedCalls.filter((call) => target.calls[call] !== undefined)
   for (const target of targets) {
-    const client: ClientKind = target.name === 'moto' ? 'fresh' : 'keep-alive'
+    const client = target.name === 'moto' ? PER_REQUEST : KEEP_ALIVE
     for (const call of calls(target)) {
       // moto's rate does not move with connections, and its GetCallerIdentity is compared with
       // nothing: the higher load is spent on AssumeRoleWithWebIdentity only.
@@ -513,7 +521,7 @@ function plansFor(targets: Target[]): Plan[] {
     }
     // The same client moto gets, for a like-for-like ratio.
     if (target.name === 'rolegate' && target.calls.assume && wantedTargets.includes('moto')) {
-      plans.push({ target, call: 'assume', connections: moderate, client: 'fresh' })
+      plans.push({ target, call: 'assume', connections: moderate, client: PER_REQUEST })
     }
     // Latency below saturation (a closed loop flat out measures queueing as much as the server),
     // and the bare server at the same rate: the tail the machine itself adds.
