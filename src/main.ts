@@ -229,7 +229,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     await sts.bootstrap()
     logger.warn('state wiped and bootstrapped again')
   }
-  const app = createApp({
+  const served = createApp({
     services: { iam: refuseUserSessions(iamQueryService(iam)), sts: sts.service, rolegate },
     issuers,
     credentials: [new AccessKeyResolver(store), sts.resolver],
@@ -245,6 +245,14 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
       health: () => ({ accountId: options.accountId }),
     },
   })
+  // Another process on the same database (a --workers sibling, a replica) may have written since
+  // the last request: caches must not answer from before that.
+  const app: App = {
+    handle(request) {
+      store.noticeOtherWriters()
+      return served.handle(request)
+    },
+  }
   return { app, adminKey, generated: boot.generated, usage }
 }
 
@@ -261,8 +269,18 @@ async function serverTls(
   return ensureLocalTls(config.dataDir, names, (config.clock ?? systemClock).now())
 }
 
-export async function startRolegate(config: RolegateConfig): Promise<RunningRolegate> {
-  const logger = config.logger ?? defaultLogger()
+/** The state opened and bootstrapped, with what the server needs; no socket yet. */
+interface SetUp {
+  store: Store
+  database: string
+  composed: Composed
+  adminCredentialsFile: string | undefined
+  tls: (RunningTls & { cert: string; key: string }) | undefined
+  /** Sets the public URL once the listening address is known (when none was configured). */
+  listeningAt(url: string): string
+}
+
+async function setUp(config: RolegateConfig, logger: Logger): Promise<SetUp> {
   await mkdir(config.dataDir, { recursive: true })
   const { store, database } = await openStore(config)
   // The listening address is known only once bound (port 0); issuers read the URL when asked.
@@ -286,30 +304,74 @@ export async function startRolegate(config: RolegateConfig): Promise<RunningRole
       allowHttpIssuers: config.allowHttpIssuers,
       publicUrl: () => publicUrl ?? '',
     })
-    const { app, adminKey } = composed
     usage = composed.usage
     const adminCredentialsFile = config.adminKey
       ? undefined
-      : await saveAdminCredentials(config.dataDir, adminKey)
+      : await saveAdminCredentials(config.dataDir, composed.adminKey)
+    const tls = config.tls ? await serverTls(config) : undefined
+    return {
+      store,
+      database,
+      composed,
+      adminCredentialsFile,
+      tls,
+      listeningAt: (url) => (publicUrl ??= url),
+    }
+  } catch (error) {
+    await usage?.close()
+    await store.close()
+    throw error
+  }
+}
+
+const runningTls = (tls: SetUp['tls']): RunningTls | undefined =>
+  tls && { certFile: tls.certFile, keyFile: tls.keyFile, caFile: tls.caFile }
+
+/** What a server started from this state reports, whether one process serves it or several. */
+export type PreparedState = Pick<
+  RunningRolegate,
+  'adminKey' | 'adminCredentialsFile' | 'database' | 'tls'
+>
+
+/**
+ * Does once what every start does before it listens (migrations, the admin key and its
+ * credentials file, the session keyring, TLS files) and closes the store again, so that several
+ * processes can then start over the same state without racing to create it (`--workers`).
+ */
+export async function prepareState(config: RolegateConfig): Promise<PreparedState> {
+  const prepared = await setUp(config, config.logger ?? defaultLogger())
+  await prepared.composed.usage.close()
+  await prepared.store.close()
+  return {
+    adminKey: prepared.composed.adminKey,
+    adminCredentialsFile: prepared.adminCredentialsFile,
+    database: prepared.database,
+    tls: runningTls(prepared.tls),
+  }
+}
+
+export async function startRolegate(config: RolegateConfig): Promise<RunningRolegate> {
+  const logger = config.logger ?? defaultLogger()
+  const prepared = await setUp(config, logger)
+  const { store, composed, tls } = prepared
+  try {
     if (config.allowReset) {
       logger.warn('--allow-reset: anyone who can reach this server can wipe all of its state')
     }
-    const tls = config.tls ? await serverTls(config) : undefined
-    const server = await startServer(app, {
+    const server = await startServer(composed.app, {
       host: config.host,
       port: config.port,
       logger,
       tls: tls && { cert: tls.cert, key: tls.key },
     })
-    publicUrl ??= server.url
     return {
       url: server.url,
-      publicUrl,
-      tls: tls && { certFile: tls.certFile, keyFile: tls.keyFile, caFile: tls.caFile },
-      adminKey,
-      adminCredentialsFile,
-      database,
-      app,
+      publicUrl: prepared.listeningAt(server.url),
+      tls: runningTls(tls),
+      adminKey: composed.adminKey,
+      adminCredentialsFile: prepared.adminCredentialsFile,
+      database: prepared.database,
+      app: composed.app,
       store,
       usage: composed.usage,
       server,
@@ -321,7 +383,7 @@ export async function startRolegate(config: RolegateConfig): Promise<RunningRole
       },
     }
   } catch (error) {
-    await usage?.close()
+    await composed.usage.close()
     await store.close()
     throw error
   }

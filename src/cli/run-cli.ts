@@ -1,8 +1,11 @@
 // What the `rolegate` command does with its arguments: parsing and output only; the work is in the
 // composition root. Kept apart from main.ts so tests can run it without starting a process.
+import cluster from 'node:cluster'
 import { relative } from 'node:path'
 import { adminKeyFromEnvironment, defaultLogger, startRolegate } from '../main.js'
 import type { RunningRolegate } from '../main.js'
+import { serveAsWorker, startWorkers } from '../workers.js'
+import type { RunningWorkers } from '../workers.js'
 import { runExplain } from './explain.js'
 import { isClientCommand, runClientCommand } from './client-commands.js'
 import { HELP, parseServeOptions, SERVE_HELP, UsageError } from './serve-options.js'
@@ -19,9 +22,10 @@ const shown = (path: string) => {
 }
 
 /** What `rolegate serve` prints once it listens. */
-export function startupMessage(running: RunningRolegate): string {
+export function startupMessage(running: RunningRolegate | RunningWorkers): string {
   const lines = [
-    `rolegate listening on ${running.url}`,
+    `rolegate listening on ${running.url}` +
+      ('workers' in running ? ` (${running.workers} worker processes)` : ''),
     `  public url:        ${running.publicUrl}`,
     `  database:          ${running.database.startsWith('postgres') ? running.database : shown(running.database)}`,
     running.adminCredentialsFile
@@ -38,8 +42,13 @@ export function startupMessage(running: RunningRolegate): string {
   return lines.join('\n') + '\n'
 }
 
+/** What `serve` resolves with: something to stop on a signal. */
+export interface Serving {
+  close(): Promise<void>
+}
+
 /** Runs the command; resolves with the exit code, or with the server when `serve` started. */
-export async function runCli(args: string[], io: CliIo): Promise<number | RunningRolegate> {
+export async function runCli(args: string[], io: CliIo): Promise<number | Serving> {
   const [command, ...rest] = args
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.out(HELP)
@@ -57,12 +66,14 @@ export async function runCli(args: string[], io: CliIo): Promise<number | Runnin
       io.out(SERVE_HELP)
       return 0
     }
-    const { quiet, ...config } = options
-    const running = await startRolegate({
-      ...config,
-      adminKey: adminKeyFromEnvironment(io.env),
-      logger: defaultLogger(quiet),
-    })
+    // A worker forked by `--workers` runs this same command; the primary sends what it prepared.
+    if (cluster.isWorker) return await serveAsWorker()
+    const { quiet, workers, ...config } = options
+    const adminKey = adminKeyFromEnvironment(io.env)
+    const running =
+      workers > 1
+        ? await startWorkers({ ...config, adminKey }, { count: workers, quiet })
+        : await startRolegate({ ...config, adminKey, logger: defaultLogger(quiet) })
     io.out(startupMessage(running))
     return running
   } catch (error) {

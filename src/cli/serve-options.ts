@@ -28,6 +28,8 @@ Options:
                          OIDC issuers' discovery documents and keys
   --allow-http-issuers   trust plain-http OIDC issuers on loopback addresses (insecure; for
                          development only, logged as a warning)
+  --workers N            serve from N processes sharing the port and the database (default 1);
+                         each notices writes made through the others before it answers
   --allow-reset          enable POST /_rolegate/reset and /moto-api/reset (wipes all state)
   --quiet                no request logs on stderr
   -h, --help             show this help
@@ -50,7 +52,10 @@ Options:
 
 export type ServeOptions = Omit<RolegateConfig, 'adminKey' | 'logger' | 'clock' | 'ids'> & {
   quiet: boolean
+  workers: number
 }
+
+export const MAX_WORKERS = 64
 
 export class UsageError extends Error {
   override readonly name = 'UsageError'
@@ -78,6 +83,7 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
         'allow-http-issuers': { type: 'boolean', default: false },
         'issuer-ca-bundle': { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        workers: { type: 'string', default: '1' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -89,6 +95,12 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
   const port = Number(values.port)
   if (!/^\d+$/.test(values.port) || port > 65535) {
     throw new UsageError(`--port must be a number from 0 to 65535, got '${values.port}'`)
+  }
+  const workers = Number(values.workers)
+  if (!/^\d+$/.test(values.workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw new UsageError(
+      `--workers must be a number from 1 to ${MAX_WORKERS}, got '${values.workers}'`,
+    )
   }
   if (!/^\d{12}$/.test(values['account-id'])) {
     throw new UsageError(`--account-id must be 12 digits, got '${values['account-id']}'`)
@@ -131,5 +143,6 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
         : { certFile: resolve(tlsCert), keyFile: resolve(tlsKey) }
       : undefined,
     quiet: values.quiet,
+    workers,
   }
 }

@@ -323,6 +323,12 @@ export interface Store {
   /** Bumped after every committed transaction that wrote; caches compare it to stay fresh. */
   readonly generation: number
   /**
+   * Bumps `generation` when another process sharing the database (a `--workers` sibling, another
+   * replica) committed a write since the last look, so caches drop what it may have changed.
+   * Synchronous and cheap; called at the start of every request.
+   */
+  noticeOtherWriters(): void
+  /**
    * Moves the last use of each access key and role forward to the one given, in one short write
    * outside `transaction`: an older or equal date and an id no longer stored change nothing. Last
    * use is no input to any cached decision, so the generation does not move.

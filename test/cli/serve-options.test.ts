@@ -19,6 +19,7 @@ describe('parseServeOptions', () => {
       caBundleFile: undefined,
       tls: undefined,
       quiet: false,
+      workers: 1,
     })
   })
 
@@ -44,6 +45,8 @@ describe('parseServeOptions', () => {
       '/etc/ssl/issuers.pem',
       '--tls',
       '--quiet',
+      '--workers',
+      '4',
     ])
     assert.deepEqual(options, {
       host: '0.0.0.0',
@@ -58,6 +61,7 @@ describe('parseServeOptions', () => {
       caBundleFile: '/etc/ssl/issuers.pem',
       tls: {},
       quiet: true,
+      workers: 4,
     })
   })
 
@@ -74,6 +78,9 @@ describe('parseServeOptions', () => {
     [['--region', 'moon'], /--region must look like us-east-1/],
     [['--database-url', 'mysql://x'], /--database-url must start with postgres/],
     [['--public-url', 'iam.example.com'], /--public-url must be an http/],
+    [['--workers', '0'], /--workers must be a number from 1 to 64, got '0'/],
+    [['--workers', '65'], /--workers must be a number from 1 to 64/],
+    [['--workers', 'two'], /--workers must be a number/],
     [['--bogus'], /Unknown option '--bogus'/],
     [['extra'], /positional/i],
   ]

@@ -22,6 +22,7 @@ function counting(store: Store): { store: Store; count: () => number } {
     get generation() {
       return store.generation
     },
+    noticeOtherWriters: () => store.noticeOtherWriters(),
     recordUse: (uses) => store.recordUse(uses),
     wipe: () => store.wipe(),
     close: () => store.close(),

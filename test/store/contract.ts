@@ -1718,3 +1718,42 @@ export const storeContract = (open: () => Promise<Store>): void => {
     }),
   )
 }
+
+/** Looks until `store` notices another process's write (NOTIFY arrives a little after commit). */
+async function noticedWithin(store: Store, before: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    store.noticeOtherWriters()
+    if (store.generation !== before) return true
+    if (Date.now() > deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/**
+ * Two stores on one database, as two processes would hold it: each notices the other's commits
+ * and wipes, neither notices its own writes again, and reads move nothing.
+ */
+export async function othersWritesAreNoticed(one: Store, two: Store): Promise<void> {
+  // A watcher that has just started knows nothing of what came before it: drain that first.
+  await noticedWithin(one, one.generation, 0)
+  await noticedWithin(two, two.generation, 0)
+  const quiet = 200
+
+  let mine = one.generation
+  let theirs = two.generation
+  await one.transaction((r) => r.insertAccount({ accountId: A, createDate: T1 }))
+  assert.equal(one.generation, mine + 1)
+  assert.equal(await noticedWithin(two, theirs, 5000), true, 'the other store notices the write')
+  assert.equal(two.generation, theirs + 1)
+  assert.equal(await noticedWithin(one, mine + 1, quiet), false, 'its own write is not noticed')
+
+  mine = one.generation
+  theirs = two.generation
+  await one.transaction((r) => r.getAccount(A))
+  assert.equal(await noticedWithin(two, theirs, quiet), false, 'a read is no change')
+
+  await two.wipe()
+  assert.equal(await noticedWithin(one, mine, 5000), true, 'a wipe is noticed')
+  assert.equal(await one.transaction((r) => r.getAccount(A)), undefined)
+}

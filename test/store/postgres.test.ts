@@ -8,7 +8,7 @@ import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.
 import type { ManagedPolicyRecord } from '../../src/store/ports.js'
 import { postgresUnavailable, startPostgres } from '../support/postgres.js'
 import type { PostgresCluster } from '../support/postgres.js'
-import { storeContract } from './contract.js'
+import { othersWritesAreNoticed, storeContract } from './contract.js'
 
 const unavailable = postgresUnavailable()
 
@@ -54,6 +54,57 @@ describe('postgres store', unavailable === undefined ? {} : { skip: unavailable 
       assert.deepEqual(issuerCollations, [{ collation_name: 'C' }])
     } finally {
       await client.end()
+    }
+  })
+
+  test('two stores on one database notice the writes of the other (LISTEN/NOTIFY)', async () => {
+    const one = await openPostgresStore({ connectionString: url() })
+    const two = await openPostgresStore({ connectionString: url() })
+    try {
+      await othersWritesAreNoticed(one, two)
+    } finally {
+      await one.close()
+      await two.close()
+    }
+  })
+
+  test('a store whose listener is cut off treats every look as a change until it is back', async () => {
+    const one = await openPostgresStore({ connectionString: url() })
+    const admin = new pg.Client({ connectionString: url() })
+    await admin.connect()
+    try {
+      one.noticeOtherWriters()
+      const before = one.generation
+      one.noticeOtherWriters()
+      assert.equal(one.generation, before)
+      // End every LISTEN connection, as a server restart or a network cut would.
+      await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen rolegate_writes'",
+      )
+      const deadline = Date.now() + 5000
+      while (Date.now() < deadline) {
+        const seen = one.generation
+        one.noticeOtherWriters()
+        if (one.generation !== seen) break
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      const cut = one.generation
+      assert.ok(cut > before, 'a look while the listener is down reports a change')
+      one.noticeOtherWriters()
+      assert.equal(one.generation, cut + 1, 'and so does the next one')
+      // It listens again after a second; from then on a quiet database is quiet again.
+      let quiet = false
+      for (const until = Date.now() + 5000; !quiet && Date.now() < until;) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        one.noticeOtherWriters()
+        const seen = one.generation
+        one.noticeOtherWriters()
+        quiet = one.generation === seen
+      }
+      assert.equal(quiet, true, 'the listener came back')
+    } finally {
+      await admin.end()
+      await one.close()
     }
   })
 

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect } from 'kysely'
 import { migrationsFor } from '../../src/store/migrations/migrations.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
-import { storeContract } from './contract.js'
+import { othersWritesAreNoticed, storeContract } from './contract.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'rolegate-sqlite-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -98,6 +98,18 @@ describe('sqlite store, on disk', () => {
       assert.deepEqual(raw.prepare('select count(*) as n from kysely_migration').get(), { n: 2 })
     } finally {
       raw.close()
+    }
+  })
+
+  test('two stores on one file notice the writes of the other (data_version)', async () => {
+    const file = freshFile()
+    const one = await openSqliteStore({ file })
+    const two = await openSqliteStore({ file })
+    try {
+      await othersWritesAreNoticed(one, two)
+    } finally {
+      await one.close()
+      await two.close()
     }
   })
 

@@ -1,6 +1,7 @@
 // The Store over any Kysely backend: each transaction holds one connection from begin to commit,
 // retries where the backend reports a serialisation failure, and bumps the generation on writes.
-// Recorded use (last used dates) is written beside it and moves no generation.
+// Recorded use (last used dates) is written beside it and moves no generation. Writes committed by
+// other processes on the same database move it too, once noticed (OtherWriters).
 
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -39,6 +40,18 @@ function runMarked<T>(work: () => Promise<T>): Promise<T> {
   return promise.finally(done)
 }
 
+/** How a backend learns that other processes committed writes to the same database. */
+export interface OtherWriters {
+  /** True when another process committed a write since the last call. Synchronous and cheap. */
+  changed(): boolean
+  /**
+   * Run inside a transaction that wrote, just before it commits, to tell the other processes
+   * (PostgreSQL's NOTIFY); absent where they find out by themselves (SQLite's data_version).
+   */
+  announce?(conn: Kysely<Database>): Promise<void>
+  close(): Promise<void>
+}
+
 export class KyselyStore implements Store {
   #generation = 0
   #closed = false
@@ -47,10 +60,15 @@ export class KyselyStore implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly backend: Backend,
+    private readonly others?: OtherWriters,
   ) {}
 
   get generation(): number {
     return this.#generation
+  }
+
+  noticeOtherWriters(): void {
+    if (this.others?.changed() === true) this.#generation += 1
   }
 
   /**
@@ -61,11 +79,14 @@ export class KyselyStore implements Store {
     return this.#track(async () => {
       const { value, wrote } = await this.#withRetries(async (conn) => {
         const repo = new KyselyIamRepository(conn, this.backend)
+        let value: T
         try {
-          return { value: await runMarked(() => work(repo)), wrote: repo.wrote }
+          value = await runMarked(() => work(repo))
         } finally {
           await repo.end()
         }
+        if (repo.wrote) await this.others?.announce?.(conn)
+        return { value, wrote: repo.wrote }
       })
       if (wrote) this.#generation += 1
       return value
@@ -114,6 +135,7 @@ export class KyselyStore implements Store {
     return this.#track(async () => {
       await this.#withRetries(async (conn) => {
         for (const table of tablesChildFirst) await conn.deleteFrom(table).execute()
+        await this.others?.announce?.(conn)
         return { value: undefined, wrote: true }
       })
       this.#generation += 1
@@ -125,6 +147,7 @@ export class KyselyStore implements Store {
     if (this.#closed) return
     this.#closed = true
     await Promise.allSettled([...this.#running])
+    await this.others?.close()
     await this.db.destroy()
   }
 

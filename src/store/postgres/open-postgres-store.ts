@@ -1,13 +1,16 @@
 // Opens a PostgreSQL database as a Store through a pg connection pool. Transactions run
 // serialisable, so concurrent ones behave as if run one after another, and are retried when
-// PostgreSQL reports they lost a race.
+// PostgreSQL reports they lost a race. Every write is announced with NOTIFY so the caches of other
+// processes on the same database (replicas, --workers siblings) drop what it changed.
 
+import { randomUUID } from 'node:crypto'
 import pg from 'pg'
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import type { Store } from '../ports.js'
 import type { Backend } from '../kysely/backend.js'
 import { errorCode } from '../kysely/backend.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
+import type { OtherWriters } from '../kysely/kysely-store.js'
 import type { Database as Tables } from '../kysely/schema.js'
 import { migrateToLatest } from '../migrations/migrations.js'
 
@@ -36,17 +39,81 @@ const postgresBackend: Backend = {
   },
 }
 
+const CHANNEL = 'rolegate_writes'
+const RECONNECT_MS = 1000
+
+/**
+ * Listens on one dedicated connection for the writes other processes announce. NOTIFY is
+ * delivered at commit, so a write is noticed within a round trip of committing. While the listener
+ * is down nothing can be known, so every look reports a change and caches hold nothing.
+ */
+async function notificationWatch(connectionString: string): Promise<OtherWriters> {
+  // Our own announcements come back to us too; this process's writes already moved its generation.
+  const self = randomUUID()
+  let pending = false
+  let client: pg.Client | undefined
+  let closed = false
+  const lost = (which: pg.Client) => {
+    if (client !== which) return
+    client = undefined
+    if (!closed) setTimeout(reconnect, RECONNECT_MS).unref()
+  }
+  const connect = async () => {
+    const next = new pg.Client({ connectionString })
+    next.on('notification', (message) => {
+      if (message.payload !== self) pending = true
+    })
+    next.on('error', () => lost(next))
+    next.on('end', () => lost(next))
+    try {
+      await next.connect()
+      await next.query(`listen ${CHANNEL}`)
+    } catch (error) {
+      next.end().catch(() => undefined)
+      throw error
+    }
+    client = next
+    // What was committed while nobody listened is unknown.
+    pending = true
+  }
+  const reconnect = () => {
+    connect().catch(() => {
+      if (!closed) setTimeout(reconnect, RECONNECT_MS).unref()
+    })
+  }
+  await connect()
+  return {
+    changed() {
+      if (client === undefined) return true
+      const was = pending
+      pending = false
+      return was
+    },
+    async announce(conn) {
+      await sql`select pg_notify(${CHANNEL}, ${self})`.execute(conn)
+    },
+    async close() {
+      closed = true
+      const last = client
+      client = undefined
+      await last?.end()
+    },
+  }
+}
+
 export const openPostgresStore = async (options: PostgresStoreOptions): Promise<Store> => {
   const pool = new pg.Pool({ connectionString: options.connectionString })
   // An idle client that loses its server emits 'error' on the pool; unhandled, that would end the
   // process. The pool drops the client and the next query reports any lasting trouble.
   pool.on('error', () => undefined)
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+  let others: OtherWriters
   try {
     await migrateToLatest(db, 'postgres')
+    others = await notificationWatch(options.connectionString)
   } catch (error) {
     await db.destroy()
     throw error
   }
-  return new KyselyStore(db, postgresBackend)
+  return new KyselyStore(db, postgresBackend, others)
 }

@@ -9,6 +9,7 @@ import type { Store } from '../ports.js'
 import type { Backend } from '../kysely/backend.js'
 import { errorCode } from '../kysely/backend.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
+import type { OtherWriters } from '../kysely/kysely-store.js'
 import type { Database as Tables } from '../kysely/schema.js'
 import { migrateToLatest } from '../migrations/migrations.js'
 import { cachingStatements } from './statement-cache.js'
@@ -50,12 +51,31 @@ const readOnlyBackend: Backend = {
   classify: () => undefined,
 }
 
+/**
+ * SQLite's data_version moves for a connection when any other connection commits to the file, and
+ * never for its own commits: one statement tells whether another process wrote.
+ */
+function dataVersionWatch(database: Database.Database): OtherWriters {
+  const version = database.prepare('pragma data_version').pluck()
+  let seen = version.get()
+  return {
+    changed() {
+      const now = version.get()
+      if (now === seen) return false
+      seen = now
+      return true
+    },
+    close: () => Promise.resolve(),
+  }
+}
+
 function openReadOnly(file: string): Store {
   const database = new Database(file, { readonly: true, fileMustExist: true })
   database.pragma('busy_timeout = 5000')
   return new KyselyStore(
     new Kysely<Tables>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) }),
     readOnlyBackend,
+    dataVersionWatch(database),
   )
 }
 
@@ -82,5 +102,5 @@ export const openSqliteStore = async (options: SqliteStoreOptions): Promise<Stor
     await db.destroy()
     throw error
   }
-  return new KyselyStore(db, sqliteBackend)
+  return new KyselyStore(db, sqliteBackend, dataVersionWatch(database))
 }
