@@ -106,7 +106,7 @@ export async function startWorkers(
 
 /** In a worker: waits for the primary's configuration, serves, and stops when told to. */
 export function serveAsWorker(): Promise<{ close(): Promise<void> }> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const send = (message: FromWorker) => process.send?.(message)
     let stop: (() => Promise<void>) | undefined
     const exit = () => void (stop?.() ?? Promise.resolve()).finally(() => process.exit(0))
@@ -122,8 +122,11 @@ export function serveAsWorker(): Promise<{ close(): Promise<void> }> {
           resolve({ close: stop })
         },
         (error: unknown) => {
-          send({ kind: 'failed', error: error instanceof Error ? error.message : String(error) })
-          reject(error instanceof Error ? error : new Error(String(error)))
+          // The primary reports it, once for all workers; exit once the message is out.
+          const text = error instanceof Error ? error.message : String(error)
+          process.send?.({ kind: 'failed', error: text } satisfies FromWorker, () =>
+            process.exit(1),
+          )
         },
       )
     })

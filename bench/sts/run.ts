@@ -30,6 +30,8 @@ const USAGE = `node --import tsx bench/sts/run.ts [options]
   --calls L        comma-separated subset of assume,whoami (both)
   --load K         closed-loop client: wrk (C, default; Debian package wrk) or node (autocannon,
                    and a node:http loop opening a connection per request)
+  --workers N      rolegate and bare serve from N processes on one port (1), as
+                   rolegate serve --workers N does; CPU counts every process
   --profile DIR    write a CPU profile of each rolegate measurement into DIR (slows it down)`
 
 const { values: flags } = parseArgs({
@@ -43,6 +45,7 @@ const { values: flags } = parseArgs({
     calls: { type: 'string', default: 'assume,whoami' },
     profile: { type: 'string' },
     load: { type: 'string', default: 'wrk' },
+    workers: { type: 'string', default: '1' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -63,6 +66,7 @@ const warmup = Number(flags.warmup)
 const rounds = Number(flags.rounds)
 const connectionCounts = flags.connections.split(',').map(Number)
 const fixedRate = Number(flags.rate)
+const workers = Number(flags.workers)
 const wantedTargets = flags.targets.split(',') as TargetName[]
 const wantedCalls = flags.calls.split(',') as CallName[]
 if (flags.load !== 'wrk' && flags.load !== 'node') throw new Error('--load is wrk or node')
@@ -177,12 +181,15 @@ function stopAll(): Promise<unknown> {
   )
 }
 
-/** user + system CPU seconds of a process so far (Linux /proc). */
+/** user + system CPU seconds so far of a process and its live children, e.g. workers (Linux /proc). */
 function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name; 100 Hz ticks.
-  return (Number(fields[11]) + Number(fields[12])) / 100
+  const own = (Number(fields[11]) + Number(fields[12])) / 100
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
+  if (children === '') return own
+  return children.split(' ').reduce((sum, child) => sum + cpuSeconds(Number(child)), own)
 }
 
 // --- one request, for setup and checking answers ---------------------------------------------
@@ -367,7 +374,7 @@ async function measure(plan: Plan, round: number): Promise<Measurement> {
   const load = { url: target.url, prepared: target.calls[call]!, connections, client, rate }
   if (warmup > 0 && needsWarmup(plan)) await runLoad({ ...load, seconds: warmup })
   const pid = target.child.pid!
-  const profiling = target.nextLine !== undefined && flags.profile !== undefined
+  const profiling = target.nextLine !== undefined && flags.profile !== undefined && workers === 1
   if (profiling) process.kill(pid, 'SIGUSR2')
   const cpuBefore = cpuSeconds(pid)
   const result = await runLoad({ ...load, seconds: duration })
@@ -544,14 +551,15 @@ async function main(): Promise<void> {
       .join(' ')}`,
   )
   console.log(
-    `${rounds} rounds x ${duration} s per measurement after ${warmup} s warm-up; connections ${connectionCounts.join(', ')}`,
+    `${rounds} rounds x ${duration} s per measurement after ${warmup} s warm-up; connections ${connectionCounts.join(', ')}; ` +
+      `load ${flags.load}; rolegate and bare in ${workers} process${workers === 1 ? '' : 'es'} each`,
   )
 
   const targets: Target[] = []
   let token = ''
   // rolegate first: its built-in issuer mints the token every target receives.
   {
-    let env = process.env
+    let env: NodeJS.ProcessEnv = { ...process.env, ROLEGATE_BENCH_WORKERS: String(workers) }
     if (flags.profile !== undefined) {
       mkdirSync(flags.profile, { recursive: true })
       env = { ...env, ROLEGATE_BENCH_PROFILE: flags.profile }
@@ -579,7 +587,10 @@ async function main(): Promise<void> {
     targets.push({ name: 'moto', url, child, calls: {} })
   }
   if (wantedTargets.includes('bare')) {
-    const { child, info } = await spawnJsonTarget(['--import', 'tsx', `${here}bare-target.ts`])
+    const { child, info } = await spawnJsonTarget(['--import', 'tsx', `${here}bare-target.ts`], {
+      ...process.env,
+      ROLEGATE_BENCH_WORKERS: String(workers),
+    })
     targets.push({ name: 'bare', url: (info as { url: string }).url, child, calls: {} })
   }
 
