@@ -1573,6 +1573,10 @@ export const storeContract = (open: () => Promise<Store>): void => {
       })
       await store.close()
       await assert.rejects(store.recordUse({ accessKeys: [], roles: [] }), /closed/)
+      // A request that arrives while the server closes looks for other writers first.
+      const generation = store.generation
+      assert.doesNotThrow(() => store.noticeOtherWriters())
+      assert.equal(store.generation, generation)
     }),
   )
 

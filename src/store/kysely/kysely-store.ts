@@ -68,7 +68,8 @@ export class KyselyStore implements Store {
   }
 
   noticeOtherWriters(): void {
-    if (this.others?.changed() === true) this.#generation += 1
+    // A closed store has nothing to notice; the next transaction reports that it is closed.
+    if (!this.#closed && this.others?.changed() === true) this.#generation += 1
   }
 
   /**
