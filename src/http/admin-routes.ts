@@ -17,11 +17,18 @@ const RESET_PATHS = new Set(['/_rolegate/reset', '/moto-api/reset'])
 const withoutTrailingSlash = (path: string) =>
   path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
 
+/** True for the paths adminRoute answers; every other request is for the AWS API. */
+export function isAdminPath(path: string): boolean {
+  const trimmed = withoutTrailingSlash(path)
+  return trimmed === HEALTH || RESET_PATHS.has(trimmed) || trimmed.startsWith('/_rolegate/')
+}
+
 /** The answer of an admin endpoint, or undefined when the request is for the AWS API. */
 export async function adminRoute(
   request: HttpRequest,
   hooks: AdminHooks = {},
 ): Promise<HttpResponse | undefined> {
+  if (!isAdminPath(request.path)) return undefined
   const path = withoutTrailingSlash(request.path)
   if (path === HEALTH) {
     if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed('GET')

@@ -25,7 +25,7 @@ export interface HttpResponse {
 export function headerValue(request: HttpRequest, name: string): string | undefined {
   const wanted = name.toLowerCase()
   for (const [key, value] of request.headers) {
-    if (key.toLowerCase() === wanted) return value
+    if (key.length === wanted.length && key.toLowerCase() === wanted) return value
   }
   return undefined
 }

@@ -16,12 +16,15 @@ const DOCUMENT =
 const DISCOVERY_MAX_AGE = 3600
 const JWKS_MAX_AGE = 300
 
+/** True for the paths issuerRoute answers (with a document or a 404) when there are issuers. */
+export const isIssuerPath = (path: string): boolean => path.startsWith('/issuers/')
+
 /** The document's answer, or undefined when the path is not an issuer document. */
 export async function issuerRoute(
   request: HttpRequest,
   documents: IssuerDocuments | undefined,
 ): Promise<HttpResponse | undefined> {
-  if (!documents || !request.path.startsWith('/issuers/')) return undefined
+  if (!documents || !isIssuerPath(request.path)) return undefined
   const match = DOCUMENT.exec(request.path)
   if (!match) return notFound()
   if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -41,6 +41,13 @@ export function isFormContentType(contentType: string | undefined): boolean {
 
 const utf8 = new TextDecoder()
 
+/** Adds the pairs whose names are not there yet: when a name repeats, its first value counts. */
+function addNew(params: Record<string, string>, pairs: Array<[string, string]>): void {
+  for (const [name, value] of pairs) {
+    if (!Object.hasOwn(params, name)) params[name] = value
+  }
+}
+
 /**
  * The Query parameters of a request: the query string's, then (for a form POST) the body's.
  * When a name repeats, its first value counts.
@@ -48,14 +55,9 @@ const utf8 = new TextDecoder()
 export function decodeQueryParams(request: HttpRequest): Params {
   // No prototype, so a parameter named `__proto__` is just a parameter.
   const params = Object.create(null) as Record<string, string>
-  const add = (pairs: Array<[string, string]>) => {
-    for (const [name, value] of pairs) {
-      if (!Object.hasOwn(params, name)) params[name] = value
-    }
-  }
-  add(parseForm(request.query))
+  if (request.query !== '') addNew(params, parseForm(request.query))
   if (request.method === 'POST' && isFormContentType(headerValue(request, 'content-type'))) {
-    add(parseForm(utf8.decode(request.body)))
+    addNew(params, parseForm(utf8.decode(request.body)))
   }
   return params
 }

@@ -21,7 +21,11 @@ export const formatAmzDate = (date: Date): string => {
 }
 
 /** The YYYYMMDD day of a timestamp, as the credential scope carries it. */
-export const amzDay = (date: Date): string => formatAmzDate(date).slice(0, 8)
+export const amzDay = (date: Date): string => {
+  const year = date.getUTCFullYear()
+  if (!(year >= 1000 && year <= 9999)) return formatAmzDate(date).slice(0, 8)
+  return `${year}${twoDigits(date.getUTCMonth() + 1)}${twoDigits(date.getUTCDate())}`
+}
 
 /** The number written by the ASCII digits text[from, to), or -1 when any of them is no digit. */
 const digitsAt = (text: string, from: number, to: number): number => {

@@ -3,12 +3,14 @@
 
 import type { SignableRequest } from './request.js'
 
-// Anything the two replacements below would change; most values have none of it.
-const needsFolding = /[\r\n\t]| {2}/
+// Anything the two replacements below would change; most values have none of it. Four substring
+// searches are much cheaper than one regex over a 1 KB session token.
+const needsFolding = (value: string): boolean =>
+  value.includes('\n') || value.includes('\r') || value.includes('\t') || value.includes('  ')
 
 /** One header value the SigV4 way: line folds and whitespace runs become one space, then trim. */
 export const canonicalHeaderValue = (value: string): string =>
-  needsFolding.test(value)
+  needsFolding(value)
     ? value
         .replace(/[\r\n]+/g, ' ')
         .replace(/[ \t]+/g, ' ')
@@ -24,21 +26,18 @@ export const canonicalHeaders = (
   request: SignableRequest,
   signedHeaders: readonly string[],
 ): string => {
-  // Only signed headers are canonicalised; the others never reach the string to sign.
-  const wanted = new Set<string>()
-  for (const name of signedHeaders) wanted.add(name.toLowerCase())
-  const values = new Map<string, string>()
-  for (const [name, value] of request.headers) {
-    const key = name.toLowerCase()
-    if (!wanted.has(key)) continue
-    const previous = values.get(key)
-    const canonical = canonicalHeaderValue(value)
-    values.set(key, previous === undefined ? canonical : `${previous},${canonical}`)
-  }
+  // Only signed headers are canonicalised; the others never reach the string to sign. A request
+  // has a handful of headers, so a scan per signed name beats building a map of them all.
   let block = ''
   for (const name of signedHeaders) {
     const key = name.toLowerCase()
-    block += `${key}:${values.get(key) ?? ''}\n`
+    let joined: string | undefined
+    for (const [headerName, value] of request.headers) {
+      if (headerName.length !== key.length || headerName.toLowerCase() !== key) continue
+      const canonical = canonicalHeaderValue(value)
+      joined = joined === undefined ? canonical : `${joined},${canonical}`
+    }
+    block += `${key}:${joined ?? ''}\n`
   }
   return block
 }

@@ -17,6 +17,8 @@ const utf8Decoder = new TextDecoder()
 /** Splits a raw query string into parameters in arrival order; empty pieces ('&&') are skipped. */
 export const parseQuery = (query: string): QueryParameter[] => {
   const parameters: QueryParameter[] = []
+  // IAM and STS requests carry their parameters in the body: the query string is mostly empty.
+  if (query === '') return parameters
   for (const piece of query.split('&')) {
     if (piece === '') continue
     const equals = piece.indexOf('=')

@@ -25,6 +25,7 @@ export const normalizePath = (path: string): string => {
 export const canonicalUri = (path: string, options: CanonicalUriOptions = {}): string => {
   const { normalizePath: normalize = true, uriEscapePath = true } = options
   const raw = path === '' ? '/' : path
-  if (!uriEscapePath) return raw
+  // The path of nearly every IAM and STS request: nothing to normalise or encode.
+  if (!uriEscapePath || raw === '/') return raw
   return uriEncode(normalize ? normalizePath(raw) : raw, true)
 }

@@ -54,9 +54,15 @@ interface SplitCredential {
   credentialScope: string
 }
 
+const SLASH = 0x2f
+const WHITESPACE = /\s/
+
 const splitCredential = (credential: string): SplitCredential => {
   // AWS ignores trailing slashes here.
-  const parts = credential.replace(/\/+$/, '').split('/')
+  let end = credential.length
+  while (end > 0 && credential.charCodeAt(end - 1) === SLASH) end--
+  const kept = credential.slice(0, end)
+  const parts = kept.split('/')
   if (parts.length !== 5) {
     throw incomplete(
       'Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term,' +
@@ -73,13 +79,17 @@ const splitCredential = (credential: string): SplitCredential => {
   return {
     accessKeyId,
     scope: { date, region, service, terminator },
-    credentialScope: parts.slice(1).join('/'),
+    credentialScope: kept.slice(accessKeyId.length + 1),
   }
 }
 
-const fromHeader = (request: SignableRequest, authorization: string): ParsedSignature => {
-  const trimmed = authorization.trim()
-  const space = trimmed.search(/\s/)
+/** `authorization` is the header as sent (for messages), `trimmed` the same without outer spaces. */
+const fromHeader = (
+  request: SignableRequest,
+  authorization: string,
+  trimmed: string,
+): ParsedSignature => {
+  const space = trimmed.search(WHITESPACE)
   const algorithm = space < 0 ? trimmed : trimmed.slice(0, space)
   const rest = space < 0 ? '' : trimmed.slice(space + 1)
 
@@ -101,40 +111,45 @@ const fromHeader = (request: SignableRequest, authorization: string): ParsedSign
   const signedHeaders = fields.get('SignedHeaders')
   const signatureValue = fields.get('Signature')
   const dateText = firstHeader(request, 'x-amz-date') ?? firstHeader(request, 'date')
-  const missing: string[] = []
-  if (credential === undefined)
-    missing.push("Authorization header requires 'Credential' parameter.")
-  if (signatureValue === undefined)
-    missing.push("Authorization header requires 'Signature' parameter.")
-  if (signedHeaders === undefined) {
-    missing.push("Authorization header requires 'SignedHeaders' parameter.")
-  }
-  if (dateText === undefined) {
-    missing.push(
-      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
-    )
-  }
   if (
     credential === undefined ||
     signatureValue === undefined ||
     signedHeaders === undefined ||
     dateText === undefined
   ) {
+    const missing: string[] = []
+    if (credential === undefined)
+      missing.push("Authorization header requires 'Credential' parameter.")
+    if (signatureValue === undefined)
+      missing.push("Authorization header requires 'Signature' parameter.")
+    if (signedHeaders === undefined) {
+      missing.push("Authorization header requires 'SignedHeaders' parameter.")
+    }
+    if (dateText === undefined) {
+      missing.push(
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+      )
+    }
     throw incomplete(`${missing.join(' ')} Authorization=${authorization}`)
   }
 
-  const requestTime = checkDate(dateText.trim())
+  const amzDate = dateText.trim()
+  const requestTime = checkDate(amzDate)
   checkAlgorithm(algorithm)
-  const sessionToken = firstHeader(request, 'x-amz-security-token')
-  return {
+  const { accessKeyId, scope, credentialScope } = splitCredential(credential)
+  const parsed: ParsedSignature = {
     form: 'header',
-    ...splitCredential(credential),
+    accessKeyId,
+    scope,
+    credentialScope,
     signedHeaders: parseSignedHeaders(signedHeaders),
     signature: signatureValue,
-    amzDate: dateText.trim(),
+    amzDate,
     requestTime,
-    ...(sessionToken === undefined ? {} : { sessionToken: sessionToken.trim() }),
   }
+  const sessionToken = firstHeader(request, 'x-amz-security-token')
+  if (sessionToken !== undefined) parsed.sessionToken = sessionToken.trim()
+  return parsed
 }
 
 const requiredQuery = [
@@ -204,8 +219,7 @@ export const parseSignature = (request: SignableRequest): ParsedSignature | unde
     )
   }
   if (inQuery) return fromQuery(parameters)
-  if (authorization !== undefined && authorization.trim().startsWith('AWS4-')) {
-    return fromHeader(request, authorization)
-  }
-  return undefined
+  if (authorization === undefined) return undefined
+  const trimmed = authorization.trim()
+  return trimmed.startsWith('AWS4-') ? fromHeader(request, authorization, trimmed) : undefined
 }

@@ -16,9 +16,21 @@ export const deriveSigningKey = (
   return crypto.hmacSha256(kService, SCOPE_TERMINATOR)
 }
 
+/** The key handed out last, with what it was derived from. */
+interface LastKey {
+  secretAccessKey: string
+  date: string
+  region: string
+  service: string
+  key: Uint8Array
+}
+
 /** Least-recently-used cache of signing keys, keyed by secret, date, region and service. */
 export class SigningKeyCache {
   private readonly keys = new Map<string, Uint8Array>()
+  // A busy client signs request after request with one secret and scope: comparing the four parts
+  // with the last ones is much cheaper than building and hashing the cache key.
+  private last: LastKey | undefined
 
   constructor(
     private readonly crypto: Sigv4Crypto,
@@ -30,6 +42,23 @@ export class SigningKeyCache {
   }
 
   get(secretAccessKey: string, scope: CredentialScope): Uint8Array {
+    const last = this.last
+    if (
+      last !== undefined &&
+      last.secretAccessKey === secretAccessKey &&
+      last.date === scope.date &&
+      last.region === scope.region &&
+      last.service === scope.service
+    ) {
+      return last.key
+    }
+    const key = this.lookUp(secretAccessKey, scope)
+    const { date, region, service } = scope
+    this.last = { secretAccessKey, date, region, service, key }
+    return key
+  }
+
+  private lookUp(secretAccessKey: string, scope: CredentialScope): Uint8Array {
     // Newlines cannot occur in a scope part that reached here, so the key is unambiguous.
     const cacheKey = `${scope.date}\n${scope.region}\n${scope.service}\n${secretAccessKey}`
     const cached = this.keys.get(cacheKey)

@@ -195,50 +195,68 @@ export const verifySignature = (
     throw error
   }
 
-  const compute = (excludeQuery: readonly string[]): ComputedSignature =>
-    computeSignature(
-      options.crypto,
-      secretAccessKey,
-      {
-        request,
-        signedHeaders: parsed.signedHeaders,
-        excludeQuery,
-        payloadHash: hash,
-        amzDate: parsed.amzDate,
-        scope: parsed.scope,
-        uri: options,
-      },
-      options.keyCache,
-    )
-
   const tokenSent = parsed.sessionToken !== undefined
   if (parsed.form === 'header') {
-    const computed = compute([])
+    const computed = compute(request, parsed, secretAccessKey, hash, NO_EXCLUSIONS, options)
     if (constantTimeEqual(computed.signature, parsed.signature)) {
       const tokenSigned = parsed.signedHeaders.some(
         (name) => name.toLowerCase() === 'x-amz-security-token',
       )
-      return { ok: true, sessionTokenSigned: tokenSent && tokenSigned, ...strings(computed) }
+      return accepted(tokenSent && tokenSigned, computed)
     }
-    return { ok: false, error: mismatch(SIGNATURE_MISMATCH_MESSAGE), ...strings(computed) }
+    return refused(computed)
   }
 
-  const computed = compute(['X-Amz-Signature'])
-  if (constantTimeEqual(computed.signature, parsed.signature)) {
-    return { ok: true, sessionTokenSigned: tokenSent, ...strings(computed) }
-  }
+  const computed = compute(request, parsed, secretAccessKey, hash, PRESIGNED_EXCLUSIONS, options)
+  if (constantTimeEqual(computed.signature, parsed.signature)) return accepted(tokenSent, computed)
   if (tokenSent) {
     // Some signers append X-Amz-Security-Token to a presigned URL after signing (AWS IoT asks for
     // exactly that); the caller still ties the token to the access key when it resolves it.
-    const withoutToken = compute(['X-Amz-Signature', 'X-Amz-Security-Token'])
+    const withoutToken = compute(request, parsed, secretAccessKey, hash, UNSIGNED_TOKEN, options)
     if (constantTimeEqual(withoutToken.signature, parsed.signature)) {
-      return { ok: true, sessionTokenSigned: false, ...strings(withoutToken) }
+      return accepted(false, withoutToken)
     }
   }
-  return { ok: false, error: mismatch(SIGNATURE_MISMATCH_MESSAGE), ...strings(computed) }
+  return refused(computed)
 }
 
-const strings = (computed: ComputedSignature) => ({
+const NO_EXCLUSIONS: readonly string[] = []
+const PRESIGNED_EXCLUSIONS: readonly string[] = ['X-Amz-Signature']
+const UNSIGNED_TOKEN: readonly string[] = ['X-Amz-Signature', 'X-Amz-Security-Token']
+
+const compute = (
+  request: SignableRequest,
+  parsed: ParsedSignature,
+  secretAccessKey: string,
+  hash: string,
+  excludeQuery: readonly string[],
+  options: VerifyOptions,
+): ComputedSignature =>
+  computeSignature(
+    options.crypto,
+    secretAccessKey,
+    {
+      request,
+      signedHeaders: parsed.signedHeaders,
+      excludeQuery,
+      payloadHash: hash,
+      amzDate: parsed.amzDate,
+      scope: parsed.scope,
+      uri: options,
+    },
+    options.keyCache,
+  )
+
+const accepted = (sessionTokenSigned: boolean, computed: ComputedSignature): VerifyResult => ({
+  ok: true,
+  sessionTokenSigned,
+  canonicalRequest: computed.canonicalRequest,
+  stringToSign: computed.stringToSign,
+})
+
+const refused = (computed: ComputedSignature): VerifyResult => ({
+  ok: false,
+  error: mismatch(SIGNATURE_MISMATCH_MESSAGE),
   canonicalRequest: computed.canonicalRequest,
   stringToSign: computed.stringToSign,
 })

@@ -13,6 +13,8 @@ export const expiredToken = () =>
   new AwsError('ExpiredToken', 'The security token included in the request is expired')
 
 interface CachedSession {
+  /** The whole token that opened: a hit needs this very token, not only its access key id. */
+  sessionToken: string
   credential: ResolvedCredential
   expiresAt: number
 }
@@ -20,6 +22,8 @@ interface CachedSession {
 const CACHE_LIMIT = 2000
 
 export class SessionCredentialResolver implements CredentialResolver {
+  // Keyed by access key id, which is short: hashing the ~1 KB token on every call costs more than
+  // comparing it with the one remembered.
   private cache = new Map<string, CachedSession>()
   private cachedGeneration = -1
 
@@ -40,9 +44,8 @@ export class SessionCredentialResolver implements CredentialResolver {
       this.cache = new Map()
       this.cachedGeneration = generation
     }
-    const cacheKey = `${accessKeyId}\u0000${sessionToken}`
-    const cached = this.cache.get(cacheKey)
-    if (cached) {
+    const cached = this.cache.get(accessKeyId)
+    if (cached !== undefined && cached.sessionToken === sessionToken) {
       if (now.getTime() >= cached.expiresAt) throw expiredToken()
       return cached.credential
     }
@@ -54,7 +57,7 @@ export class SessionCredentialResolver implements CredentialResolver {
       caller: callerFromClaims(opened.claims),
     }
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear()
-    this.cache.set(cacheKey, { credential, expiresAt: opened.claims.expiresAt })
+    this.cache.set(accessKeyId, { sessionToken, credential, expiresAt: opened.claims.expiresAt })
     return credential
   }
 }

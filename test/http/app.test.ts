@@ -446,6 +446,47 @@ describe('createApp().handle()', () => {
       })
       assert.equal(response.status, 404)
     })
+
+    test('paths that only look like them go to the AWS API', async () => {
+      for (const path of ['/_rolegate', '/_rolegatex/health', '/moto-api/other', '/issuers']) {
+        const response = await app.handle({ ...queryRequest({ Action: 'GetUser', ...V }), path })
+        assert.equal(parseError(response).code, 'MissingAuthenticationToken', path)
+      }
+    })
+  })
+})
+
+describe('the request log line', () => {
+  const logged = async (level: string) => {
+    const store = await openSqliteStore({ file: ':memory:' })
+    const lines: string[] = []
+    try {
+      const { app } = await composeApp({
+        store,
+        accountId: '123456789012',
+        region: 'us-east-1',
+        adminKey: ADMIN,
+        allowReset: false,
+        logger: pino({ level }, { write: (line: string) => lines.push(line) }),
+      })
+      const response = await app.handle(signedQuery({ Action: 'GetUser', ...V }, ADMIN))
+      assert.equal(response.status, 200)
+      const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+      return { entries, requestId: response.headers['x-amzn-RequestId'] }
+    } finally {
+      await store.close()
+    }
+  }
+
+  test('at info, every request is logged with its id, action, principal and status', async () => {
+    const { entries, requestId } = await logged('info')
+    const line = entries.find((entry) => entry['msg'] === 'request')
+    assert.ok(line)
+    assert.equal(line['requestId'], requestId)
+    assert.equal(line['action'], 'GetUser')
+    assert.equal(line['principal'], 'arn:aws:iam::123456789012:user/admin')
+    assert.equal(line['status'], 200)
+    assert.equal(typeof line['ms'], 'number')
   })
 })
 

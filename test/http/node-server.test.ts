@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http'
 import { describe, test } from 'node:test'
 import type { App } from '../../src/http/app.js'
 import type { HttpRequest } from '../../src/http/http-message.js'
-import { startServer } from '../../src/http/node-server.js'
+import { plainAddress, startServer } from '../../src/http/node-server.js'
 
 /** An app that answers with what it was handed, to look at the adapter's side. */
 function echoApp(seen: HttpRequest[]): App {
@@ -130,5 +130,47 @@ describe('startServer', () => {
     const server = await startServer(echoApp([]), { host: '127.0.0.1', port: 0 })
     await send(server.url, { method: 'GET', path: '/', headers: [['Connection', 'keep-alive']] })
     await server.close()
+  })
+
+  test('a body sent in several chunks reaches the app whole and in order', async () => {
+    const seen: HttpRequest[] = []
+    const server = await startServer(echoApp(seen), { host: '127.0.0.1', port: 0 })
+    try {
+      const parts = ['Action=ListUsers', '&Version=2010-05-08', '&Marker=', 'é'.repeat(3000)]
+      await new Promise<void>((resolve, reject) => {
+        const req = httpRequest(`${server.url}/`, {
+          method: 'POST',
+          headers: { 'Transfer-Encoding': 'chunked' },
+        })
+        req.on('response', (response) => response.resume().on('end', resolve))
+        req.on('error', reject)
+        // One write per event-loop turn, so the server sees separate chunks.
+        const next = (i: number) => {
+          if (i === parts.length) return void req.end()
+          req.write(parts[i])
+          setTimeout(() => next(i + 1), 5)
+        }
+        next(0)
+      })
+      assert.equal(new TextDecoder().decode(seen[0]?.body), parts.join(''))
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('plainAddress', () => {
+  test('unwraps IPv4-mapped IPv6 addresses and leaves every other address as it is', () => {
+    const table: [address: string | undefined, expected: string][] = [
+      ['::ffff:10.1.2.3', '10.1.2.3'],
+      ['::ffff:127.0.0.1', '127.0.0.1'],
+      ['127.0.0.1', '127.0.0.1'],
+      ['::1', '::1'],
+      ['2001:db8::1', '2001:db8::1'],
+      ['::ffff:abcd:1', '::ffff:abcd:1'],
+      ['::ffff:10.1.2.3.4', '::ffff:10.1.2.3.4'],
+      [undefined, ''],
+    ]
+    for (const [address, expected] of table) assert.equal(plainAddress(address), expected, address)
   })
 })

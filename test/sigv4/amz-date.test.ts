@@ -10,6 +10,23 @@ test('formatAmzDate writes ISO 8601 basic format in UTC without milliseconds', (
   assert.equal(formatAmzDate(new Date('0999-12-31T23:59:59.000Z')), '09991231T235959Z')
 })
 
+test('amzDay is the first eight characters of formatAmzDate, four-digit years or not', () => {
+  const dates = [
+    '2015-08-30T23:59:59.999Z',
+    '2024-02-29T00:00:00.000Z',
+    '2000-01-01T00:00:00.000Z',
+    '1000-01-01T00:00:00.000Z',
+    '9999-12-31T23:59:59.000Z',
+    '0999-12-31T23:59:59.000Z',
+    '+010000-01-01T00:00:00.000Z',
+  ]
+  for (const iso of dates) {
+    const date = new Date(iso)
+    assert.equal(amzDay(date), formatAmzDate(date).slice(0, 8), iso)
+  }
+  assert.equal(amzDay(new Date('2024-02-09T05:06:07Z')), '20240209')
+})
+
 test('parseAmzDate accepts only real basic-format UTC timestamps', () => {
   const table: [text: string, iso: string | undefined][] = [
     ['20150830T123600Z', '2015-08-30T12:36:00.000Z'],

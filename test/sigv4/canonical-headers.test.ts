@@ -12,6 +12,12 @@ test('canonicalHeaderValue trims, folds lines and collapses whitespace runs', ()
     ['value1\n  value2\n     value3', 'value1 value2 value3'],
     ['a\r\n\tb', 'a b'],
     ['a\t\tb', 'a b'],
+    // Each character that calls for folding on its own, and one that does not.
+    ['a\tb', 'a b'],
+    ['a\rb', 'a b'],
+    ['a\nb', 'a b'],
+    ['a  b', 'a b'],
+    ['a b c', 'a b c'],
     ['', ''],
   ]
   for (const [raw, expected] of table) assert.equal(canonicalHeaderValue(raw), expected, raw)

@@ -23,6 +23,8 @@ test('canonicalQuery re-encodes each name and value once and sorts by name, then
 })
 
 test('parseQuery gives decoded names and values in arrival order', () => {
+  assert.deepEqual(parseQuery(''), [])
+  assert.deepEqual(parseQuery('&&'), [])
   assert.deepEqual(
     parseQuery('X-Amz-Credential=AKID%2F20150830%2Fus-east-1&b').map((p) => [p.name, p.value]),
     [

@@ -79,6 +79,39 @@ test('the header form falls back to the Date header and tolerates a trailing sla
   assert.equal(parsed?.scope.terminator, 'aws4_request')
 })
 
+test('the credential scope is what follows the key id, without the trailing slashes', () => {
+  const table: [credential: string, accessKeyId: string, scope: string][] = [
+    [credential, 'AKIDEXAMPLE', '20150830/us-east-1/sts/aws4_request'],
+    [`${credential}///`, 'AKIDEXAMPLE', '20150830/us-east-1/sts/aws4_request'],
+    ['AKIDEXAMPLE//us-east-1/sts/aws4_request/', 'AKIDEXAMPLE', '/us-east-1/sts/aws4_request'],
+    ['/20150830/us-east-1/sts/aws4_request', '', '20150830/us-east-1/sts/aws4_request'],
+  ]
+  for (const [text, accessKeyId, scope] of table) {
+    const parsed = parseSignature(
+      withAuth(`AWS4-HMAC-SHA256 Credential=${text}, SignedHeaders=host, Signature=${sig}`),
+    )
+    assert.equal(parsed?.accessKeyId, accessKeyId, text)
+    assert.equal(parsed?.credentialScope, scope, text)
+    assert.equal(parsed?.credentialScope, text.replace(/\/+$/, '').split('/').slice(1).join('/'))
+  }
+})
+
+test('whitespace around the Authorization header is ignored, and kept in what errors quote', () => {
+  const header = `  AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=host, Signature=${sig}\t`
+  assert.equal(parseSignature(withAuth(header))?.signature, sig)
+  assert.throws(
+    () => parseSignature(withAuth(`  AWS4-HMAC-SHA256 Credential=${credential} `)),
+    (error: unknown) => {
+      assert.ok(error instanceof AwsError)
+      assert.equal(error.code, 'IncompleteSignature')
+      assert.ok(
+        error.message.endsWith(`Authorization=  AWS4-HMAC-SHA256 Credential=${credential} `),
+      )
+      return true
+    },
+  )
+})
+
 test('the query form yields the same, with X-Amz-Expires and the decoded token', () => {
   const parsed = parseSignature(presigned({ ...fullQuery, 'X-Amz-Security-Token': 'a/b+c=' }))
   assert.equal(parsed?.form, 'query')

@@ -55,6 +55,36 @@ test('the signing key cache skips the four HMACs for a repeated secret, day, reg
   assert.equal(cache.size, 2, 'bounded: the oldest entries were evicted')
 })
 
+test('the key handed out last is reused only when all four parts match', () => {
+  const { crypto, hmacs } = counting()
+  const cache = new SigningKeyCache(crypto, 10)
+  const base = { date: '20150830', region: 'us-east-1', service: 'sts' }
+  const variants: [what: string, secret: string, scope: typeof base][] = [
+    ['another day', secret, { ...base, date: '20150831' }],
+    ['another region', secret, { ...base, region: 'eu-west-1' }],
+    ['another service', secret, { ...base, service: 'iam' }],
+    ['another secret', secret + 'x', base],
+  ]
+  for (const [what, s, scope] of variants) {
+    // The base key is the last one handed out, so only the one differing part tells them apart.
+    assert.deepEqual(cache.get(secret, base), deriveSigningKey(nodeCrypto, secret, base), what)
+    assert.deepEqual(cache.get(s, scope), deriveSigningKey(nodeCrypto, s, scope), what)
+  }
+  // Switching back and forth between cached keys derives nothing again.
+  const derived = hmacs()
+  for (const [what, s, scope] of variants) {
+    assert.deepEqual(cache.get(s, scope), deriveSigningKey(nodeCrypto, s, scope), what)
+    assert.deepEqual(cache.get(secret, base), deriveSigningKey(nodeCrypto, secret, base), what)
+  }
+  assert.equal(hmacs(), derived)
+})
+
+test('toHex writes every byte as two lowercase digits', () => {
+  const bytes = Uint8Array.from({ length: 256 }, (_, byte) => byte)
+  assert.equal(toHex(bytes), Buffer.from(bytes).toString('hex'))
+  assert.equal(toHex(new Uint8Array()), '')
+})
+
 test('signingKey keeps a default cache per crypto implementation', () => {
   const { crypto, hmacs } = counting()
   const scope = { date: '20150830', region: 'us-east-1', service: 'iam' }
