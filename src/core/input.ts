@@ -48,7 +48,12 @@ function checkString(
   problems: Problems,
   at = memberName(name),
 ): void {
-  const length = [...value].length
+  // AWS counts code points. n UTF-16 units hold between n/2 and n of them, so counting (about
+  // 6 µs for a 1 KB token) is needed only when that range reaches past a bound.
+  const mayBreakBound =
+    (rules.min !== undefined && value.length < 2 * rules.min) ||
+    (rules.max !== undefined && value.length > rules.max)
+  const length = mayBreakBound ? [...value].length : value.length
   if (rules.min !== undefined && length < rules.min) {
     problems.add(
       `${problems.at(value, at)} failed to satisfy constraint: Member must have length greater than or equal to ${rules.min}`,
@@ -267,6 +272,21 @@ export function tagList(): Field<Tag[] | undefined> {
   }
 }
 
+/** The problems found in one request, worded in its service's style. */
+class ProblemList implements Problems {
+  readonly found: string[] = []
+
+  constructor(readonly style: MessageStyle) {}
+
+  add(problem: string): void {
+    this.found.push(problem)
+  }
+
+  at(value: string, member: string): string {
+    return this.style === 'echo-value' ? `Value '${value}' at '${member}'` : `Value at '${member}'`
+  }
+}
+
 export type Shape = Record<string, Field<unknown>>
 export type Input<S extends Shape> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never }
 
@@ -279,16 +299,12 @@ export function readInput<S extends Shape>(
   params: Params,
   style: MessageStyle = 'name-only',
 ): Input<S> {
-  const found: string[] = []
-  const problems: Problems = {
-    style,
-    add: (problem) => found.push(problem),
-    at: (value, member) =>
-      style === 'echo-value' ? `Value '${value}' at '${member}'` : `Value at '${member}'`,
-  }
+  const problems = new ProblemList(style)
+  const { found } = problems
   const result: Record<string, unknown> = {}
-  for (const [name, field] of Object.entries(shape)) {
-    const value = field.read(params, name, problems)
+  // Keys, not entries: entries is a runtime call, and every request passes here.
+  for (const name of Object.keys(shape)) {
+    const value = shape[name]!.read(params, name, problems)
     if (value !== undefined) result[name] = value
   }
   if (found.length > 0) {

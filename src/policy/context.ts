@@ -134,57 +134,65 @@ export interface GlobalContextInput {
   extra?: Record<string, ContextValue | undefined>
 }
 
+const put = (ctx: RequestContext, key: string, value: ContextValue | undefined): void => {
+  if (value !== undefined) ctx.set(key, value)
+}
+
+/**
+ * Sets `prefix + name` for each member of `values`. Object.keys, not entries, and nothing for an
+ * absent record: this runs on every request, and entries is a runtime call even for `{}`.
+ */
+function putEach(
+  ctx: RequestContext,
+  prefix: string,
+  values: Readonly<Record<string, ContextValue | undefined>> | undefined,
+): void {
+  if (values === undefined) return
+  for (const name of Object.keys(values)) put(ctx, prefix + name, values[name])
+}
+
 /** Builds the request context from what the server knows; absent fields leave keys absent. */
 export function buildRequestContext(input: GlobalContextInput): RequestContext {
   const ctx = new RequestContext()
-  const put = (key: string, value: ContextValue | undefined): void => {
-    if (value !== undefined) ctx.set(key, value)
-  }
   if (input.currentTime !== undefined) {
-    put('aws:CurrentTime', input.currentTime)
-    put('aws:EpochTime', Math.floor(input.currentTime.getTime() / 1000))
+    put(ctx, 'aws:CurrentTime', input.currentTime)
+    put(ctx, 'aws:EpochTime', Math.floor(input.currentTime.getTime() / 1000))
   }
-  put('aws:SecureTransport', input.secureTransport)
-  put('aws:SourceIp', input.sourceIp)
-  put('aws:UserAgent', input.userAgent)
-  put('aws:PrincipalArn', input.principalArn)
-  put('aws:PrincipalAccount', input.principalAccount)
-  put('aws:PrincipalType', input.principalType)
-  put('aws:PrincipalOrgID', input.principalOrgId)
-  put('aws:userid', input.userId)
-  put('aws:username', input.username)
-  for (const [tag, value] of Object.entries(input.principalTags ?? {})) {
-    put(`aws:PrincipalTag/${tag}`, value)
-  }
-  for (const [tag, value] of Object.entries(input.requestTags ?? {})) {
-    put(`aws:RequestTag/${tag}`, value)
-  }
+  put(ctx, 'aws:SecureTransport', input.secureTransport)
+  put(ctx, 'aws:SourceIp', input.sourceIp)
+  put(ctx, 'aws:UserAgent', input.userAgent)
+  put(ctx, 'aws:PrincipalArn', input.principalArn)
+  put(ctx, 'aws:PrincipalAccount', input.principalAccount)
+  put(ctx, 'aws:PrincipalType', input.principalType)
+  put(ctx, 'aws:PrincipalOrgID', input.principalOrgId)
+  put(ctx, 'aws:userid', input.userId)
+  put(ctx, 'aws:username', input.username)
+  putEach(ctx, 'aws:PrincipalTag/', input.principalTags)
+  putEach(ctx, 'aws:RequestTag/', input.requestTags)
   const tagKeys =
     input.tagKeys ?? (input.requestTags === undefined ? undefined : Object.keys(input.requestTags))
-  put('aws:TagKeys', tagKeys)
-  for (const [tag, value] of Object.entries(input.resourceTags ?? {})) {
-    put(`aws:ResourceTag/${tag}`, value)
-  }
-  put('aws:RequestedRegion', input.requestedRegion)
-  put('aws:TokenIssueTime', input.tokenIssueTime)
-  put('aws:FederatedProvider', input.federatedProvider)
-  put('aws:SourceIdentity', input.sourceIdentity)
-  put('aws:MultiFactorAuthPresent', input.multiFactorAuthPresent)
-  put('aws:MultiFactorAuthAge', input.multiFactorAuthAge)
-  put('aws:ViaAWSService', input.viaAwsService)
-  put('aws:CalledVia', input.calledVia)
-  put('aws:PrincipalServiceName', input.principalServiceName)
-  put('aws:PrincipalServiceNamesList', input.principalServiceNamesList)
-  put('iam:PassedToService', input.iam?.passedToService)
-  put('iam:PermissionsBoundary', input.iam?.permissionsBoundary)
-  put('iam:PolicyARN', input.iam?.policyArn)
-  put('iam:AWSServiceName', input.iam?.awsServiceName)
-  put('iam:AssociatedResourceArn', input.iam?.associatedResourceArn)
-  put('sts:ExternalId', input.sts?.externalId)
-  put('sts:RoleSessionName', input.sts?.roleSessionName)
-  put('sts:SourceIdentity', input.sts?.sourceIdentity)
-  put('sts:TransitiveTagKeys', input.sts?.transitiveTagKeys)
-  put('sts:TagKeys', input.sts?.tagKeys)
-  for (const [key, value] of Object.entries(input.extra ?? {})) put(key, value)
+  put(ctx, 'aws:TagKeys', tagKeys)
+  putEach(ctx, 'aws:ResourceTag/', input.resourceTags)
+  put(ctx, 'aws:RequestedRegion', input.requestedRegion)
+  put(ctx, 'aws:TokenIssueTime', input.tokenIssueTime)
+  put(ctx, 'aws:FederatedProvider', input.federatedProvider)
+  put(ctx, 'aws:SourceIdentity', input.sourceIdentity)
+  put(ctx, 'aws:MultiFactorAuthPresent', input.multiFactorAuthPresent)
+  put(ctx, 'aws:MultiFactorAuthAge', input.multiFactorAuthAge)
+  put(ctx, 'aws:ViaAWSService', input.viaAwsService)
+  put(ctx, 'aws:CalledVia', input.calledVia)
+  put(ctx, 'aws:PrincipalServiceName', input.principalServiceName)
+  put(ctx, 'aws:PrincipalServiceNamesList', input.principalServiceNamesList)
+  put(ctx, 'iam:PassedToService', input.iam?.passedToService)
+  put(ctx, 'iam:PermissionsBoundary', input.iam?.permissionsBoundary)
+  put(ctx, 'iam:PolicyARN', input.iam?.policyArn)
+  put(ctx, 'iam:AWSServiceName', input.iam?.awsServiceName)
+  put(ctx, 'iam:AssociatedResourceArn', input.iam?.associatedResourceArn)
+  put(ctx, 'sts:ExternalId', input.sts?.externalId)
+  put(ctx, 'sts:RoleSessionName', input.sts?.roleSessionName)
+  put(ctx, 'sts:SourceIdentity', input.sts?.sourceIdentity)
+  put(ctx, 'sts:TransitiveTagKeys', input.sts?.transitiveTagKeys)
+  put(ctx, 'sts:TagKeys', input.sts?.tagKeys)
+  putEach(ctx, '', input.extra)
   return ctx
 }

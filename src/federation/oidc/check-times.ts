@@ -18,6 +18,8 @@ export interface TokenTimes {
   readonly issuedAt?: Date
 }
 
+const at = (seconds: number) => new Date(seconds * 1000)
+
 function numericDate(claims: JsonObject, name: string): number | undefined {
   const value = claims[name]
   if (value === undefined) return undefined
@@ -42,7 +44,6 @@ export function checkTimes(
   }
   if (nbf !== undefined && nbf > nowSeconds + skew) throw invalidIdentityToken(NOT_YET_VALID)
   if (iat !== undefined && iat > nowSeconds + skew) throw invalidIdentityToken(ISSUED_IN_FUTURE)
-  const at = (seconds: number) => new Date(seconds * 1000)
   return {
     expiresAt: at(exp),
     ...(nbf === undefined ? {} : { notBefore: at(nbf) }),

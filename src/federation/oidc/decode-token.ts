@@ -20,14 +20,22 @@ export interface DecodedToken extends DecodedJws {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+/** By length % 4: the bits of the last character that carry no data (Buffer drops them). */
+const UNUSED_BITS = [0, 0, 0b1111, 0b11]
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
+/** True when the unused bits are zero: any other value would spell the same bytes again. */
+function isCanonical(segment: string): boolean {
+  const unused = UNUSED_BITS[segment.length % 4] ?? 0
+  return unused === 0 || (ALPHABET.indexOf(segment.charAt(segment.length - 1)) & unused) === 0
+}
+
 function decodeSegment(segment: string): Uint8Array | undefined {
-  if (!BASE64URL.test(segment) || segment.length % 4 === 1) return undefined
-  const bytes = Buffer.from(segment, 'base64url')
-  // Re-encoding catches modified unused bits, which Buffer silently drops.
-  if (bytes.toString('base64url') !== segment) return undefined
-  return bytes
+  if (!BASE64URL.test(segment) || segment.length % 4 === 1 || !isCanonical(segment)) {
+    return undefined
+  }
+  return Buffer.from(segment, 'base64url')
 }
 
 function parseObject(bytes: Uint8Array): JsonObject | undefined {

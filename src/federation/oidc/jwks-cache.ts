@@ -10,7 +10,12 @@ import type { FetchLike, TlsThumbprint } from './fetch-like.js'
 import { isLoopbackHost } from './find-provider.js'
 import type { OidcProvider } from './find-provider.js'
 
-/** Supplies the keys that may verify a token from `issuer`; see verify-web-identity-token.ts. */
+/**
+ * Supplies the keys that may verify a token from `issuer`; see verify-web-identity-token.ts.
+ * Hand out the same frozen JWK objects call after call: what verification derives from a key
+ * (its strength verdict, the imported key) is kept per frozen object, and worked out afresh for
+ * any other.
+ */
 export type ResolveKeys = (
   issuer: string,
   kid: string | undefined,
@@ -110,7 +115,9 @@ export class JwksCache {
     const jwks = await this.getJson(jwksUri, chains)
     const keys = jwks['keys']
     if (!Array.isArray(keys)) throw retrievalFailed()
-    const entry: Entry = { keys: keys.filter(isObject) as JWK[], fetchedAt: now, chains }
+    // Frozen: verification remembers what each key object yields (strength, imported key).
+    const frozen = (keys.filter(isObject) as JWK[]).map((key) => Object.freeze(key))
+    const entry: Entry = { keys: frozen, fetchedAt: now, chains }
     this.entries.set(issuer, entry)
     return entry
   }

@@ -4,7 +4,7 @@
 import type { JWK } from 'jose'
 import { Buffer } from 'node:buffer'
 import type { AllowedAlgorithm } from './check-algorithm.js'
-import { BoundedMemo } from './bounded-memo.js'
+import { FrozenMemo } from './frozen-memo.js'
 import { hasRocaFingerprint } from './detect-roca.js'
 
 export const MIN_RSA_MODULUS_BITS = 2048
@@ -35,15 +35,13 @@ function isStrongRsa(modulus: string, exponent: string): boolean {
   return !hasRocaFingerprint(n)
 }
 
-/** The verdict per modulus and exponent: the BigInt decoding and ROCA test cost ~16 µs a call. */
-const rsaVerdicts = new BoundedMemo<boolean>(2000)
+/** The verdict per frozen JWK: the BigInt decoding and ROCA test cost ~16 µs a call. */
+const rsaVerdicts = new FrozenMemo<JWK, boolean>()
 
 function strongRsa(jwk: JWK): boolean {
   const { n, e } = jwk
   if (typeof n !== 'string' || typeof e !== 'string') return false
-  // '.' is not in the base64url alphabet, so no other pair spells the same key (and isStrongRsa
-  // refuses anything outside that alphabet).
-  return rsaVerdicts.get(`${n}.${e}`, () => isStrongRsa(n, e))
+  return rsaVerdicts.get(jwk, () => isStrongRsa(n, e))
 }
 
 function allowsVerification(jwk: JWK, algorithm: AllowedAlgorithm): boolean {
@@ -57,14 +55,22 @@ function allowsVerification(jwk: JWK, algorithm: AllowedAlgorithm): boolean {
   return jwk.kty === 'RSA' && strongRsa(jwk)
 }
 
-/** The public half of an asymmetric JWK plus its `kid`; private members (`d`, `p`, ...) are dropped. */
+/** Public parts per frozen JWK: the same frozen object each call, so what it imports to is kept. */
+const publicParts = new FrozenMemo<JWK, JWK>()
+
+/**
+ * The public half of an asymmetric JWK plus its `kid`, frozen; private members (`d`, `p`, ...)
+ * are dropped.
+ */
 function publicPart(jwk: JWK): JWK {
-  const pick = jwk.kty === 'RSA' ? ['n', 'e'] : ['crv', 'x', 'y']
-  const out: Record<string, unknown> = { kty: jwk.kty }
-  if (jwk.kid !== undefined) out['kid'] = jwk.kid
-  const members = jwk as Readonly<Record<string, unknown>>
-  for (const name of pick) if (members[name] !== undefined) out[name] = members[name]
-  return out as JWK
+  return publicParts.get(jwk, () => {
+    const pick = jwk.kty === 'RSA' ? ['n', 'e'] : ['crv', 'x', 'y']
+    const out: Record<string, unknown> = { kty: jwk.kty }
+    if (jwk.kid !== undefined) out['kid'] = jwk.kid
+    const members = jwk as Readonly<Record<string, unknown>>
+    for (const name of pick) if (members[name] !== undefined) out[name] = members[name]
+    return Object.freeze(out) as JWK
+  })
 }
 
 export function selectVerificationKeys(

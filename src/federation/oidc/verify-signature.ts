@@ -1,12 +1,12 @@
 // Step 4: verify the JWS signature, the algorithm pinned to the header's allowlisted `alg`, against
 // the keys the resolver supplies for the issuer (JWKS cache or an in-process issuer). Public keys
-// are imported once per key material and checked with node:crypto's synchronous verify.
+// are imported once per frozen JWK and checked with node:crypto's synchronous verify.
 import { Buffer } from 'node:buffer'
 import { constants, createPublicKey, verify } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import type { JWK } from 'jose'
 import { KEY_NOT_RETRIEVED, SIGNATURE_INVALID, invalidIdentityToken } from './aws-messages.js'
-import { BoundedMemo } from './bounded-memo.js'
+import { FrozenMemo } from './frozen-memo.js'
 import type { AllowedAlgorithm } from './check-algorithm.js'
 import type { DecodedJws } from './decode-token.js'
 import { selectVerificationKeys } from './select-verification-keys.js'
@@ -25,13 +25,12 @@ const FAMILY: Record<AllowedAlgorithm, { hash: string; curve?: string; signature
     ES512: { hash: 'sha512', curve: 'secp521r1', signatureBytes: 132 },
   }
 
-/** Imported public keys by their material (kty plus n/e or crv/x/y); null: it would not import. */
-const imported = new BoundedMemo<KeyObject | null>(2000)
+/** Imported public keys per frozen public JWK; null: it would not import. */
+const imported = new FrozenMemo<JWK, KeyObject | null>()
 
 /** `jwk` holds only public members and kid (selectVerificationKeys made sure). */
 function publicKeyOf(jwk: JWK): KeyObject | null {
-  const { kty, crv, x, y, n, e } = jwk
-  return imported.get(JSON.stringify([kty, crv, x, y, n, e]), () => {
+  return imported.get(jwk, () => {
     try {
       // Node reads only the members of the key type; kid is ignored.
       return createPublicKey({ key: jwk, format: 'jwk' })

@@ -46,6 +46,31 @@ for (const [name, token] of refused) {
   test(`refused: ${name}`, () => assert.throws(() => decodeToken(token), isNotAJwt))
 }
 
+test('a last character is accepted exactly when re-encoding the bytes gives it back', () => {
+  // Every possible last character after one and two full characters (4 and 2 unused bits).
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  let accepted = 0
+  for (const start of ['c', 'c2', 'c2lnc', 'c2lnc2']) {
+    for (const last of alphabet) {
+      const signature = start + last
+      const canonical = Buffer.from(signature, 'base64url').toString('base64url') === signature
+      const token = `${header}.${payload}.${signature}`
+      if (canonical) {
+        assert.deepEqual(
+          [...decodeJws(token).signature],
+          [...Buffer.from(signature, 'base64url')],
+          signature,
+        )
+        accepted++
+      } else {
+        assert.throws(() => decodeJws(token), isNotAJwt, signature)
+      }
+    }
+  }
+  // 4 of 64 characters leave 4 unused bits zero, 16 of 64 leave 2 unused bits zero.
+  assert.equal(accepted, 2 * 4 + 2 * 16)
+})
+
 test('the canonical form of the same bytes decodes', () => {
   assert.deepEqual([...decodeJws(`${header}.${payload}.c2k`).signature], [...Buffer.from('si')])
 })

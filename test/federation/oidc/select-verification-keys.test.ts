@@ -80,6 +80,24 @@ test('private members are dropped from the selected key', () => {
   assert.deepEqual(Object.keys(selection.keys[0] ?? {}).sort(), ['e', 'kid', 'kty', 'n'])
 })
 
+test('a frozen key gives the same frozen public part every call; its private members dropped', () => {
+  const frozen = Object.freeze({ ...rsa2048, d: 'secret', kid: 'a' })
+  const first = selectVerificationKeys([frozen], 'a', 'RS256')
+  const again = selectVerificationKeys([frozen], 'a', 'RS256')
+  assert.ok(first.ok && again.ok)
+  assert.equal(again.keys[0], first.keys[0])
+  assert.ok(Object.isFrozen(first.keys[0]))
+  assert.deepEqual(Object.keys(first.keys[0] ?? {}).sort(), ['e', 'kid', 'kty', 'n'])
+  // What is remembered is the key's strength, not the verdict on use, key_ops or alg.
+  assert.equal(picks([Object.freeze({ ...rsa2048, use: 'enc' })], undefined, 'RS256'), 0)
+  assert.equal(picks([frozen], 'a', 'ES256'), 0)
+})
+
+test('a weak frozen key stays refused call after call', () => {
+  const weak = Object.freeze({ ...rsa2048, n: (rsa2048.n ?? '').slice(0, 171) })
+  for (let i = 0; i < 3; i++) assert.equal(picks([weak], undefined, 'RS256'), 0)
+})
+
 test('ROCA fingerprint: the Wycheproof ROCA modulus is caught, a fresh key is not', (t) => {
   const file = resolve(process.cwd(), '..', 'shared', 'corpora', 'jose', 'json_web_key_test.json')
   const fresh = BigInt(`0x${Buffer.from(rsa2048.n ?? '', 'base64url').toString('hex')}`)

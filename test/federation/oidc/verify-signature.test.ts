@@ -1,4 +1,4 @@
-// Signature checks with imported keys remembered per key material: a key seen before still has its
+// Signature checks with imported keys remembered per frozen JWK: a key seen before still has its
 // `use`, `key_ops` and `alg` weighed on every call, and a remembered key verifies nothing it did not sign.
 import { test, describe, before } from 'node:test'
 import assert from 'node:assert/strict'
@@ -15,6 +15,10 @@ const refusedWith = (message: string) => (e: unknown) =>
   e instanceof AwsError && e.code === 'InvalidIdentityToken' && e.message === message
 
 const ALGORITHMS: AllowedAlgorithm[] = ['RS256', 'PS256', 'ES256', 'ES384', 'ES512']
+
+/** The members a public JWK of its type is verified with. */
+const publicMembers = ({ n, e, crv, x, y }: JWK) =>
+  Object.fromEntries(Object.entries({ n, e, crv, x, y }).filter(([, v]) => v !== undefined))
 
 describe('verifySignature', () => {
   const keys = new Map<AllowedAlgorithm, { jwk: JWK; token: string; other: string }>()
@@ -56,6 +60,25 @@ describe('verifySignature', () => {
         const forged = `${head}.${body}.${changed.toString('base64url')}`
         await assert.rejects(verify(forged, [jwk]), refusedWith(SIGNATURE_INVALID))
       }
+    })
+  }
+
+  for (const alg of ALGORITHMS) {
+    test(`${alg}: one frozen key, as issuers hand it out, verifies again and again; another key's token never`, async () => {
+      const { jwk, token, other } = keys.get(alg)!
+      const frozen = Object.freeze({ ...jwk, use: 'sig' })
+      for (let i = 0; i < 3; i++) {
+        const verified = await verify(token, [frozen])
+        assert.deepEqual(verified, { kty: jwk.kty, kid: alg, ...publicMembers(jwk) })
+        assert.ok(Object.isFrozen(verified))
+        await assert.rejects(verify(other, [frozen]), refusedWith(SIGNATURE_INVALID))
+      }
+      // Another frozen key with the same kid is weighed on its own.
+      const stranger = keys.get(alg === 'RS256' ? 'PS256' : 'RS256')!.jwk
+      await assert.rejects(
+        verify(token, [Object.freeze({ ...stranger, kid: alg })]),
+        refusedWith(alg.startsWith('ES') ? KEY_NOT_RETRIEVED : SIGNATURE_INVALID),
+      )
     })
   }
 

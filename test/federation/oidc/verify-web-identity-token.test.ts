@@ -212,6 +212,14 @@ describe('verifyWebIdentityToken against a local HTTPS issuer', () => {
     assert.equal(issuer.fetches('/jwks'), before + 1, 'second token served from the cache')
   })
 
+  test('the JWKS cache hands out the same frozen keys, so what they yield is kept', async () => {
+    const { cache } = setup()
+    const first = await cache.resolveKeys(issuer.base, 'rsa-1', provider())
+    const again = await cache.resolveKeys(issuer.base, 'rsa-1', provider())
+    assert.equal(again, first)
+    assert.ok(first.length === 2 && first.every((key) => Object.isFrozen(key)))
+  })
+
   test('a valid ES256 token with azp and several audiences maps aud/oaud/azp as AWS does', async () => {
     const { verify } = setup()
     const token = await sign(
