@@ -55,6 +55,8 @@ export interface RolegateConfig {
   caBundleFile?: string | undefined
   /** Accept plain-http OIDC issuers on loopback (development only). */
   allowHttpIssuers?: boolean | undefined
+  /** Other processes serve from the same SQLite file (`--workers`); PostgreSQL is always shared. */
+  sharedStore?: boolean | undefined
   /**
    * Serve HTTPS: with the given PEM files, or else with a certificate from a local CA made once in
    * the data directory (DATA/ca.pem is then what clients trust, e.g. as AWS_CA_BUNDLE).
@@ -142,7 +144,8 @@ async function openStore(config: RolegateConfig): Promise<{ store: Store; databa
     return { store, database: redactUrl(config.databaseUrl) }
   }
   const file = join(config.dataDir, 'rolegate.db')
-  return { store: await openSqliteStore({ file }), database: file }
+  const shared = config.sharedStore === true
+  return { store: await openSqliteStore({ file, shared }), database: file }
 }
 
 export const defaultLogger = (quiet = false): Logger =>

@@ -42,6 +42,7 @@ export async function startWorkers(
     config: {
       ...config,
       adminKey: prepared.adminKey,
+      sharedStore: true,
       tls: prepared.tls && { certFile: prepared.tls.certFile, keyFile: prepared.tls.keyFile },
     },
   }

@@ -103,8 +103,8 @@ describe('sqlite store, on disk', () => {
 
   test('two stores on one file notice the writes of the other (data_version)', async () => {
     const file = freshFile()
-    const one = await openSqliteStore({ file })
-    const two = await openSqliteStore({ file })
+    const one = await openSqliteStore({ file, shared: true })
+    const two = await openSqliteStore({ file, shared: true })
     try {
       await othersWritesAreNoticed(one, two)
     } finally {

@@ -22,6 +22,11 @@ export interface SqliteStoreOptions {
    * so another process serving from the same file is never held up (e.g. `rolegate explain`).
    */
   readOnly?: boolean
+  /**
+   * Other processes write to this file too (`serve --workers`): noticeOtherWriters then asks
+   * SQLite whether any did (PRAGMA data_version, two fcntl calls). Alone, there is nothing to ask.
+   */
+  shared?: boolean
 }
 
 const sqliteBackend: Backend = {
@@ -75,7 +80,6 @@ function openReadOnly(file: string): Store {
   return new KyselyStore(
     new Kysely<Tables>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) }),
     readOnlyBackend,
-    dataVersionWatch(database),
   )
 }
 
@@ -102,5 +106,9 @@ export const openSqliteStore = async (options: SqliteStoreOptions): Promise<Stor
     await db.destroy()
     throw error
   }
-  return new KyselyStore(db, sqliteBackend, dataVersionWatch(database))
+  return new KyselyStore(
+    db,
+    sqliteBackend,
+    options.shared === true ? dataVersionWatch(database) : undefined,
+  )
 }
