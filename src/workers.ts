@@ -83,7 +83,9 @@ export async function startWorkers(
               clearTimeout(timer)
               resolve()
             })
-            worker.send({ kind: 'stop' } satisfies ToWorker)
+            // A worker that lost its channel can still be told with a signal.
+            if (worker.isConnected()) worker.send({ kind: 'stop' } satisfies ToWorker)
+            else worker.kill('SIGTERM')
           }),
       ),
     )
