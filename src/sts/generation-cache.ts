@@ -1,7 +1,8 @@
 // Store reads that STS repeats on every call (roles, IAM OIDC providers), kept in memory until the
 // store's generation moves: every committed write here bumps it, so the next request sees it.
-// Writes by another replica sharing the database move no local generation; a short maximum age
-// bounds how long those go unseen, as IAM changes in AWS are eventually consistent too.
+// Writes by another process sharing the database move it once noticed (Store.noticeOtherWriters);
+// a short maximum age is the second net, should a notice be missed (as IAM is eventually
+// consistent in AWS too).
 import type { Store } from '../store/ports.js'
 
 export interface GenerationCacheOptions {
