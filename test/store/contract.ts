@@ -1724,7 +1724,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
 }
 
 /** Looks until `store` notices another process's write (NOTIFY arrives a little after commit). */
-async function noticedWithin(store: Store, before: number, ms: number): Promise<boolean> {
+export async function noticedWithin(store: Store, before: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms
   for (;;) {
     store.noticeOtherWriters()
