@@ -1,11 +1,16 @@
-// The node:http adapter: what reaches the app is what the client sent, and the app's answer is
-// what the client gets back.
+// The HTTP/1.1 server: what reaches the app is what the client sent, the app's answer is what the
+// client gets back, and the bytes on the wire follow RFC 9112 (checked with raw sockets).
 import assert from 'node:assert/strict'
 import { request as httpRequest } from 'node:http'
 import { describe, test } from 'node:test'
+import { connect as tlsConnect } from 'node:tls'
+import { pino } from 'pino'
 import type { App } from '../../src/http/app.js'
 import type { HttpRequest } from '../../src/http/http-message.js'
 import { plainAddress, startServer } from '../../src/http/node-server.js'
+import type { RunningServer, ServerOptions } from '../../src/http/node-server.js'
+import { createCertificateAuthority, createServerCertificate } from '../../src/tls/certificate.js'
+import { delay, masked, openWire, recordingApp, send as sendRaw } from './http1-wire.js'
 
 /** An app that answers with what it was handed, to look at the adapter's side. */
 function echoApp(seen: HttpRequest[]): App {
@@ -157,6 +162,385 @@ describe('startServer', () => {
       await server.close()
     }
   })
+})
+
+/** Runs `body` against a server for `app` on a free port, and closes it after. */
+async function withServer(
+  app: App,
+  body: (server: RunningServer) => Promise<void>,
+  options: Pick<ServerOptions, 'maxBodyBytes' | 'logger'> = {},
+) {
+  const server = await startServer(app, { host: '127.0.0.1', port: 0, ...options })
+  try {
+    await body(server)
+  } finally {
+    await server.close()
+  }
+}
+
+const GET = (target: string, fields = '') => `GET ${target} HTTP/1.1\r\nHost: h\r\n${fields}\r\n`
+
+describe('startServer on the wire', () => {
+  test('answers a keep-alive request with status, fields, length, Date and keep-alive', async () => {
+    await withServer(recordingApp([]), async (server) => {
+      const wire = await openWire(server.port)
+      sendRaw(wire, GET('/x?a=1'))
+      const text = await wire.waitFor('GET /x?a=1 ')
+      assert.equal(
+        masked(text),
+        'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nContent-Length: 11\r\nDate: *\r\n' +
+          'Connection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\nGET /x?a=1 ',
+      )
+      assert.match(text, /Date: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT\r\n/)
+      await delay(50)
+      assert.equal(wire.isEnded(), false)
+      wire.socket.destroy()
+    })
+  })
+
+  test('closes after answering HTTP/1.0, unless it asked for keep-alive', async () => {
+    await withServer(recordingApp([]), async (server) => {
+      const once = await openWire(server.port)
+      sendRaw(once, 'GET /a HTTP/1.0\r\n\r\n')
+      const text = await once.ended()
+      assert.match(text, /^HTTP\/1\.1 200 OK\r\n[^]*Connection: close\r\n\r\nGET \/a $/)
+      assert.doesNotMatch(text, /Keep-Alive/)
+
+      const kept = await openWire(server.port)
+      sendRaw(kept, 'GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n')
+      await kept.waitFor('GET /b ')
+      assert.match(kept.received(), /Connection: keep-alive\r\nKeep-Alive: timeout=5\r\n/)
+      sendRaw(kept, 'GET /c HTTP/1.0\r\n\r\n')
+      assert.match(await kept.ended(), /GET \/c $/)
+    })
+  })
+
+  test('closes after answering a request that says Connection: close', async () => {
+    await withServer(recordingApp([]), async (server) => {
+      const wire = await openWire(server.port)
+      sendRaw(wire, GET('/a', 'Connection: close\r\n') + GET('/never'))
+      const text = await wire.ended()
+      assert.match(text, /Connection: close\r\n\r\nGET \/a $/)
+      assert.doesNotMatch(text, /never/)
+    })
+  })
+
+  test('answers pipelined requests in order, handing the app one at a time', async () => {
+    const events: string[] = []
+    const app: App = {
+      handle: async (request) => {
+        events.push(`start ${request.path}`)
+        if (request.path === '/slow') await delay(60)
+        events.push(`end ${request.path}`)
+        return { status: 200, headers: {}, body: request.path }
+      },
+    }
+    await withServer(app, async (server) => {
+      const wire = await openWire(server.port)
+      sendRaw(wire, GET('/slow'))
+      // The next ones arrive while the first is with the app.
+      await delay(20)
+      sendRaw(wire, GET('/fast') + GET('/last'))
+      const text = await wire.waitFor(/\/last$/)
+      const bodies = text
+        .split('HTTP/1.1 200 OK')
+        .map((part) => part.slice(part.lastIndexOf('\n') + 1))
+      assert.deepEqual(bodies.slice(1), ['/slow', '/fast', '/last'])
+      assert.deepEqual(events, [
+        'start /slow',
+        'end /slow',
+        'start /fast',
+        'end /fast',
+        'start /last',
+        'end /last',
+      ])
+      wire.socket.destroy()
+    })
+  })
+
+  test('sends 100 Continue before the body of a request that expects it', async () => {
+    await withServer(recordingApp([]), async (server) => {
+      const wire = await openWire(server.port)
+      sendRaw(
+        wire,
+        'POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n',
+      )
+      assert.equal(await wire.waitFor('\r\n\r\n'), 'HTTP/1.1 100 Continue\r\n\r\n')
+      sendRaw(wire, 'body')
+      assert.match(await wire.waitFor('POST / body'), /100 Continue\r\n\r\nHTTP\/1\.1 200 OK/)
+      wire.socket.destroy()
+    })
+  })
+
+  test('refuses an expectation other than 100-continue with 417', async () => {
+    const seen: HttpRequest[] = []
+    await withServer(recordingApp(seen), async (server) => {
+      const wire = await openWire(server.port)
+      sendRaw(wire, 'POST / HTTP/1.1\r\nHost: h\r\nExpect: teapot\r\nContent-Length: 0\r\n\r\n')
+      assert.match(await wire.ended(), /^HTTP\/1\.1 417 Expectation Failed\r\n/)
+      assert.equal(seen.length, 0)
+    })
+  })
+
+  test('decodes a chunked body with extensions and trailers', async () => {
+    const seen: HttpRequest[] = []
+    await withServer(recordingApp(seen), async (server) => {
+      const wire = await openWire(server.port)
+      sendRaw(
+        wire,
+        'POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n' +
+          '5;a=b\r\nAct=1\r\n6 ;x\r\n&Two=2\r\n0\r\nX-Checksum: abc\r\n\r\n' +
+          GET('/after'),
+      )
+      await wire.waitFor('GET /after ')
+      assert.deepEqual(
+        seen.map((request) => [request.path, Buffer.from(request.body).toString()]),
+        [
+          ['/c', 'Act=1&Two=2'],
+          ['/after', ''],
+        ],
+      )
+      wire.socket.destroy()
+    })
+  })
+
+  test('refuses Content-Length with Transfer-Encoding and closes: nothing is smuggled', async () => {
+    const seen: HttpRequest[] = []
+    await withServer(recordingApp(seen), async (server) => {
+      const wire = await openWire(server.port)
+      sendRaw(
+        wire,
+        'POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n' +
+          '0\r\n\r\n' +
+          GET('/smuggled'),
+      )
+      assert.equal(await wire.ended(), 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+      assert.equal(seen.length, 0)
+    })
+  })
+
+  test('refuses malformed requests with 400, other versions with 505, and closes', async () => {
+    const table: Array<[string, string]> = [
+      ['GET / HTTP/1.1\nHost: h\n\n', '400 Bad Request'],
+      ['GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n', '400 Bad Request'],
+      ['GET / HTTP/1.1\r\n\r\n', '400 Bad Request'],
+      ['nonsense\r\n\r\n', '400 Bad Request'],
+      ['GET / HTTP/2.0\r\nHost: h\r\n\r\n', '505 HTTP Version Not Supported'],
+      ['POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\nx', '400 Bad Request'],
+    ]
+    const seen: HttpRequest[] = []
+    await withServer(recordingApp(seen), async (server) => {
+      for (const [request, status] of table) {
+        const wire = await openWire(server.port)
+        sendRaw(wire, request)
+        assert.equal(await wire.ended(), `HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`, request)
+      }
+      assert.equal(seen.length, 0)
+    })
+  })
+
+  test('refuses a head over 16 KiB with 431 and closes', async () => {
+    await withServer(recordingApp([]), async (server) => {
+      const fits = await openWire(server.port)
+      sendRaw(fits, GET('/', `X-Big: ${'a'.repeat(16 * 1024 - 100)}\r\n`))
+      await fits.waitFor('GET / ')
+      fits.socket.destroy()
+      const wire = await openWire(server.port)
+      sendRaw(wire, GET('/', `X-Big: ${'a'.repeat(16 * 1024)}\r\n`))
+      assert.match(await wire.ended(), /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/)
+    })
+  })
+
+  test('refuses bodies over maxBodyBytes with 413, declared or chunked, before the app', async () => {
+    const seen: HttpRequest[] = []
+    const tooLarge =
+      'HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\nContent-Type: text/plain\r\n' +
+      'Content-Length: 23\r\n\r\nRequest body too large\n'
+    await withServer(
+      recordingApp(seen),
+      async (server) => {
+        const declared = await openWire(server.port)
+        sendRaw(declared, 'POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 101\r\n\r\n')
+        assert.equal(await declared.ended(), tooLarge)
+        const chunked = await openWire(server.port)
+        sendRaw(chunked, 'POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n')
+        sendRaw(chunked, `40\r\n${'a'.repeat(64)}\r\n`)
+        sendRaw(chunked, `40\r\n${'a'.repeat(64)}\r\n`)
+        assert.equal(await chunked.ended(), tooLarge)
+        assert.equal(seen.length, 0)
+      },
+      { maxBodyBytes: 100 },
+    )
+  })
+
+  test('sends no body for HEAD, so a pipelined request after it is read right', async () => {
+    await withServer(recordingApp([]), async (server) => {
+      const wire = await openWire(server.port)
+      sendRaw(wire, `HEAD /h HTTP/1.1\r\nHost: h\r\n\r\n${GET('/next')}`)
+      const text = masked(await wire.waitFor('GET /next '))
+      assert.ok(
+        text.startsWith('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nContent-Length: 8\r\n'),
+      )
+      assert.match(text, /Keep-Alive: timeout=5\r\n\r\nHTTP\/1\.1 200 OK\r\n/)
+      wire.socket.destroy()
+    })
+  })
+
+  test('takes a request sent one byte at a time', async () => {
+    const seen: HttpRequest[] = []
+    await withServer(recordingApp(seen), async (server) => {
+      const wire = await openWire(server.port)
+      const request = 'POST /bytes HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello'
+      for (const byte of request) {
+        sendRaw(wire, byte)
+        await delay(1)
+      }
+      await wire.waitFor('POST /bytes hello')
+      assert.equal(seen.length, 1)
+      wire.socket.destroy()
+    })
+  })
+
+  test('survives a client that resets in the middle of a body', async () => {
+    const seen: HttpRequest[] = []
+    await withServer(recordingApp(seen), async (server) => {
+      const wire = await openWire(server.port)
+      sendRaw(wire, 'POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\npartial')
+      await delay(20)
+      wire.socket.resetAndDestroy()
+      await delay(20)
+      const next = await openWire(server.port)
+      sendRaw(next, GET('/after'))
+      await next.waitFor('GET /after ')
+      assert.deepEqual(
+        seen.map((request) => request.path),
+        ['/after'],
+      )
+      next.socket.destroy()
+    })
+  })
+
+  test('answers a request whose client ended its side, then closes', async () => {
+    await withServer(recordingApp([]), async (server) => {
+      const wire = await openWire(server.port, { allowHalfOpen: true })
+      sendRaw(wire, GET('/one') + GET('/two'))
+      wire.socket.end()
+      const text = await wire.ended()
+      // Both were received before the end, so both are answered; then the server closes too.
+      assert.match(text, /\r\n\r\nGET \/one HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nGET \/two $/)
+    })
+  })
+
+  test('stops reading while an answer waits for the client to take it', async () => {
+    const seen: string[] = []
+    const big = 'x'.repeat(32 * 1024 * 1024)
+    const app: App = {
+      handle: async (request) => {
+        seen.push(request.path)
+        return { status: 200, headers: {}, body: request.path === '/big' ? big : request.path }
+      },
+    }
+    await withServer(app, async (server) => {
+      const wire = await openWire(server.port)
+      wire.socket.pause()
+      sendRaw(wire, GET('/big') + GET('/next'))
+      await delay(300)
+      assert.deepEqual(seen, ['/big'])
+      let received = 0
+      let tail = ''
+      wire.socket.removeAllListeners('data')
+      await new Promise<void>((resolve) => {
+        wire.socket.on('data', (chunk: Buffer) => {
+          received += chunk.length
+          tail = (tail + chunk.toString('latin1')).slice(-200)
+          if (tail.endsWith('/next')) resolve()
+        })
+        wire.socket.resume()
+      })
+      assert.deepEqual(seen, ['/big', '/next'])
+      assert.ok(received > big.length)
+      wire.socket.destroy()
+    })
+  })
+
+  test('answers 500 with Connection: close and logs when the app throws', async () => {
+    const lines: string[] = []
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) })
+    const app: App = {
+      handle: async (request) => {
+        if (request.path === '/bad-header') {
+          return { status: 200, headers: { 'x-a': 'a\r\nInjected: yes' }, body: '' }
+        }
+        throw new Error('boom')
+      },
+    }
+    await withServer(
+      app,
+      async (server) => {
+        for (const path of ['/throws', '/bad-header']) {
+          const wire = await openWire(server.port)
+          sendRaw(wire, GET(path))
+          assert.equal(
+            await wire.ended(),
+            'HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Type: text/plain\r\n' +
+              'Content-Length: 15\r\n\r\nInternal error\n',
+          )
+        }
+      },
+      { logger },
+    )
+    assert.equal(lines.filter((line) => line.includes('request failed outside the app')).length, 2)
+  })
+
+  test('close() ends idle keep-alive connections and resolves', async () => {
+    const server = await startServer(recordingApp([]), { host: '127.0.0.1', port: 0 })
+    const idle = await openWire(server.port)
+    sendRaw(idle, GET('/'))
+    await idle.waitFor('GET / ')
+    const silent = await openWire(server.port)
+    await server.close()
+    await idle.ended()
+    await silent.ended()
+  })
+
+  test(
+    'serves TLS: the app sees secure requests and the client address',
+    { timeout: 20_000 },
+    async () => {
+      const now = new Date()
+      const ca = createCertificateAuthority({ now })
+      const certificate = createServerCertificate({ ca, names: ['127.0.0.1'], now })
+      const key = certificate.keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+      const seen: HttpRequest[] = []
+      const server = await startServer(recordingApp(seen), {
+        host: '127.0.0.1',
+        port: 0,
+        tls: { cert: certificate.pem, key },
+      })
+      try {
+        assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/)
+        const text = await new Promise<string>((resolve, reject) => {
+          const socket = tlsConnect({ port: server.port, host: '127.0.0.1', ca: ca.pem })
+          let data = ''
+          socket.on('data', (chunk: Buffer) => (data += chunk.toString()))
+          socket.on('end', () => resolve(data))
+          socket.on('error', reject)
+          socket.write(GET('/a', 'Connection: close\r\n') + GET('/b'))
+        })
+        assert.match(text, /^HTTP\/1\.1 200 OK\r\n[^]*Connection: close\r\n\r\nGET \/a $/)
+        assert.equal(seen.length, 1)
+        assert.equal(seen[0]?.secure, true)
+        assert.equal(seen[0]?.sourceIp, '127.0.0.1')
+        // A client stuck before its handshake does not hold close() up.
+        const stuck = await openWire(server.port)
+        await delay(20)
+        await server.close()
+        await stuck.ended()
+      } finally {
+        await server.close().catch(() => undefined)
+      }
+    },
+  )
 })
 
 describe('plainAddress', () => {
