@@ -1,5 +1,5 @@
 // A bounded cache of compiled policies keyed by their text, so a policy is parsed and compiled
-// once and not on every request. Least recently used entries leave first.
+// once and not on every request. Entries of the least recently used text leave first.
 
 import type { CompiledPolicy, CompiledPolicyKind } from './compile-policy.js'
 import { compilePolicy } from './compile-policy.js'
@@ -25,7 +25,13 @@ const PARSE_KIND: Record<CompiledPolicyKind, PolicyKind> = {
 }
 
 export class PolicyCache {
-  private readonly entries = new Map<string, CompiledPolicy>()
+  /**
+   * By text first, then by kind and source. Callers pass the same text string (a cached role's
+   * trust policy) again and again, and a string keeps its hash: joining kind, source and text
+   * into one key meant building and hashing a string as long as the policy on every call.
+   */
+  private readonly entries = new Map<string, Map<string, CompiledPolicy>>()
+  private count = 0
   private readonly limit: number
   hits = 0
   misses = 0
@@ -39,31 +45,45 @@ export class PolicyCache {
    * MalformedPolicyDocument for text that does not parse (nothing is cached then).
    */
   get(text: string, kind: CompiledPolicyKind, source: string): CompiledPolicy {
-    const key = `${kind}\u0000${source}\u0000${text}`
-    const hit = this.entries.get(key)
-    if (hit !== undefined) {
+    const key = `${kind}\u0000${source}`
+    const forText = this.entries.get(text)
+    const hit = forText?.get(key)
+    if (forText !== undefined && hit !== undefined) {
       this.hits++
-      // Re-inserting keeps the Map in least-recently-used order.
-      this.entries.delete(key)
-      this.entries.set(key, hit)
+      // Re-inserting keeps both Maps in least-recently-used order.
+      this.entries.delete(text)
+      this.entries.set(text, forText)
+      forText.delete(key)
+      forText.set(key, hit)
       return hit
     }
     this.misses++
     const doc: PolicyDocument = parsePolicy(text, PARSE_KIND[kind])
     const compiled = compilePolicy(doc, source, kind)
-    if (this.entries.size >= this.limit) {
-      const oldest = this.entries.keys().next()
-      if (oldest.done !== true) this.entries.delete(oldest.value)
-    }
-    this.entries.set(key, compiled)
+    if (this.count >= this.limit) this.evictOldest()
+    if (forText === undefined) this.entries.set(text, new Map([[key, compiled]]))
+    else forText.set(key, compiled)
+    this.count++
     return compiled
   }
 
+  /** Drops the least recently used entry of the least recently used text. */
+  private evictOldest(): void {
+    const oldest = this.entries.entries().next()
+    if (oldest.done === true) return
+    const [text, forText] = oldest.value
+    const first = forText.keys().next()
+    if (first.done !== true) forText.delete(first.value)
+    if (forText.size === 0) this.entries.delete(text)
+    this.count--
+  }
+
   get size(): number {
-    return this.entries.size
+    return this.count
   }
 
   clear(): void {
     this.entries.clear()
+    this.count = 0
   }
 }

@@ -10,8 +10,8 @@ function base32(bytes: Uint8Array): string {
   let bits = 0
   let value = 0
   let out = ''
-  for (const byte of bytes) {
-    value = (value << 8) | byte
+  for (let i = 0; i < bytes.length; i++) {
+    value = (value << 8) | bytes[i]!
     bits += 8
     while (bits >= 5) {
       out += ALPHABET[(value >>> (bits - 5)) & 31]
@@ -42,10 +42,13 @@ function unbase32(text: string): Uint8Array | undefined {
 /** `ASIA` + 16 characters encoding `accountId`, the rest random. */
 export function temporaryAccessKeyId(accountId: string): string {
   const bytes = pooledRandomBytes(10)
-  const account = BigInt(accountId)
-  const high = BigInt(bytes.readUIntBE(0, 6))
-  const mixed = (high & ~ACCOUNT_MASK & 0xffffffffffffn) | ((account << 7n) & ACCOUNT_MASK)
-  bytes.writeUIntBE(Number(mixed), 0, 6)
+  // Bit 47 and bits 6..0 of the first 6 bytes stay random; the account (12 digits, under 2^40)
+  // fills bits 46..7. Plain numbers hold 48 bits exactly, so no BigInt is needed.
+  const keepHigh = bytes[0]! & 0x80
+  const keepLow = bytes[5]! & 0x7f
+  bytes.writeUIntBE((Number(accountId) % 2 ** 40) * 2 ** 7, 0, 6)
+  bytes[0] = bytes[0]! | keepHigh
+  bytes[5] = bytes[5]! | keepLow
   return 'ASIA' + base32(bytes)
 }
 

@@ -35,7 +35,11 @@ export function evaluateWebIdentityTrust(trust: WebIdentityTrustRequest): void {
       roleSessionName: trust.sessionName,
       ...(trust.sourceIdentity === undefined ? {} : { sourceIdentity: trust.sourceIdentity }),
     },
-    extra: { ...identity.conditionKeys, ...tagContext(trust.tags) },
+    // Spread only when there are tags: joining two records by spreads costs about a microsecond.
+    extra:
+      trust.tags.requested.length === 0
+        ? identity.conditionKeys
+        : { ...identity.conditionKeys, ...tagContext(trust.tags) },
   })
   const trustPolicy = trust.policies.get(
     role.assumeRolePolicyDocument,

@@ -12,12 +12,7 @@ export type {
 } from './operation.js'
 export { SessionKeyring, newSessionKey, retireSessionKey, rotateSessionKey } from './keyring.js'
 export type { KeyPurpose, KeyringKey } from './keyring.js'
-export {
-  callerFromClaims,
-  deriveSecretAccessKey,
-  issueSessionCredentials,
-  openSessionToken,
-} from './session-token.js'
+export { callerFromClaims, issueSessionCredentials, openSessionToken } from './session-token.js'
 export type {
   IssuedCredentials,
   OpenedSession,

@@ -5,7 +5,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import type { KeyPurpose, KeyringKey } from './keyring.js'
-import { pooledRandomBytes } from './random-pool.js'
+import { pooledRandomFill } from './random-pool.js'
 
 /** The first byte: how the plaintext is stored. Both open; which one seals depends on size. */
 const DEFLATED = 1
@@ -20,25 +20,41 @@ const TAG_BYTES = 16
 /** Largest payload accepted when opening: a bound on what a forged blob can cost. */
 const MAX_PLAINTEXT = 256 * 1024
 
-function header(format: number, keyId: string): Buffer {
-  const id = Buffer.from(keyId, 'utf8')
-  if (id.length > 255) throw new Error('key id too long')
-  return Buffer.concat([Buffer.from([format, id.length]), id])
+/**
+ * The associated data: format byte, key id length, key id, purpose. The box starts with the same
+ * bytes up to the purpose (its header), so one buffer serves both.
+ */
+function associatedData(format: number, keyId: string, purpose: KeyPurpose): Buffer {
+  const idLength = Buffer.byteLength(keyId, 'utf8')
+  if (idLength > 255) throw new Error('key id too long')
+  const out = Buffer.allocUnsafe(2 + idLength + Buffer.byteLength(purpose, 'utf8'))
+  out[0] = format
+  out[1] = idLength
+  out.write(keyId, 2, 'utf8')
+  out.write(purpose, 2 + idLength, 'utf8')
+  return out
 }
-
-const aad = (head: Buffer, purpose: KeyPurpose) =>
-  Buffer.concat([head, Buffer.from(purpose, 'utf8')])
 
 export function seal(value: unknown, key: KeyringKey, purpose: KeyPurpose): string {
   const json = Buffer.from(JSON.stringify(value), 'utf8')
   const format = json.length < DEFLATE_FROM_BYTES ? PLAIN : DEFLATED
-  const head = header(format, key.keyId)
-  const iv = pooledRandomBytes(IV_BYTES)
-  const cipher = createCipheriv('aes-256-gcm', key.derived(purpose), iv)
-  cipher.setAAD(aad(head, purpose))
+  const aad = associatedData(format, key.keyId, purpose)
+  const headLength = 2 + aad[1]!
   const plain = format === PLAIN ? json : deflateRawSync(json)
-  const body = Buffer.concat([cipher.update(plain), cipher.final()])
-  return Buffer.concat([head, iv, body, cipher.getAuthTag()]).toString('base64url')
+  // Written in place: header, IV, ciphertext (as long as the plaintext in GCM), tag.
+  const box = Buffer.allocUnsafe(headLength + IV_BYTES + plain.length + TAG_BYTES)
+  aad.copy(box, 0, 0, headLength)
+  pooledRandomFill(box, headLength, IV_BYTES)
+  const iv = box.subarray(headLength, headLength + IV_BYTES)
+  const cipher = createCipheriv('aes-256-gcm', key.derived(purpose), iv)
+  cipher.setAAD(aad)
+  const body = cipher.update(plain)
+  // GCM is a stream mode: all of it comes out of update. Were it not, the unwritten bytes of an
+  // allocUnsafe buffer would leave in the box.
+  if (body.length !== plain.length || cipher.final().length !== 0) throw new Error('GCM length')
+  body.copy(box, headLength + IV_BYTES)
+  cipher.getAuthTag().copy(box, box.length - TAG_BYTES)
+  return box.toString('base64url')
 }
 
 /** The key id a sealed box names, or undefined when the text is not one. */
@@ -66,7 +82,7 @@ export function open(text: string, key: KeyringKey, purpose: KeyPurpose): unknow
   if (format === PLAIN && body.length > MAX_PLAINTEXT) return undefined
   try {
     const decipher = createDecipheriv('aes-256-gcm', key.derived(purpose), iv)
-    decipher.setAAD(aad(head, purpose))
+    decipher.setAAD(Buffer.concat([head, Buffer.from(purpose, 'utf8')]))
     decipher.setAuthTag(tag)
     const plain = Buffer.concat([decipher.update(body), decipher.final()])
     const json =

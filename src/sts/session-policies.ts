@@ -19,8 +19,8 @@ export function checkSessionPolicies(
     const parsed = parseArn(arn)
     if (!parsed || parsed.resource === '') throw invalidArn(arn)
   }
-  return {
-    ...(policy === undefined ? {} : { policy }),
-    ...(policyArns === undefined || policyArns.length === 0 ? {} : { policyArns: [...policyArns] }),
-  }
+  const checked: SessionPolicies = {}
+  if (policy !== undefined) checked.policy = policy
+  if (policyArns !== undefined && policyArns.length > 0) checked.policyArns = [...policyArns]
+  return checked
 }

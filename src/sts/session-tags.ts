@@ -25,6 +25,10 @@ export function sessionTagSet(
   transitiveKeys: readonly string[] = [],
   calling: CallerSession | undefined,
 ): SessionTagSet {
+  // Most calls pass no tags and inherit none: nothing to check, nothing to join.
+  if (requested.length === 0 && transitiveKeys.length === 0 && calling === undefined) {
+    return { tags: [], transitiveTagKeys: [], requested: [] }
+  }
   const keys = new Set<string>()
   for (const tag of requested) {
     const lower = tag.key.toLowerCase()

@@ -1,21 +1,21 @@
 // Stateless temporary credentials. The session token is a sealed box holding everything about the
-// session; the secret access key is an HMAC of the access key id and a nonce under a keyring key,
-// so whoever holds the keyring re-derives it from the token alone, with no database round trip.
-import { createHmac } from 'node:crypto'
+// session, the random secret access key included, so whoever holds the keyring reads it back from
+// the token alone, with no database round trip.
 import type { Caller, CallerSession, SessionOrigin } from '../core/caller.js'
 import { assumedRoleArn } from '../core/arn.js'
 import type { Tag } from '../core/input.js'
 import { temporaryAccessKeyId } from './access-key-id.js'
-import type { KeyringKey, SessionKeyring } from './keyring.js'
+import type { SessionKeyring } from './keyring.js'
 import { pooledRandomBytes } from './random-pool.js'
 import { open, seal, sealedKeyId } from './sealed-box.js'
 
 /** Everything a session token carries. Times are epoch milliseconds. */
 export interface SessionClaims {
-  v: 1
+  /** 2 since the secret is sealed in the token (1 derived it with an HMAC; those do not open). */
+  v: 2
   accessKeyId: string
-  /** Random, so the derived secret differs even if two access key ids collide. */
-  nonce: string
+  /** 30 random bytes in base64: 40 characters, as AWS's secret access keys are. */
+  secretAccessKey: string
   accountId: string
   /** The role (with path in its ARN), or the IAM user / root behind GetSessionToken. */
   principal: { type: 'assumed-role' | 'user' | 'root'; id: string; name: string; arn: string }
@@ -32,10 +32,10 @@ export interface SessionClaims {
   federatedProvider?: string
 }
 
-/** The claims of a session about to be issued; the key id, nonce and times are added here. */
+/** The claims of a session about to be issued; the key id, secret and times are added here. */
 export type SessionDraft = Omit<
   SessionClaims,
-  'v' | 'accessKeyId' | 'nonce' | 'issuedAt' | 'expiresAt'
+  'v' | 'accessKeyId' | 'secretAccessKey' | 'issuedAt' | 'expiresAt'
 >
 
 export interface IssuedCredentials {
@@ -46,12 +46,11 @@ export interface IssuedCredentials {
   claims: SessionClaims
 }
 
-export function deriveSecretAccessKey(key: KeyringKey, accessKeyId: string, nonce: string): string {
-  return createHmac('sha256', key.derived('session-secret'))
-    .update(`${accessKeyId}\n${nonce}`)
-    .digest('base64')
-    .slice(0, 40)
-}
+/**
+ * A new secret access key. Sealing a random one costs a few more bytes of token; deriving it with
+ * an HMAC cost a keyed hash on every issue and every open, several µs each.
+ */
+export const newSecretAccessKey = (): string => pooledRandomBytes(30).toString('base64')
 
 /** Seals a new session lasting `durationSeconds` from `now`. */
 export async function issueSessionCredentials(
@@ -60,20 +59,20 @@ export async function issueSessionCredentials(
   now: Date,
   durationSeconds: number,
 ): Promise<IssuedCredentials> {
-  const key = await keyring.sealingKey()
+  const key = keyring.loadedSealingKey() ?? (await keyring.sealingKey())
   // Kept to the millisecond: revocation compares aws:TokenIssueTime with a cut-off that precise.
   const issuedAt = now.getTime()
   const claims: SessionClaims = {
-    v: 1,
+    v: 2,
     accessKeyId: temporaryAccessKeyId(draft.accountId),
-    nonce: pooledRandomBytes(16).toString('base64url'),
+    secretAccessKey: newSecretAccessKey(),
     issuedAt,
     expiresAt: issuedAt + durationSeconds * 1000,
     ...draft,
   }
   return {
     accessKeyId: claims.accessKeyId,
-    secretAccessKey: deriveSecretAccessKey(key, claims.accessKeyId, claims.nonce),
+    secretAccessKey: claims.secretAccessKey,
     sessionToken: seal(claims, key, 'session-token'),
     expiration: new Date(claims.expiresAt),
     claims,
@@ -88,8 +87,9 @@ export type OpenedSession =
 const isClaims = (value: unknown): value is SessionClaims =>
   typeof value === 'object' &&
   value !== null &&
-  (value as { v?: unknown }).v === 1 &&
+  (value as { v?: unknown }).v === 2 &&
   typeof (value as { accessKeyId?: unknown }).accessKeyId === 'string' &&
+  typeof (value as { secretAccessKey?: unknown }).secretAccessKey === 'string' &&
   typeof (value as { expiresAt?: unknown }).expiresAt === 'number'
 
 /**
@@ -109,11 +109,7 @@ export async function openSessionToken(
   const claims = open(token, key, 'session-token')
   if (!isClaims(claims) || claims.accessKeyId !== accessKeyId) return { kind: 'invalid' }
   if (now.getTime() >= claims.expiresAt) return { kind: 'expired', claims }
-  return {
-    kind: 'valid',
-    claims,
-    secretAccessKey: deriveSecretAccessKey(key, claims.accessKeyId, claims.nonce),
-  }
+  return { kind: 'valid', claims, secretAccessKey: claims.secretAccessKey }
 }
 
 /** The session facts authorisation reads. */

@@ -43,3 +43,27 @@ test('policy-cache: malformed text throws MalformedPolicyDocument and is not cac
   )
   assert.equal(cache.size, 0)
 })
+
+test('policy-cache: one text under several kinds and sources counts each entry toward the bound', () => {
+  const cache = new PolicyCache({ limit: 3 })
+  const shared = text('s3:*')
+  const asManaged = cache.get(shared, 'managed', 'role/a')
+  const asIdentity = cache.get(shared, 'identity', 'role/a')
+  const otherSource = cache.get(shared, 'managed', 'role/b')
+  assert.equal(cache.size, 3)
+  assert.equal(asManaged.kind, 'managed')
+  assert.equal(asIdentity.kind, 'identity')
+  assert.equal(otherSource.id, 'role/b')
+  assert.equal(cache.get(shared, 'managed', 'role/a'), asManaged)
+  assert.equal(cache.get(shared, 'identity', 'role/a'), asIdentity)
+  assert.equal(cache.get(shared, 'managed', 'role/b'), otherSource)
+  assert.equal(cache.misses, 3)
+  // A fourth entry evicts one of the shared text's, and the size stays at the bound.
+  cache.get(text('sqs:*'), 'identity', 'q')
+  assert.equal(cache.size, 3)
+  const misses = cache.misses
+  cache.get(shared, 'managed', 'role/a') // the least recently used of the three: evicted
+  assert.equal(cache.misses, misses + 1)
+  cache.clear()
+  assert.equal(cache.size, 0)
+})

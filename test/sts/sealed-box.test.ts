@@ -45,6 +45,28 @@ describe('sealed boxes', () => {
     assert.ok(!Buffer.from(sealed, 'base64url').toString('latin1').includes('hello'))
   })
 
+  test('a plain box is exactly header, IV, ciphertext and tag, with a fresh IV each time', () => {
+    const value = { hello: 'world', n: 1 }
+    const json = Buffer.byteLength(JSON.stringify(value))
+    const head = 2 + Buffer.byteLength(key.keyId)
+    const a = Buffer.from(seal(value, key, 'session-token'), 'base64url')
+    const b = Buffer.from(seal(value, key, 'session-token'), 'base64url')
+    assert.equal(a.length, head + 12 + json + 16)
+    assert.deepEqual(a.subarray(0, head), b.subarray(0, head))
+    assert.notDeepEqual(a.subarray(head, head + 12), b.subarray(head, head + 12))
+    assert.notDeepEqual(a.subarray(head + 12), b.subarray(head + 12))
+    // Every part counts: the box does not open with any one byte changed.
+    for (let i = 0; i < a.length; i++) {
+      const changed = Buffer.from(a)
+      changed[i] = changed[i]! ^ 1
+      assert.equal(
+        open(changed.toString('base64url'), key, 'session-token'),
+        undefined,
+        `byte ${i}`,
+      )
+    }
+  })
+
   test('a large payload is deflated, and opens', () => {
     const value = { policy: 'x'.repeat(DEFLATE_FROM_BYTES) }
     const sealed = seal(value, key, 'session-token')

@@ -7,7 +7,7 @@ import type { Store } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 import { accountOfAccessKeyId, temporaryAccessKeyId } from '../../src/sts/access-key-id.js'
 import { SessionKeyring, retireSessionKey, rotateSessionKey } from '../../src/sts/keyring.js'
-import { open, seal } from '../../src/sts/sealed-box.js'
+import { open, seal, sealedKeyId } from '../../src/sts/sealed-box.js'
 import type { SessionDraft } from '../../src/sts/session-token.js'
 import {
   callerFromClaims,
@@ -160,6 +160,37 @@ describe('session tokens', () => {
     assert.notEqual(next.keyId, oldKeyId)
   })
 
+  test('the loaded sealing key is answered without a load only while the store has not moved', async () => {
+    const fresh = new SessionKeyring(store, clock)
+    assert.equal(fresh.loadedSealingKey(), undefined) // nothing loaded yet
+    const sealing = await fresh.sealingKey()
+    assert.equal(fresh.loadedSealingKey(), sealing)
+    const rotated = await rotateSessionKey(store, clock.now())
+    // The store moved: the remembered key may be stale, so it is not answered.
+    assert.equal(fresh.loadedSealingKey(), undefined)
+    const issued = await issueSessionCredentials(fresh, DRAFT, clock.now(), 900)
+    assert.equal(sealedKeyId(issued.sessionToken), rotated.keyId)
+    assert.equal(fresh.loadedSealingKey()?.keyId, rotated.keyId)
+  })
+
+  test('the secret access key is sealed in the token, 40 characters of fresh randomness', async () => {
+    const a = await issueSessionCredentials(keyring, DRAFT, NOW, 900)
+    const b = await issueSessionCredentials(keyring, DRAFT, NOW, 900)
+    assert.match(a.secretAccessKey, /^[A-Za-z0-9+/]{40}$/)
+    assert.notEqual(a.secretAccessKey, b.secretAccessKey)
+    assert.equal(a.claims.v, 2)
+    assert.equal(a.claims.secretAccessKey, a.secretAccessKey)
+    // A box with the same claims but no secret in it does not open as a session.
+    const key = await keyring.sealingKey()
+    const withoutSecret: Partial<typeof a.claims> = { ...a.claims }
+    delete withoutSecret.secretAccessKey
+    const forged = seal(withoutSecret, key, 'session-token')
+    assert.equal((await openSessionToken(keyring, forged, a.accessKeyId, NOW)).kind, 'invalid')
+    // Nor does one sealed in the first format (v 1, secret derived from a nonce).
+    const v1 = seal({ ...withoutSecret, v: 1, nonce: 'n' }, key, 'session-token')
+    assert.equal((await openSessionToken(keyring, v1, a.accessKeyId, NOW)).kind, 'invalid')
+  })
+
   test('another replica with the same store opens what this one sealed', async () => {
     const issued = await issueSessionCredentials(keyring, DRAFT, NOW, 900)
     const replica = new SessionKeyring(store, clock)
@@ -178,5 +209,22 @@ describe('temporary access key ids', () => {
       assert.equal(accountOfAccessKeyId(id), account)
     }
     assert.equal(accountOfAccessKeyId('not-a-key'), undefined)
+  })
+
+  test('every 12-digit account survives the round trip, at both ends of the range', () => {
+    const accounts = ['000000000000', '999999999999', '549755813887', '549755813888']
+    for (let i = 0; i < 2000; i++) {
+      accounts.push(String(Math.floor(Math.random() * 1e12)).padStart(12, '0'))
+    }
+    const firstChars = new Set<string>()
+    for (const account of accounts) {
+      const id = temporaryAccessKeyId(account)
+      assert.match(id, /^ASIA[A-Z2-7]{16}$/)
+      assert.equal(accountOfAccessKeyId(id), account, id)
+      firstChars.add(id[4]!)
+    }
+    // Bit 47 stays random: the first character after ASIA takes both halves of the alphabet.
+    assert.ok([...firstChars].some((c) => 'ABCDEFGHIJKLMNOP'.includes(c)))
+    assert.ok([...firstChars].some((c) => 'QRSTUVWXYZ234567'.includes(c)))
   })
 })

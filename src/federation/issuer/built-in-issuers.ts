@@ -49,7 +49,7 @@ export class BuiltInIssuers {
   readonly keys: BuiltInKeys = async (url) => {
     const name = builtInIssuerName(this.options.publicUrl(), url)
     if (name === undefined) return undefined
-    const loaded = await this.loadEntry(name)
+    const loaded = this.current(name) ?? (await this.loadEntry(name))
     const now = this.options.clock.now()
     return loaded.verifying.filter(({ record }) => isPublished(record, now)).map(({ jwk }) => jwk)
   }
@@ -75,11 +75,19 @@ export class BuiltInIssuers {
     return (await this.loadEntry(name)).keys
   }
 
+  /** The cached entry while the store has not moved; every call to keys() asks first. */
+  private current(name: string): Cached | undefined {
+    const cached = this.cache.get(name)
+    return cached !== undefined && cached.generation === this.options.store.generation
+      ? cached
+      : undefined
+  }
+
   private async loadEntry(name: string): Promise<Cached> {
     const { store } = this.options
     const generation = store.generation
-    const cached = this.cache.get(name)
-    if (cached && cached.generation === generation) return cached
+    const cached = this.current(name)
+    if (cached) return cached
     const keys = await store.transaction(async (repo) =>
       (await repo.getIssuer(name)) === undefined ? undefined : repo.listIssuerKeys(name),
     )

@@ -44,9 +44,8 @@ export function checkTimes(
   }
   if (nbf !== undefined && nbf > nowSeconds + skew) throw invalidIdentityToken(NOT_YET_VALID)
   if (iat !== undefined && iat > nowSeconds + skew) throw invalidIdentityToken(ISSUED_IN_FUTURE)
-  return {
-    expiresAt: at(exp),
-    ...(nbf === undefined ? {} : { notBefore: at(nbf) }),
-    ...(iat === undefined ? {} : { issuedAt: at(iat) }),
-  }
+  const times: { expiresAt: Date; notBefore?: Date; issuedAt?: Date } = { expiresAt: at(exp) }
+  if (nbf !== undefined) times.notBefore = at(nbf)
+  if (iat !== undefined) times.issuedAt = at(iat)
+  return times
 }

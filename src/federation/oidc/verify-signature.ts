@@ -68,11 +68,11 @@ function verifies(token: DecodedJws, algorithm: AllowedAlgorithm, key: KeyObject
 }
 
 /** Returns the JWK that verified the signature; throws InvalidIdentityToken otherwise. */
-export async function verifySignature(
+export function checkSignature(
   token: DecodedJws,
   algorithm: AllowedAlgorithm,
   keys: readonly JWK[],
-): Promise<JWK> {
+): JWK {
   const kid = token.header['kid']
   if (kid !== undefined && typeof kid !== 'string') throw invalidIdentityToken(KEY_NOT_RETRIEVED)
   if (token.header['alg'] !== algorithm) throw invalidIdentityToken(SIGNATURE_INVALID)
@@ -89,3 +89,10 @@ export async function verifySignature(
   }
   throw invalidIdentityToken(SIGNATURE_INVALID)
 }
+
+/** checkSignature as a promise: it rejects with InvalidIdentityToken rather than throwing. */
+export const verifySignature = async (
+  token: DecodedJws,
+  algorithm: AllowedAlgorithm,
+  keys: readonly JWK[],
+): Promise<JWK> => checkSignature(token, algorithm, keys)

@@ -17,7 +17,7 @@ import { findProvider } from './find-provider.js'
 import type { LookupProvider, OidcProvider } from './find-provider.js'
 import type { ResolveKeys } from './jwks-cache.js'
 import { readSessionTags } from './read-session-tags.js'
-import { verifySignature } from './verify-signature.js'
+import { checkSignature } from './verify-signature.js'
 
 export interface VerifyWebIdentityTokenOptions {
   /** The account that owns the role being assumed; providers are looked up there. */
@@ -71,24 +71,29 @@ export async function verifyWebIdentityToken(
   const audience = checkAudience(decoded.claims, provider)
   const kid = typeof decoded.header['kid'] === 'string' ? decoded.header['kid'] : undefined
   const keys = await options.resolveKeys(decoded.issuer, kid, provider)
-  const verificationKey = await verifySignature(decoded, algorithm, keys)
+  const verificationKey = checkSignature(decoded, algorithm, keys)
   const times = checkTimes(decoded.claims, options.clock.now(), options.clockSkewSeconds)
   const subject = decoded.claims['sub']
   if (typeof subject !== 'string' || subject === '') throw invalidIdentityToken(MISSING_SUBJECT)
   const { tags, transitiveTagKeys } = readSessionTags(decoded.claims)
-  return {
+  const verified: { -readonly [K in keyof VerifiedWebIdentity]: VerifiedWebIdentity[K] } = {
     issuer: decoded.issuer,
     provider,
     subject,
     audience: audience.audience,
     algorithm,
-    ...(kid === undefined ? {} : { keyId: kid }),
     header: decoded.header,
     claims: decoded.claims,
-    ...times,
+    expiresAt: times.expiresAt,
     conditionKeys: deriveConditionKeys(provider, decoded.claims, audience),
     sessionTags: tags,
     transitiveTagKeys,
     verificationKey,
   }
+  // Optional members are set, not spread: on Node 20 a spread followed by more members costs
+  // about a microsecond per literal.
+  if (kid !== undefined) verified.keyId = kid
+  if (times.issuedAt !== undefined) verified.issuedAt = times.issuedAt
+  if (times.notBefore !== undefined) verified.notBefore = times.notBefore
+  return verified
 }

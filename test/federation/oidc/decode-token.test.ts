@@ -46,6 +46,57 @@ for (const [name, token] of refused) {
   test(`refused: ${name}`, () => assert.throws(() => decodeToken(token), isNotAJwt))
 }
 
+test('header and payload must be strict UTF-8, even inside a JSON string', () => {
+  // Each of these would decode to U+FFFD with a lenient decoder, and the JSON would then parse.
+  for (const bad of [
+    [0xff], // never valid
+    [0xc0, 0xaf], // overlong '/'
+    [0xed, 0xa0, 0x80], // a UTF-16 surrogate
+    [0xf4, 0x90, 0x80, 0x80], // above U+10FFFF
+    [0xe2, 0x82], // cut short
+  ]) {
+    const inString = (prefix: string) =>
+      Buffer.concat([Buffer.from(prefix), Buffer.from(bad), Buffer.from('"}')]).toString(
+        'base64url',
+      )
+    const badPayload = inString('{"iss":"https://issuer.example/')
+    const badHeader = inString('{"alg":"RS256","kid":"')
+    assert.throws(() => decodeToken(`${header}.${badPayload}.c2ln`), isNotAJwt, String(bad))
+    assert.throws(() => decodeToken(`${badHeader}.${payload}.c2ln`), isNotAJwt, String(bad))
+  }
+  // Valid multi-byte UTF-8 decodes to the same text.
+  const iss = 'https://issuer.example/\u00e9\u4e2d\u{1f600}'
+  assert.equal(decodeToken(`${header}.${b64({ iss })}.c2ln`).issuer, iss)
+})
+
+test('a byte order mark before the JSON is dropped, as a UTF-8 TextDecoder drops it', () => {
+  const bom = (v: unknown) =>
+    Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(v))]).toString(
+      'base64url',
+    )
+  const token = decodeToken(`${bom({ alg: 'RS256' })}.${bom({ iss: 'https://i.example' })}.c2ln`)
+  assert.deepEqual(token.header, { alg: 'RS256' })
+  assert.equal(token.issuer, 'https://i.example')
+  // Only one: a second mark is not white space to JSON.
+  const twice = Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, ...Buffer.from('{"iss":"x"}')])
+  assert.throws(() => decodeToken(`${header}.${twice.toString('base64url')}.c2ln`), isNotAJwt)
+})
+
+test('a decoded token carries exactly the members of the JWS and the claims', () => {
+  const token = decodeToken(`${header}.${payload}.c2ln`)
+  assert.deepEqual(Object.keys(token).sort(), [
+    'claims',
+    'compact',
+    'header',
+    'issuer',
+    'payload',
+    'signature',
+  ])
+  assert.equal(token.compact, `${header}.${payload}.c2ln`)
+  assert.deepEqual(token.claims, { iss: 'https://issuer.example', sub: 's' })
+  assert.deepEqual([...token.payload], [...Buffer.from(payload, 'base64url')])
+})
+
 test('a last character is accepted exactly when re-encoding the bytes gives it back', () => {
   // Every possible last character after one and two full characters (4 and 2 unused bits).
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
