@@ -89,10 +89,3 @@ export function checkSignature(
   }
   throw invalidIdentityToken(SIGNATURE_INVALID)
 }
-
-/** checkSignature as a promise: it rejects with InvalidIdentityToken rather than throwing. */
-export const verifySignature = async (
-  token: DecodedJws,
-  algorithm: AllowedAlgorithm,
-  keys: readonly JWK[],
-): Promise<JWK> => checkSignature(token, algorithm, keys)

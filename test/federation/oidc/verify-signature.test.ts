@@ -9,7 +9,7 @@ import { KEY_NOT_RETRIEVED, SIGNATURE_INVALID } from '../../../src/federation/oi
 import type { AllowedAlgorithm } from '../../../src/federation/oidc/check-algorithm.js'
 import { checkAlgorithm } from '../../../src/federation/oidc/check-algorithm.js'
 import { decodeJws } from '../../../src/federation/oidc/decode-token.js'
-import { verifySignature } from '../../../src/federation/oidc/verify-signature.js'
+import { checkSignature } from '../../../src/federation/oidc/verify-signature.js'
 
 const refusedWith = (message: string) => (e: unknown) =>
   e instanceof AwsError && e.code === 'InvalidIdentityToken' && e.message === message
@@ -20,7 +20,7 @@ const ALGORITHMS: AllowedAlgorithm[] = ['RS256', 'PS256', 'ES256', 'ES384', 'ES5
 const publicMembers = ({ n, e, crv, x, y }: JWK) =>
   Object.fromEntries(Object.entries({ n, e, crv, x, y }).filter(([, v]) => v !== undefined))
 
-describe('verifySignature', () => {
+describe('checkSignature', () => {
   const keys = new Map<AllowedAlgorithm, { jwk: JWK; token: string; other: string }>()
 
   before(async () => {
@@ -40,9 +40,10 @@ describe('verifySignature', () => {
     }
   })
 
-  const verify = (token: string, jwks: JWK[]) => {
+  // A refusal becomes a rejection, as the pipeline that awaits it sees it.
+  const verify = async (token: string, jwks: JWK[]) => {
     const decoded = decodeJws(token)
-    return verifySignature(decoded, checkAlgorithm(decoded.header), jwks)
+    return checkSignature(decoded, checkAlgorithm(decoded.header), jwks)
   }
 
   for (const alg of ALGORITHMS) {
