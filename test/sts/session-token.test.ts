@@ -165,6 +165,8 @@ describe('session tokens', () => {
     assert.equal(fresh.loadedSealingKey(), undefined) // nothing loaded yet
     const sealing = await fresh.sealingKey()
     assert.equal(fresh.loadedSealingKey(), sealing)
+    // Key ids sort by creation time; a later one seals (same millisecond: a coin toss).
+    clock.advance(1000)
     const rotated = await rotateSessionKey(store, clock.now())
     // The store moved: the remembered key may be stale, so it is not answered.
     assert.equal(fresh.loadedSealingKey(), undefined)
