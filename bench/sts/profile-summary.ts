@@ -100,9 +100,9 @@ for (const [id, micros] of selfMicros) {
     stage ??= STAGES.find(([, pattern]) => pattern.test(url))?.[0]
   }
   stage ??=
-    urls.some((url) => /_http|node:net|stream|http\/node-server/.test(url)) ||
+    urls.some((url) => /_http|node:net|stream|http\/node-server|http\/http1-/.test(url)) ||
     /^(writev|writeBuffer|writeUtf8String)$/.test(leaf.functionName)
-      ? 'HTTP: node:http, sockets'
+      ? 'HTTP: parser, connections, sockets'
       : urls.some((url) => /\/src\//.test(url))
         ? 'other rolegate code (routing, operation glue)'
         : 'other (microtasks, async hooks)'
