@@ -8,7 +8,7 @@ import type { App } from '../../src/http/app.js'
 import { serveHttp1 } from '../../src/http/http1-connection.js'
 import type { Http1Timeouts } from '../../src/http/http1-connection.js'
 import type { HttpRequest } from '../../src/http/http-message.js'
-import { delay, openWire, recordingApp, send } from './http1-wire.js'
+import { delay, openWire, recordingApp, send } from '../support/http1-wire.js'
 
 const TIMEOUTS: Http1Timeouts = {
   keepAliveMs: 300,

@@ -10,7 +10,7 @@ import type { HttpRequest } from '../../src/http/http-message.js'
 import { plainAddress, startServer } from '../../src/http/node-server.js'
 import type { RunningServer, ServerOptions } from '../../src/http/node-server.js'
 import { createCertificateAuthority, createServerCertificate } from '../../src/tls/certificate.js'
-import { delay, masked, openWire, recordingApp, send as sendRaw } from './http1-wire.js'
+import { delay, masked, openWire, recordingApp, send as sendRaw } from '../support/http1-wire.js'
 
 /** An app that answers with what it was handed, to look at the adapter's side. */
 function echoApp(seen: HttpRequest[]): App {
