@@ -4,19 +4,12 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
 import { Http1Parser, HttpProtocolError, parseHead } from '../../src/http/http1-parser.js'
-import type { Http1Limits, ParsedRequest } from '../../src/http/http1-parser.js'
+import type { Http1Limits, ParsedRequest, RequestHead } from '../../src/http/http1-parser.js'
 
 const LIMITS: Http1Limits = { maxHeaderBytes: 16 * 1024, maxBodyBytes: 1024 }
 
-interface Seen {
-  method: string
-  target: string
-  minorVersion: number
-  headers: Array<[string, string]>
-  keepAlive: boolean
-  expectContinue: boolean
-  body: string
-}
+/** A parsed request with its body as text, for comparing with what was sent. */
+type Seen = RequestHead & { body: string }
 
 const view = ({ head, body }: ParsedRequest): Seen => ({
   ...head,
