@@ -457,8 +457,17 @@ function verdicts(results: Measurement[]): string {
   ) => {
     const x = ratio(ours, theirs, 'rps')
     if (!Number.isFinite(x)) return
+    // Round by round, to show how far the host's drift moves the ratio of the medians.
+    const byRound = ours.flatMap((m) => {
+      const other = theirs.find((n) => n.round === m.round)
+      return other ? [m.rps / other.rps] : []
+    })
+    const spread =
+      byRound.length > 1
+        ? `, rounds ${Math.min(...byRound).toFixed(digits)}x-${Math.max(...byRound).toFixed(digits)}x`
+        : ''
     lines.push(
-      `${title}: ${x.toFixed(digits)}x (per server CPU-second ${ratio(ours, theirs, 'rpsPerCpu').toFixed(digits)}x); ` +
+      `${title}: ${x.toFixed(digits)}x${spread} (per server CPU-second ${ratio(ours, theirs, 'rpsPerCpu').toFixed(digits)}x); ` +
         `target >= ${target.toFixed(digits)}x: ${x >= target ? 'met' : 'NOT met'}`,
     )
   }
