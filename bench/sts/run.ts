@@ -278,7 +278,7 @@ async function setUpRolegate(url: string, info: RolegateInfo): Promise<string> {
     action: 'CreateIssuer',
     params: { IssuerName: 'bench', Algorithm: 'RS256' },
   })
-  const issuerUrl = `${info.publicUrl}/issuers/bench`
+  const issuerUrl = `${info.publicUrl}/issuers/123456789012/bench`
   await createRole(config, issuerUrl)
   const minted = await callQuery(config, {
     ...admin,
@@ -592,7 +592,7 @@ async function main(): Promise<void> {
       ca: undefined,
     }
     // moto checks neither the token nor the trust policy, but it does want the role to exist.
-    await createRole(config, 'https://rolegate.invalid/issuers/bench')
+    await createRole(config, 'https://rolegate.invalid/issuers/123456789012/bench')
     targets.push({ name: 'moto', url, child, calls: {} })
   }
   if (wantedTargets.includes('bare')) {

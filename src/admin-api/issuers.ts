@@ -1,9 +1,11 @@
 // Built-in OIDC issuers through the admin API: create, delete, describe, list, rotate the signing
-// key and mint tokens. Names are global; an issuer belongs to (and is governed by) one account.
+// key and mint tokens. An issuer belongs to (and is governed by) one account, its name is unique
+// within that account, and its URL names the account: other accounts never see or reach it.
 import { AwsError, alreadyExists, noSuchEntity, validationError } from '../core/errors.js'
 import type { Field } from '../core/input.js'
 import {
   enumValue,
+  optionalBoolean,
   optionalInteger,
   optionalString,
   requiredString,
@@ -27,7 +29,7 @@ import {
   planRotation,
   signingKey,
 } from '../federation/issuer/index.js'
-import type { IssuerAlgorithm } from '../federation/issuer/index.js'
+import type { IssuerAlgorithm, IssuerRef } from '../federation/issuer/index.js'
 import type { IssuerKeyRecord, IssuerRecord } from '../store/ports.js'
 import type { AdminContext } from './operation.js'
 import { defineAdminOperation, rolegateArn } from './operation.js'
@@ -41,15 +43,39 @@ const issuerArn = (accountId: string, name: string) => rolegateArn(accountId, `i
 export const issuerNotFound = (name: string) =>
   noSuchEntity(`The issuer with name ${name} cannot be found.`)
 
-/** The caller's account's issuer of that name; another account's issuer is as good as absent. */
+/** The caller's account's issuer of that name; other accounts' issuers are never consulted. */
 async function findIssuer(context: AdminContext, name: string): Promise<IssuerRecord> {
-  const issuer = await context.repo.getIssuer(name)
-  if (!issuer || issuer.accountId !== context.accountId) throw issuerNotFound(name)
+  const issuer = await context.repo.getIssuer(context.accountId, name)
+  if (!issuer) throw issuerNotFound(name)
   return issuer
 }
 
+/**
+ * Refuses to delete an issuer that IAM OIDC providers still trust, in any account: its tokens
+ * would stop verifying for every role that trusts them. Providers of other accounts are counted,
+ * never named.
+ */
+async function refuseWhileTrusted(context: AdminContext, issuer: IssuerRef): Promise<void> {
+  const url = context.issuers.url(issuer).replace(/^https?:\/\//, '')
+  // IAM keeps a provider's URL as it was registered, a trailing slash included.
+  const providers = [
+    ...(await context.repo.listOidcProvidersByUrl(url)),
+    ...(await context.repo.listOidcProvidersByUrl(`${url}/`)),
+  ]
+  if (providers.length === 0) return
+  const own = providers.filter((provider) => provider.accountId === context.accountId)
+  const others = providers.length - own.length
+  const named = own.map((provider) => provider.arn)
+  if (others > 0) named.push(`${others} in other accounts`)
+  throw new AwsError(
+    'DeleteConflict',
+    `Cannot delete issuer ${issuer.name}: IAM OpenID Connect providers still trust its URL (${named.join(', ')}). Delete them first, or delete with Force.`,
+    { status: 409 },
+  )
+}
+
 function renderIssuer(context: AdminContext, issuer: IssuerRecord): ResultObject {
-  const url = context.issuers.url(issuer.name)
+  const url = context.issuers.url(issuer)
   return {
     IssuerName: issuer.name,
     Arn: issuerArn(issuer.accountId, issuer.name),
@@ -75,10 +101,14 @@ const createIssuer = defineAdminOperation({
   name: 'CreateIssuer',
   input: { IssuerName: issuerName(), Algorithm: algorithm() },
   resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
-  prepare: (input, _environment, now) =>
-    generateIssuerKey(input.IssuerName, input.Algorithm ?? DEFAULT_ISSUER_ALGORITHM, now),
+  prepare: (input, _environment, now, caller) =>
+    generateIssuerKey(
+      { accountId: caller.accountId, name: input.IssuerName },
+      input.Algorithm ?? DEFAULT_ISSUER_ALGORITHM,
+      now,
+    ),
   async run(input, context, key) {
-    if (await context.repo.getIssuer(input.IssuerName)) {
+    if (await context.repo.getIssuer(context.accountId, input.IssuerName)) {
       throw alreadyExists(`Issuer with name ${input.IssuerName} already exists.`)
     }
     const issuer = { name: input.IssuerName, accountId: context.accountId, createDate: context.now }
@@ -90,11 +120,12 @@ const createIssuer = defineAdminOperation({
 
 const deleteIssuer = defineAdminOperation({
   name: 'DeleteIssuer',
-  input: { IssuerName: issuerName() },
+  input: { IssuerName: issuerName(), Force: optionalBoolean() },
   resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
   async run(input, context) {
-    await findIssuer(context, input.IssuerName)
-    await context.repo.deleteIssuer(input.IssuerName)
+    const issuer = await findIssuer(context, input.IssuerName)
+    if (input.Force !== true) await refuseWhileTrusted(context, issuer)
+    await context.repo.deleteIssuer(issuer.accountId, issuer.name)
     return undefined
   },
 })
@@ -105,7 +136,7 @@ const getIssuer = defineAdminOperation({
   resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
   async run(input, context) {
     const issuer = await findIssuer(context, input.IssuerName)
-    const keys = await context.repo.listIssuerKeys(issuer.name)
+    const keys = await context.repo.listIssuerKeys(issuer.accountId, issuer.name)
     return {
       Issuer: renderIssuer(context, issuer),
       Keys: keys.filter((key) => isPublished(key, context.now)).map(renderKey),
@@ -127,11 +158,15 @@ const rotateIssuerKey = defineAdminOperation({
   name: 'RotateIssuerKey',
   input: { IssuerName: issuerName(), Algorithm: algorithm() },
   resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
-  prepare: (input, _environment, now) =>
-    generateIssuerKey(input.IssuerName, input.Algorithm ?? DEFAULT_ISSUER_ALGORITHM, now),
+  prepare: (input, _environment, now, caller) =>
+    generateIssuerKey(
+      { accountId: caller.accountId, name: input.IssuerName },
+      input.Algorithm ?? DEFAULT_ISSUER_ALGORITHM,
+      now,
+    ),
   async run(input, context, prepared) {
-    await findIssuer(context, input.IssuerName)
-    const keys = await context.repo.listIssuerKeys(input.IssuerName)
+    const issuer = await findIssuer(context, input.IssuerName)
+    const keys = await context.repo.listIssuerKeys(issuer.accountId, issuer.name)
     // Without an Algorithm the issuer keeps signing with the one it has.
     const current = signingKey(keys)?.algorithm
     const wanted: IssuerAlgorithm =
@@ -139,9 +174,11 @@ const rotateIssuerKey = defineAdminOperation({
     const key =
       prepared.algorithm === wanted
         ? prepared
-        : await generateIssuerKey(input.IssuerName, wanted, context.now)
+        : await generateIssuerKey(issuer, wanted, context.now)
     const rotation = planRotation(keys, context.now)
-    for (const old of rotation.expired) await context.repo.deleteIssuerKey(old.issuerName, old.kid)
+    for (const old of rotation.expired) {
+      await context.repo.deleteIssuerKey(old.accountId, old.issuerName, old.kid)
+    }
     for (const old of rotation.retired) await context.repo.updateIssuerKey(old)
     await context.repo.insertIssuerKey({ ...key, createDate: context.now })
     return {
@@ -191,14 +228,14 @@ const issueToken = defineAdminOperation({
   },
   resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
   async run(input, context) {
-    await findIssuer(context, input.IssuerName)
-    const key = signingKey(await context.repo.listIssuerKeys(input.IssuerName))
+    const issuer = await findIssuer(context, input.IssuerName)
+    const key = signingKey(await context.repo.listIssuerKeys(issuer.accountId, issuer.name))
     if (!key) throw new AwsError('ServiceFailure', `Issuer ${input.IssuerName} has no signing key.`)
     if (input.Pod !== undefined && !input.Subject.startsWith('system:serviceaccount:')) {
       throw validationError('Pod applies only to a system:serviceaccount:NAMESPACE:NAME subject.')
     }
     const minted = await mintToken(key, {
-      issuerUrl: context.issuers.url(input.IssuerName),
+      issuerUrl: context.issuers.url(issuer),
       subject: input.Subject,
       audiences: input.Audience ?? [],
       ttlSeconds: input.TtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
@@ -208,7 +245,7 @@ const issueToken = defineAdminOperation({
     })
     return {
       Token: minted.token,
-      IssuerUrl: context.issuers.url(input.IssuerName),
+      IssuerUrl: context.issuers.url(issuer),
       KeyId: key.kid,
       Expiration: minted.expiresAt,
     }

@@ -32,7 +32,7 @@ export interface AdminOperation<S extends Shape = Shape, P = undefined> {
   /** Only callers in the server's primary account may call it (server-wide state). */
   primaryAccountOnly?: boolean
   /** Slow work that needs no transaction (generating a key pair), after authorisation. */
-  prepare?(input: Input<S>, environment: AdminEnvironment, now: Date): Promise<P>
+  prepare?(input: Input<S>, environment: AdminEnvironment, now: Date, caller: Caller): Promise<P>
   run(input: Input<S>, context: AdminContext, prepared: P): Promise<ResultObject | undefined>
 }
 

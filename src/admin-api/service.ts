@@ -50,7 +50,7 @@ export class AdminService {
       )
     }
     await this.authorizer.authorize(caller, `rolegate:${operation.name}`, resource, {}, request)
-    const prepared = await operation.prepare?.(input, this.environment, request.now)
+    const prepared = await operation.prepare?.(input, this.environment, request.now, caller)
     return this.store.transaction((repo) =>
       operation.run(
         input,

@@ -43,6 +43,7 @@ const CONNECTION_OPTIONS = {
 
 const COMMAND_OPTIONS = {
   algorithm: { type: 'string' },
+  force: { type: 'boolean' },
   issuer: { type: 'string' },
   sub: { type: 'string' },
   aud: { type: 'string', multiple: true },
@@ -58,6 +59,7 @@ type Values = {
   'ca-bundle'?: string
   help?: boolean
   algorithm?: string
+  force?: boolean
   issuer?: string
   sub?: string
   aud?: string[]
@@ -76,7 +78,7 @@ interface Invocation {
 
 /** Which options each command accepts besides the connection options. */
 const ALLOWED: Record<ClientCommand, readonly (keyof typeof COMMAND_OPTIONS)[]> = {
-  issuer: ['algorithm'],
+  issuer: ['algorithm', 'force'],
   token: ['issuer', 'sub', 'aud', 'ttl', 'claim', 'pod'],
   keys: [],
   accounts: [],
@@ -153,10 +155,23 @@ function issuerCall(invocation: Invocation): Call {
     }
   }
   if (values.algorithm !== undefined) throw new UsageError(`--algorithm does not apply to ${sub}`)
-  if (sub === 'delete' || sub === 'get') {
+  if (values.force === true && sub !== 'delete') {
+    throw new UsageError(`--force does not apply to ${sub ?? 'this command'}`)
+  }
+  if (sub === 'delete') {
     return {
       service: 'rolegate',
-      action: sub === 'delete' ? 'DeleteIssuer' : 'GetIssuer',
+      action: 'DeleteIssuer',
+      params: {
+        IssuerName: operand(words, 'an issuer NAME'),
+        ...(values.force === true ? { Force: 'true' } : {}),
+      },
+    }
+  }
+  if (sub === 'get') {
+    return {
+      service: 'rolegate',
+      action: 'GetIssuer',
       params: { IssuerName: operand(words, 'an issuer NAME') },
       lists: ['Keys'],
     }

@@ -23,10 +23,13 @@ export const CLIENT_OPTIONS_HELP = `Connection options:
 
 export const ISSUER_HELP = `Usage: rolegate issuer <create|delete|get|list|rotate-key> [NAME] [options]
 
-Built-in OIDC issuers, served at PUBLIC_URL/issuers/NAME with their discovery document and JWKS.
+Built-in OIDC issuers, served at PUBLIC_URL/issuers/ACCOUNT/NAME with their discovery document
+and JWKS. Names are per account; the URL names the account, so no other account can ever serve it.
 
   create NAME [--algorithm RS256|ES256]   create an issuer with a fresh signing key (RS256)
-  delete NAME                             delete it and its keys; its tokens stop verifying
+  delete NAME [--force]                   delete it and its keys; its tokens stop verifying.
+                                          Refused while an IAM OIDC provider in any account
+                                          still trusts its URL, unless --force
   get NAME                                the issuer and its published keys
   list                                    the issuers of the caller's account
   rotate-key NAME [--algorithm ALG]       sign with a new key from now on; the old key stays in

@@ -1,16 +1,23 @@
 // The built-in issuers' public documents, unsigned as OIDC requires: GET (or HEAD)
-// `/issuers/NAME/.well-known/openid-configuration` and `/issuers/NAME/keys`, JSON with cache headers.
+// `/issuers/ACCOUNT/NAME/.well-known/openid-configuration` and `/issuers/ACCOUNT/NAME/keys`, JSON
+// with cache headers.
 import type { HttpRequest, HttpResponse } from './http-message.js'
 import { jsonResponse } from './http-message.js'
 
+/** The issuer a document belongs to. */
+interface IssuerRef {
+  accountId: string
+  name: string
+}
+
 /** What the route needs of the issuers: each document, or undefined when no such issuer exists. */
 export interface IssuerDocuments {
-  discovery(name: string): Promise<object | undefined>
-  jwks(name: string): Promise<object | undefined>
+  discovery(issuer: IssuerRef): Promise<object | undefined>
+  jwks(issuer: IssuerRef): Promise<object | undefined>
 }
 
 const DOCUMENT =
-  /^\/issuers\/([A-Za-z0-9][A-Za-z0-9_-]*)\/(\.well-known\/openid-configuration|keys)\/?$/
+  /^\/issuers\/(\d{12})\/([A-Za-z0-9][A-Za-z0-9_-]*)\/(\.well-known\/openid-configuration|keys)\/?$/
 
 // Discovery rarely changes; the JWKS changes on rotation, and verifiers refetch on an unknown kid.
 const DISCOVERY_MAX_AGE = 3600
@@ -32,9 +39,10 @@ export async function issuerRoute(
     response.headers['allow'] = 'GET, HEAD'
     return response
   }
-  const [, name, kind] = match as unknown as [string, string, string]
+  const [, accountId, name, kind] = match as unknown as [string, string, string, string]
   const jwks = kind === 'keys'
-  const document = jwks ? await documents.jwks(name) : await documents.discovery(name)
+  const issuer = { accountId, name }
+  const document = jwks ? await documents.jwks(issuer) : await documents.discovery(issuer)
   if (document === undefined) return notFound()
   const response = jsonResponse(200, document)
   if (jwks) response.headers['content-type'] = 'application/jwk-set+json'

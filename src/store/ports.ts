@@ -155,15 +155,19 @@ export interface SessionKeyRecord {
   retireDate: Date | null
 }
 
-/** A built-in OIDC issuer served at `PUBLIC_URL/issuers/NAME`; names are global. */
+/**
+ * A built-in OIDC issuer served at `PUBLIC_URL/issuers/ACCOUNT/NAME`: names are unique per
+ * account, and the account is part of the URL, so no other account can ever serve that URL.
+ */
 export interface IssuerRecord {
-  name: string
   /** The account that created it and whose IAM policies govern it. */
   accountId: string
+  name: string
   createDate: Date
 }
 
 export interface IssuerKeyRecord {
+  accountId: string
   issuerName: string
   kid: string
   algorithm: string
@@ -266,6 +270,8 @@ export interface IamRepository {
   // identity providers
   getOidcProvider(arn: string): Promise<OidcProviderRecord | undefined>
   listOidcProviders(accountId: string): Promise<OidcProviderRecord[]>
+  /** The providers of every account registered for this URL (without `https://`), by ARN. */
+  listOidcProvidersByUrl(url: string): Promise<OidcProviderRecord[]>
   insertOidcProvider(provider: OidcProviderRecord): Promise<void>
   updateOidcProvider(provider: OidcProviderRecord): Promise<void>
   deleteOidcProvider(arn: string): Promise<void>
@@ -281,15 +287,15 @@ export interface IamRepository {
   updateSessionKey(key: SessionKeyRecord): Promise<void>
   deleteSessionKey(keyId: string): Promise<void>
 
-  // built-in OIDC issuers and their signing keys (keys newest first)
-  getIssuer(name: string): Promise<IssuerRecord | undefined>
+  // built-in OIDC issuers and their signing keys (keys newest first), per account
+  getIssuer(accountId: string, name: string): Promise<IssuerRecord | undefined>
   listIssuers(accountId: string): Promise<IssuerRecord[]>
   insertIssuer(issuer: IssuerRecord): Promise<void>
-  deleteIssuer(name: string): Promise<void>
-  listIssuerKeys(issuerName: string): Promise<IssuerKeyRecord[]>
+  deleteIssuer(accountId: string, name: string): Promise<void>
+  listIssuerKeys(accountId: string, issuerName: string): Promise<IssuerKeyRecord[]>
   insertIssuerKey(key: IssuerKeyRecord): Promise<void>
   updateIssuerKey(key: IssuerKeyRecord): Promise<void>
-  deleteIssuerKey(issuerName: string, kid: string): Promise<void>
+  deleteIssuerKey(accountId: string, issuerName: string, kid: string): Promise<void>
 }
 
 /** One request signed with a long-term access key: AWS's GetAccessKeyLastUsed fields. */

@@ -22,7 +22,7 @@ async function getJson(h: Harness, path: string) {
 }
 
 const jwks = async (h: Harness, name: string) =>
-  ((await getJson(h, `/issuers/${name}/keys`)).body as { keys: JWK[] }).keys
+  ((await getJson(h, `/issuers/${ACCOUNT}/${name}/keys`)).body as { keys: JWK[] }).keys
 
 describe('issuer lifecycle', () => {
   let h: Harness
@@ -37,9 +37,9 @@ describe('issuer lifecycle', () => {
       {
         IssuerName: 'cluster-a',
         Arn: `arn:aws:rolegate::${ACCOUNT}:issuer/cluster-a`,
-        IssuerUrl: `${PUBLIC_URL}/issuers/cluster-a`,
-        DiscoveryUrl: `${PUBLIC_URL}/issuers/cluster-a/.well-known/openid-configuration`,
-        JwksUri: `${PUBLIC_URL}/issuers/cluster-a/keys`,
+        IssuerUrl: `${PUBLIC_URL}/issuers/${ACCOUNT}/cluster-a`,
+        DiscoveryUrl: `${PUBLIC_URL}/issuers/${ACCOUNT}/cluster-a/.well-known/openid-configuration`,
+        JwksUri: `${PUBLIC_URL}/issuers/${ACCOUNT}/cluster-a/keys`,
         CreateDate: '2026-11-01T00:00:00Z',
         SigningKeyId: undefined,
       },
@@ -92,7 +92,8 @@ describe('issuer lifecycle', () => {
     const [key] = await jwks(h, 'ec')
     assert.equal(key?.kty, 'EC')
     assert.equal(key?.crv, 'P-256')
-    const discovery = (await getJson(h, '/issuers/ec/.well-known/openid-configuration')).body
+    const discovery = (await getJson(h, `/issuers/${ACCOUNT}/ec/.well-known/openid-configuration`))
+      .body
     assert.deepEqual(field(discovery as never, 'id_token_signing_alg_values_supported'), ['ES256'])
   })
 
@@ -178,7 +179,7 @@ describe('issuer lifecycle', () => {
     assert.equal(result['Expiration'], '2026-11-01T00:10:00Z')
     const keys = createLocalJWKSet({ keys: await jwks(h, 'cluster-a') })
     const { payload, protectedHeader } = await jwtVerify(token, keys, {
-      issuer: `${PUBLIC_URL}/issuers/cluster-a`,
+      issuer: `${PUBLIC_URL}/issuers/${ACCOUNT}/cluster-a`,
       audience: 'sts.amazonaws.com',
       currentDate: h.clock.now(),
     })
@@ -201,9 +202,9 @@ describe('issuer lifecycle', () => {
 
   test('DeleteIssuer removes the issuer and its documents', async () => {
     await h.ok('DeleteIssuer', { IssuerName: 'ec' })
-    assert.equal((await getJson(h, '/issuers/ec/keys')).response.status, 404)
+    assert.equal((await getJson(h, `/issuers/${ACCOUNT}/ec/keys`)).response.status, 404)
     assert.equal(
-      (await getJson(h, '/issuers/ec/.well-known/openid-configuration')).response.status,
+      (await getJson(h, `/issuers/${ACCOUNT}/ec/.well-known/openid-configuration`)).response.status,
       404,
     )
     assert.equal(await issuerCount(h), 1)
@@ -273,7 +274,7 @@ describe('rotation', () => {
 
   test('the next rotation deletes keys past their retention', async () => {
     await h.ok('RotateIssuerKey', { IssuerName: 'ci' })
-    const stored = await h.store.transaction((repo) => repo.listIssuerKeys('ci'))
+    const stored = await h.store.transaction((repo) => repo.listIssuerKeys(ACCOUNT, 'ci'))
     assert.equal(stored.length, 2, 'the expired key is gone, the previous signer retired')
     assert.deepEqual(
       stored.map((key) => key.retireDate === null),
@@ -432,25 +433,29 @@ describe('accounts and issuers across accounts', () => {
       undefined,
     )
 
-    // Issuer names are global: another account cannot take one, nor see or delete it.
+    // Issuer names are per account: another account's issuer of the same name is its own, with
+    // its own URL, and neither account sees, changes or deletes the other's.
     await h.ok('CreateIssuer', { IssuerName: 'shared' })
+    const theirs = await h.ok('CreateIssuer', { IssuerName: 'shared' }, { key })
+    assert.equal(field(theirs['Issuer'], 'IssuerUrl'), `${PUBLIC_URL}/issuers/210987654321/shared`)
+    await h.ok('DeleteIssuer', { IssuerName: 'shared' }, { key })
+    assert.deepEqual(list((await h.ok('ListIssuers', {}, { key }))['Issuers']), [])
     assertError(
-      await h.call('CreateIssuer', { IssuerName: 'shared' }, { key }),
-      409,
-      'EntityAlreadyExists',
-      'Issuer with name shared already exists.',
-    )
-    assertError(
-      await h.call('DeleteIssuer', { IssuerName: 'shared' }, { key }),
+      await h.call('GetIssuer', { IssuerName: 'shared' }, { key }),
       404,
       'NoSuchEntity',
       'The issuer with name shared cannot be found.',
     )
-    assert.deepEqual(list((await h.ok('ListIssuers', {}, { key }))['Issuers']), [])
     await h.ok('CreateIssuer', { IssuerName: 'theirs' }, { key })
     assert.deepEqual(
       list((await h.ok('ListIssuers'))['Issuers']).map((i) => field(i, 'IssuerName')),
       ['shared'],
+    )
+    assertError(
+      await h.call('GetIssuer', { IssuerName: 'theirs' }),
+      404,
+      'NoSuchEntity',
+      'The issuer with name theirs cannot be found.',
     )
   })
 })

@@ -72,7 +72,7 @@ describe('built-in issuer tokens through AssumeRoleWithWebIdentity', () => {
     const iam = iamSdk(running.url, TEST_ADMIN_KEY)
     const { OpenIDConnectProviderArn } = await iam.send(
       new CreateOpenIDConnectProviderCommand({
-        Url: `${PUBLIC_URL}/issuers/cluster`,
+        Url: `${PUBLIC_URL}/issuers/123456789012/cluster`,
         ClientIDList: ['sts.amazonaws.com'],
       }),
     )
@@ -88,8 +88,9 @@ describe('built-in issuer tokens through AssumeRoleWithWebIdentity', () => {
               Action: 'sts:AssumeRoleWithWebIdentity',
               Condition: {
                 StringEquals: {
-                  'rolegate.invalid/issuers/cluster:aud': 'sts.amazonaws.com',
-                  'rolegate.invalid/issuers/cluster:sub': 'system:serviceaccount:payments:api',
+                  'rolegate.invalid/issuers/123456789012/cluster:aud': 'sts.amazonaws.com',
+                  'rolegate.invalid/issuers/123456789012/cluster:sub':
+                    'system:serviceaccount:payments:api',
                 },
               },
             },
@@ -106,7 +107,7 @@ describe('built-in issuer tokens through AssumeRoleWithWebIdentity', () => {
   test('a minted token is exchanged for role credentials', async () => {
     const answer = await assume(await token())
     assert.equal(answer.SubjectFromWebIdentityToken, 'system:serviceaccount:payments:api')
-    assert.equal(answer.Provider, `${PUBLIC_URL}/issuers/cluster`)
+    assert.equal(answer.Provider, `${PUBLIC_URL}/issuers/123456789012/cluster`)
     assert.match(answer.Credentials?.AccessKeyId ?? '', /^ASIA/)
   })
 
@@ -122,9 +123,9 @@ describe('built-in issuer tokens through AssumeRoleWithWebIdentity', () => {
     await assume(await token())
   })
 
-  test('deleting the issuer stops its tokens', async () => {
+  test('deleting the issuer (forced: a provider trusts it) stops its tokens', async () => {
     const minted = await token()
-    await cli(['issuer', 'delete', 'cluster'])
+    await cli(['issuer', 'delete', 'cluster', '--force'])
     const error = await rejection(assume(minted))
     // The SDK names the InvalidIdentityToken code by its exception class.
     assert.equal(error.name, 'InvalidIdentityTokenException')

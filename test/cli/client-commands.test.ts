@@ -10,7 +10,9 @@ import { spawn } from 'node:child_process'
 import {
   AttachRolePolicyCommand,
   CreateAccessKeyCommand,
+  CreateOpenIDConnectProviderCommand,
   CreateRoleCommand,
+  DeleteOpenIDConnectProviderCommand,
   CreateUserCommand,
   GetRolePolicyCommand,
   ListUsersCommand,
@@ -83,7 +85,7 @@ describe('client commands against a running server', () => {
     const created = json(await rolegate(['issuer', 'create', 'cluster'], profileEnv))
     const issuer = created['Issuer'] as Record<string, string>
     assert.equal(issuer['IssuerName'], 'cluster')
-    assert.equal(issuer['IssuerUrl'], `${server.url}/issuers/cluster`)
+    assert.equal(issuer['IssuerUrl'], `${server.url}/issuers/123456789012/cluster`)
     assert.match(issuer['SigningKeyId'] ?? '', /^[\w-]{43}$/)
     // --profile wins over keys in the environment, as in the AWS CLI.
     const listed = json(
@@ -100,22 +102,51 @@ describe('client commands against a running server', () => {
   })
 
   test('the served discovery document and JWKS over the socket', async () => {
-    const discovery = await fetch(`${server.url}/issuers/cluster/.well-known/openid-configuration`)
+    const discovery = await fetch(
+      `${server.url}/issuers/123456789012/cluster/.well-known/openid-configuration`,
+    )
     assert.equal(discovery.status, 200)
     assert.equal(discovery.headers.get('content-type'), 'application/json')
     assert.equal(discovery.headers.get('cache-control'), 'public, max-age=3600')
     const document = (await discovery.json()) as Record<string, unknown>
-    assert.equal(document['issuer'], `${server.url}/issuers/cluster`)
-    assert.equal(document['jwks_uri'], `${server.url}/issuers/cluster/keys`)
+    assert.equal(document['issuer'], `${server.url}/issuers/123456789012/cluster`)
+    assert.equal(document['jwks_uri'], `${server.url}/issuers/123456789012/cluster/keys`)
     const keys = await fetch(String(document['jwks_uri']))
     assert.equal(keys.headers.get('content-type'), 'application/jwk-set+json')
     assert.equal(keys.headers.get('cache-control'), 'public, max-age=300')
     assert.equal(((await keys.json()) as { keys: unknown[] }).keys.length, 1)
-    assert.equal((await fetch(`${server.url}/issuers/nope/keys`)).status, 404)
-    assert.equal((await fetch(`${server.url}/issuers/cluster/other`)).status, 404)
-    const post = await fetch(`${server.url}/issuers/cluster/keys`, { method: 'POST' })
+    assert.equal((await fetch(`${server.url}/issuers/123456789012/nope/keys`)).status, 404)
+    assert.equal((await fetch(`${server.url}/issuers/123456789012/cluster/other`)).status, 404)
+    const post = await fetch(`${server.url}/issuers/123456789012/cluster/keys`, { method: 'POST' })
     assert.equal(post.status, 405)
     assert.equal(post.headers.get('allow'), 'GET, HEAD')
+  })
+
+  test('issuer delete is refused while a provider trusts the issuer; --force deletes it', async () => {
+    const created = json(await rolegate(['issuer', 'create', 'trusted'], envKeys))
+    const url = (created['Issuer'] as Record<string, string>)['IssuerUrl'] ?? ''
+    const iam = iamSdk(server.url, TEST_ADMIN_KEY)
+    const provider = await iam.send(
+      // IAM takes https URLs only; this server speaks http, and the provider names the same URL.
+      new CreateOpenIDConnectProviderCommand({
+        Url: url.replace(/^http:/, 'https:'),
+        ClientIDList: ['sts.amazonaws.com'],
+      }),
+    )
+    const refused = await rolegate(['issuer', 'delete', 'trusted'], envKeys)
+    assert.equal(refused.code, 1)
+    assert.match(
+      refused.err,
+      /DeleteConflict.*Cannot delete issuer trusted: IAM OpenID Connect providers still trust its URL/,
+    )
+    assert.equal((await rolegate(['issuer', 'get', 'trusted'], envKeys)).code, 0)
+    assert.equal((await rolegate(['issuer', 'delete', 'trusted', '--force'], envKeys)).code, 0)
+    assert.notEqual((await rolegate(['issuer', 'get', 'trusted'], envKeys)).code, 0)
+    await iam.send(
+      new DeleteOpenIDConnectProviderCommand({
+        OpenIDConnectProviderArn: provider.OpenIDConnectProviderArn,
+      }),
+    )
   })
 
   test('rolegate token prints a JWT that verifies against the served JWKS', async () => {
@@ -141,9 +172,9 @@ describe('client commands against a running server', () => {
     )
     assert.equal(run.code, 0, run.err)
     assert.match(run.out, /^[\w-]+\.[\w-]+\.[\w-]+\n$/)
-    const jwks = createRemoteJWKSet(new URL(`${server.url}/issuers/cluster/keys`))
+    const jwks = createRemoteJWKSet(new URL(`${server.url}/issuers/123456789012/cluster/keys`))
     const { payload } = await jwtVerify(run.out.trim(), jwks, {
-      issuer: `${server.url}/issuers/cluster`,
+      issuer: `${server.url}/issuers/123456789012/cluster`,
       audience: 'sts.amazonaws.com',
     })
     assert.equal(payload.sub, 'system:serviceaccount:payments:api')
@@ -165,7 +196,9 @@ describe('client commands against a running server', () => {
       envKeys,
     )
     assert.equal(decodeProtectedHeader(run.out.trim()).kid, newKid)
-    const keys = (await (await fetch(`${server.url}/issuers/cluster/keys`)).json()) as {
+    const keys = (await (
+      await fetch(`${server.url}/issuers/123456789012/cluster/keys`)
+    ).json()) as {
       keys: { kid: string }[]
     }
     assert.deepEqual(
@@ -368,6 +401,7 @@ describe('client commands against a running server', () => {
       ['issuer', 'list', 'extra'],
       ['issuer', 'frobnicate'],
       ['issuer', 'delete', 'x', '--algorithm', 'ES256'],
+      ['issuer', 'get', 'x', '--force'],
       ['token', '--issuer', 'x', '--sub', 's'],
       ['token', '--issuer', 'x', '--sub', 's', '--aud', 'a', '--ttl', 'soon'],
       ['token', '--issuer', 'x', '--sub', 's', '--aud', 'a', '--claim', 'novalue'],

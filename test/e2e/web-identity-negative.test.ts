@@ -38,7 +38,7 @@ describe('AssumeRoleWithWebIdentity refusals through the AWS CLI', () => {
   const clock = new ShiftedClock()
   let server: FederationServer
   let sts: StsCli
-  const issuerUrl = (name: string) => `${PUBLIC_URL}/issuers/${name}`
+  const issuerUrl = (name: string) => `${PUBLIC_URL}/issuers/${ACCOUNT}/${name}`
   const roleArn = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`
   const token = async (options: { issuer?: string; sub?: string; aud?: string; ttl?: string }) =>
     (
@@ -154,7 +154,9 @@ describe('AssumeRoleWithWebIdentity refusals through the AWS CLI', () => {
     await refused('InvalidIdentityToken', NOT_A_JWT, assumeArgs(algNoneCopy(genuine, 'genuine')))
 
     // The attacker reads the public key from the issuer's own JWKS.
-    const jwks = (await (await fetch(`${server.url}/issuers/ci/keys`)).json()) as { keys: JWK[] }
+    const jwks = (await (await fetch(`${server.url}/issuers/${ACCOUNT}/ci/keys`)).json()) as {
+      keys: JWK[]
+    }
     const kid = decodeJwt(genuine).header['kid']
     const published = jwks.keys.find((key) => key.kid === kid)
     assert.ok(published, 'the JWKS publishes the signing key')

@@ -28,7 +28,7 @@ describe('SDK web identity credential providers', () => {
     server = await startFederationServer({ publicUrl: PUBLIC_URL })
     dir = mkdtempSync(join(tmpdir(), 'rolegate-sdk-token-'))
     await server.rolegateOk(['issuer', 'create', 'cluster'])
-    const issuerUrl = `${PUBLIC_URL}/issuers/cluster`
+    const issuerUrl = `${PUBLIC_URL}/issuers/${ACCOUNT}/cluster`
     const iam = (args: string[]) =>
       awsCli({ endpoint: server.url, credentials: server.admin }, ['iam', ...args])
     const { OpenIDConnectProviderArn } = json<{ OpenIDConnectProviderArn: string }>(

@@ -82,7 +82,7 @@ describe('seed flow: built-in issuer -> IAM OIDC provider -> role -> AWS CLI web
       Issuer: { IssuerUrl: string }
     }
     issuerUrl = created.Issuer.IssuerUrl
-    assert.equal(issuerUrl, `${server.url}/issuers/ci`)
+    assert.equal(issuerUrl, `${server.url}/issuers/${ACCOUNT}/ci`)
   })
   after(async () => {
     await server.cleanup()

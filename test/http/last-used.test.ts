@@ -212,7 +212,7 @@ describe('recorded last use', () => {
       service: 'rolegate',
     })
     assert.equal(issued.status, 200, issued.body)
-    const issuerUrl = `${PUBLIC_URL}/issuers/ci`
+    const issuerUrl = `${PUBLIC_URL}/issuers/${ACCOUNT}/ci`
     await ok({
       Action: 'CreateOpenIDConnectProvider',
       Url: issuerUrl,

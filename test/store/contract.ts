@@ -196,6 +196,7 @@ const issuerKey = (
 ): IssuerKeyRecord => {
   const kid = overrides.kid ?? nextId('kid-')
   return {
+    accountId: A,
     issuerName,
     kid,
     algorithm: 'RS256',
@@ -1095,11 +1096,16 @@ export const storeContract = (open: () => Promise<Store>): void => {
         tags: unicodeTags,
       })
       const empty = oidc({ url: 'accounts.google.com', clientIds: [], thumbprints: [] })
+      const theirs = oidc({ accountId: B, url: full.url })
       await tx(async (r) => {
         await r.insertOidcProvider(full)
         await r.insertOidcProvider(empty)
-        await r.insertOidcProvider(oidc({ accountId: B, url: full.url }))
+        await r.insertOidcProvider(theirs)
       })
+      // By URL, across accounts, exactly as registered.
+      assert.deepEqual(await tx((r) => r.listOidcProvidersByUrl(full.url)), [full, theirs])
+      assert.deepEqual(await tx((r) => r.listOidcProvidersByUrl(`${full.url}/`)), [])
+      assert.deepEqual(await tx((r) => r.listOidcProvidersByUrl(full.url.toUpperCase())), [])
       assert.deepEqual(await tx((r) => r.getOidcProvider(full.arn)), full)
       assert.deepEqual(await tx((r) => r.getOidcProvider(empty.arn)), empty)
       assert.equal(
@@ -1241,7 +1247,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
   // built-in OIDC issuers and their keys
 
   test(
-    'issuers round-trip; names are global, exact in case and listed bytewise per account',
+    'issuers round-trip; names are per account, exact in case and listed bytewise per account',
     withStore(async (_s, tx) => {
       const team = issuer({ name: 'Team', createDate: T2 })
       const lower = issuer({ name: 'team' })
@@ -1251,22 +1257,28 @@ export const storeContract = (open: () => Promise<Store>): void => {
       await tx(async (r) => {
         for (const i of [team, lower, alpha, zed, elsewhere]) await r.insertIssuer(i)
       })
-      assert.deepEqual(await tx((r) => r.getIssuer('Team')), team)
-      assert.deepEqual(await tx((r) => r.getIssuer('team')), lower)
-      assert.equal(await tx((r) => r.getIssuer('TEAM')), undefined)
+      assert.deepEqual(await tx((r) => r.getIssuer(A, 'Team')), team)
+      assert.deepEqual(await tx((r) => r.getIssuer(A, 'team')), lower)
+      assert.equal(await tx((r) => r.getIssuer(A, 'TEAM')), undefined)
+      // Another account's issuer is not found under this one's id.
+      assert.equal(await tx((r) => r.getIssuer(A, 'beta')), undefined)
+      assert.equal(await tx((r) => r.getIssuer(B, 'Team')), undefined)
       assert.deepEqual(await tx((r) => r.listIssuers(A)), [team, zed, alpha, lower])
       assert.deepEqual(await tx((r) => r.listIssuers(B)), [elsewhere])
-      // Another account cannot take a name in use anywhere.
+      // A name is unique within its account.
       await rejectsWith(
-        tx((r) => r.insertIssuer(issuer({ name: 'Team', accountId: B }))),
+        tx((r) => r.insertIssuer(issuer({ name: 'Team', createDate: T3 }))),
         StoreConflictError,
       )
-      assert.deepEqual(await tx((r) => r.listIssuers(B)), [elsewhere])
-      assert.deepEqual(await tx((r) => r.getIssuer('Team')), team)
-      await tx((r) => r.deleteIssuer('Team'))
-      assert.equal(await tx((r) => r.getIssuer('Team')), undefined)
-      assert.deepEqual(await tx((r) => r.getIssuer('team')), lower)
-      await tx((r) => r.insertIssuer({ ...team, accountId: B }))
+      // The same name in another account is another issuer.
+      const theirs = issuer({ name: 'Team', accountId: B })
+      await tx((r) => r.insertIssuer(theirs))
+      assert.deepEqual(await tx((r) => r.getIssuer(B, 'Team')), theirs)
+      assert.deepEqual(await tx((r) => r.getIssuer(A, 'Team')), team)
+      await tx((r) => r.deleteIssuer(A, 'Team'))
+      assert.equal(await tx((r) => r.getIssuer(A, 'Team')), undefined)
+      assert.deepEqual(await tx((r) => r.getIssuer(A, 'team')), lower)
+      assert.deepEqual(await tx((r) => r.getIssuer(B, 'Team')), theirs)
       assert.deepEqual(
         (await tx((r) => r.listIssuers(B))).map((i) => i.name),
         ['Team', 'beta'],
@@ -1280,22 +1292,27 @@ export const storeContract = (open: () => Promise<Store>): void => {
       await tx(async (r) => {
         await r.insertIssuer(issuer({ name: 'one' }))
         await r.insertIssuer(issuer({ name: 'two' }))
+        await r.insertIssuer(issuer({ name: 'one', accountId: B }))
       })
       const retired = issuerKey('one', { kid: 'k2', createDate: T1, retireDate: T3 })
       const tieLow = issuerKey('one', { kid: 'k1', createDate: T2, algorithm: 'ES256' })
       const tieHigh = issuerKey('one', { kid: 'k3', createDate: T2 })
       const sameKid = issuerKey('two', { kid: 'k1', createDate: T3 })
+      const otherAccount = issuerKey('one', { kid: 'k1', accountId: B })
       await tx(async (r) => {
-        for (const k of [retired, tieLow, tieHigh, sameKid]) await r.insertIssuerKey(k)
+        for (const k of [retired, tieLow, tieHigh, sameKid, otherAccount]) {
+          await r.insertIssuerKey(k)
+        }
       })
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [tieHigh, tieLow, retired])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('two')), [sameKid])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('One')), [])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [tieHigh, tieLow, retired])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'two')), [sameKid])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(B, 'one')), [otherAccount])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'One')), [])
       await rejectsWith(
         tx((r) => r.insertIssuerKey(issuerKey('one', { kid: 'k1', createDate: T3 }))),
         StoreConflictError,
       )
-      // A key needs its issuer.
+      // A key needs its issuer, in its own account.
       await rejectsWith(
         tx((r) => r.insertIssuerKey(issuerKey('nobody'))),
         StoreReferenceError,
@@ -1304,8 +1321,12 @@ export const storeContract = (open: () => Promise<Store>): void => {
         tx((r) => r.insertIssuerKey(issuerKey('ONE'))),
         StoreReferenceError,
       )
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('nobody')), [])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [tieHigh, tieLow, retired])
+      await rejectsWith(
+        tx((r) => r.insertIssuerKey(issuerKey('two', { accountId: B }))),
+        StoreReferenceError,
+      )
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'nobody')), [])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [tieHigh, tieLow, retired])
     }),
   )
 
@@ -1315,32 +1336,37 @@ export const storeContract = (open: () => Promise<Store>): void => {
       await tx(async (r) => {
         await r.insertIssuer(issuer({ name: 'one' }))
         await r.insertIssuer(issuer({ name: 'two' }))
+        await r.insertIssuer(issuer({ name: 'one', accountId: B }))
       })
       const a = issuerKey('one', { createDate: T2 })
       const b = issuerKey('one', { createDate: T1 })
       const c = issuerKey('two', { kid: a.kid })
+      const d = issuerKey('one', { kid: a.kid, accountId: B })
       await tx(async (r) => {
-        for (const k of [a, b, c]) await r.insertIssuerKey(k)
+        for (const k of [a, b, c, d]) await r.insertIssuerKey(k)
       })
       await tx((r) =>
         r.updateIssuerKey({ ...a, retireDate: T3, privateJwk: '{}', algorithm: 'none' }),
       )
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [{ ...a, retireDate: T3 }, b])
-      // The same kid under the other issuer is untouched.
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('two')), [c])
-      await tx((r) => r.deleteIssuerKey('two', b.kid))
-      await tx((r) => r.deleteIssuerKey('one', b.kid))
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [{ ...a, retireDate: T3 }])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('two')), [c])
-      await tx((r) => r.deleteIssuer('one'))
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('two')), [c])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [{ ...a, retireDate: T3 }, b])
+      // The same kid under the other issuers is untouched.
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'two')), [c])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(B, 'one')), [d])
+      await tx((r) => r.deleteIssuerKey(A, 'two', b.kid))
+      await tx((r) => r.deleteIssuerKey(B, 'one', b.kid))
+      await tx((r) => r.deleteIssuerKey(A, 'one', b.kid))
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [{ ...a, retireDate: T3 }])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'two')), [c])
+      await tx((r) => r.deleteIssuer(A, 'one'))
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'two')), [c])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(B, 'one')), [d])
       // A new issuer of the same name starts with no keys and can reuse the kid.
       await tx(async (r) => {
-        await r.insertIssuer(issuer({ name: 'one', accountId: B }))
+        await r.insertIssuer(issuer({ name: 'one' }))
         await r.insertIssuerKey(a)
       })
-      assert.deepEqual(await tx((r) => r.listIssuerKeys('one')), [a])
+      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [a])
     }),
   )
 
@@ -1361,21 +1387,21 @@ export const storeContract = (open: () => Promise<Store>): void => {
           await r.insertIssuer(issuer({ name: 'gone' }))
           await r.insertIssuerKey(issuerKey('gone'))
           await r.updateIssuerKey(issuerKey('kept', { kid: 'k1', retireDate: T3 }))
-          await r.deleteIssuerKey('kept', 'k1')
-          await r.deleteIssuer('kept')
+          await r.deleteIssuerKey(A, 'kept', 'k1')
+          await r.deleteIssuer(A, 'kept')
           throw new Error('undo')
         }),
         /undo/,
       )
       assert.equal(store.generation, start)
       assert.deepEqual(await tx((r) => r.listSessionKeys()), [kept])
-      assert.equal(await tx((r) => r.getIssuer('gone')), undefined)
+      assert.equal(await tx((r) => r.getIssuer(A, 'gone')), undefined)
       assert.deepEqual(
         (await tx((r) => r.listIssuers(A))).map((i) => i.name),
         ['kept'],
       )
       assert.deepEqual(
-        (await tx((r) => r.listIssuerKeys('kept'))).map((k) => [k.kid, k.retireDate]),
+        (await tx((r) => r.listIssuerKeys(A, 'kept'))).map((k) => [k.kid, k.retireDate]),
         [['k1', null]],
       )
       for (const write of [
@@ -1383,10 +1409,10 @@ export const storeContract = (open: () => Promise<Store>): void => {
         (r: IamRepository) => r.updateSessionKey({ ...kept, retireDate: T2 }),
         (r: IamRepository) => r.deleteSessionKey('sk-none'),
         (r: IamRepository) => r.insertIssuer(issuer()),
-        (r: IamRepository) => r.deleteIssuer('none'),
+        (r: IamRepository) => r.deleteIssuer(A, 'none'),
         (r: IamRepository) => r.insertIssuerKey(issuerKey('kept')),
         (r: IamRepository) => r.updateIssuerKey(issuerKey('kept', { kid: 'k1' })),
-        (r: IamRepository) => r.deleteIssuerKey('kept', 'none'),
+        (r: IamRepository) => r.deleteIssuerKey(A, 'kept', 'none'),
       ]) {
         const before = store.generation
         await tx(write)
@@ -1395,9 +1421,9 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const before = store.generation
       await tx(async (r) => {
         await r.listSessionKeys()
-        await r.getIssuer('kept')
+        await r.getIssuer(A, 'kept')
         await r.listIssuers(A)
-        await r.listIssuerKeys('kept')
+        await r.listIssuerKeys(A, 'kept')
       })
       assert.equal(store.generation, before)
     }),
@@ -1418,7 +1444,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
         return clash
       })
       assert.equal(outcome, 'conflict')
-      assert.deepEqual((await tx((r) => r.listIssuerKeys('one'))).map((k) => k.kid).sort(), [
+      assert.deepEqual((await tx((r) => r.listIssuerKeys(A, 'one'))).map((k) => k.kid).sort(), [
         'k1',
         'k2',
       ])
@@ -1663,8 +1689,8 @@ export const storeContract = (open: () => Promise<Store>): void => {
         assert.deepEqual(await r.listSamlProviders(A), [])
         // The keyring goes too: a reset bootstraps a new one, and old session tokens stop opening.
         assert.deepEqual(await r.listSessionKeys(), [])
-        assert.equal(await r.getIssuer('wipe'), undefined)
-        assert.deepEqual(await r.listIssuerKeys('wipe'), [])
+        assert.equal(await r.getIssuer(A, 'wipe'), undefined)
+        assert.deepEqual(await r.listIssuerKeys(A, 'wipe'), [])
       })
       // Same keys again: nothing of the old rows is left to clash with.
       await seed()

@@ -3,7 +3,9 @@
 
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { Kysely, Migrator, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { migrationsFor } from '../../src/store/migrations/migrations.js'
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js'
 import type { ManagedPolicyRecord } from '../../src/store/ports.js'
 import { postgresUnavailable, startPostgres } from '../support/postgres.js'
@@ -42,7 +44,10 @@ describe('postgres store', unavailable === undefined ? {} : { skip: unavailable 
     await client.connect()
     try {
       const { rows } = await client.query('select name from kysely_migration order by name')
-      assert.deepEqual(rows, [{ name: '0001-initial' }, { name: '0002-keyring-and-issuers' }])
+      assert.deepEqual(
+        rows,
+        Object.keys(migrationsFor('postgres')).map((name) => ({ name })),
+      )
       // Sort keys compare bytewise whatever the database's collation.
       const { rows: collations } = await client.query(
         "select collation_name from information_schema.columns where table_name = 'users' and column_name = 'name_key'",
@@ -54,6 +59,45 @@ describe('postgres store', unavailable === undefined ? {} : { skip: unavailable 
       assert.deepEqual(issuerCollations, [{ collation_name: 'C' }])
     } finally {
       await client.end()
+    }
+  })
+
+  test('issuers made when names were global move under their account with their keys', async () => {
+    const database = await cluster!.createDatabase('rolegate_issuers_0003')
+    const old = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database }) }),
+    })
+    const earlier = Object.fromEntries(
+      Object.entries(migrationsFor('postgres')).filter(([name]) => name < '0003'),
+    )
+    const { error } = await new Migrator({
+      db: old,
+      provider: { getMigrations: () => Promise.resolve(earlier) },
+    }).migrateToLatest()
+    assert.equal(error, undefined)
+    await old.destroy()
+    const client = new pg.Client({ connectionString: database })
+    await client.connect()
+    const date = '2025-01-02T03:04:05.678Z'
+    try {
+      await client.query("insert into issuers values ('ci', '210987654321', $1)", [date])
+      await client.query(
+        "insert into issuer_keys values ('ci', 'k1', 'RS256', '{}', '{}', $1, null)",
+        [date],
+      )
+    } finally {
+      await client.end()
+    }
+    const store = await openPostgresStore({ connectionString: database })
+    try {
+      const keys = await store.transaction((r) => r.listIssuerKeys('210987654321', 'ci'))
+      assert.deepEqual(
+        keys.map((key) => [key.accountId, key.issuerName, key.kid]),
+        [['210987654321', 'ci', 'k1']],
+      )
+      assert.equal(await store.transaction((r) => r.getIssuer('123456789012', 'ci')), undefined)
+    } finally {
+      await store.close()
     }
   })
 

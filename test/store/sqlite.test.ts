@@ -45,29 +45,35 @@ describe('sqlite store, on disk', () => {
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal')
       const migrations = raw.prepare('select name from kysely_migration order by name').all()
-      assert.deepEqual(migrations, [{ name: '0001-initial' }, { name: '0002-keyring-and-issuers' }])
+      assert.deepEqual(
+        migrations,
+        Object.keys(migrationsFor('sqlite')).map((name) => ({ name })),
+      )
     } finally {
       raw.close()
     }
   })
 
-  test('a database made before the keyring gains its tables and keeps its rows', async () => {
+  /** A database file as an earlier release left it: only the migrations before `upTo`. */
+  async function databaseBefore(upTo: string): Promise<string> {
     const file = freshFile()
-    // A database as the first release left it: only 0001 applied.
     const old = new Kysely<unknown>({
       dialect: new SqliteDialect({ database: new Database(file) }),
     })
+    const earlier = Object.fromEntries(
+      Object.entries(migrationsFor('sqlite')).filter(([name]) => name < upTo),
+    )
     const { error } = await new Migrator({
       db: old,
-      provider: {
-        getMigrations: () => {
-          const { '0001-initial': initial } = migrationsFor('sqlite')
-          return Promise.resolve({ '0001-initial': initial! })
-        },
-      },
+      provider: { getMigrations: () => Promise.resolve(earlier) },
     }).migrateToLatest()
     assert.equal(error, undefined)
     await old.destroy()
+    return file
+  }
+
+  test('a database made before the keyring gains its tables and keeps its rows', async () => {
+    const file = await databaseBefore('0002')
     const raw = new Database(file)
     raw.prepare("insert into accounts values ('123456789012', ?)").run(createDate.toISOString())
     raw.close()
@@ -86,6 +92,41 @@ describe('sqlite store, on disk', () => {
     }
   })
 
+  test('issuers made when names were global move under their account with their keys', async () => {
+    const file = await databaseBefore('0003')
+    const raw = new Database(file)
+    const date = createDate.toISOString()
+    raw.prepare("insert into issuers values ('ci', '210987654321', ?)").run(date)
+    raw
+      .prepare(`insert into issuer_keys values ('ci', 'k1', 'RS256', '{"d":1}', '{}', ?, null)`)
+      .run(date)
+    raw.close()
+
+    const store = await openSqliteStore({ file })
+    try {
+      assert.deepEqual(await store.transaction((r) => r.getIssuer('210987654321', 'ci')), {
+        accountId: '210987654321',
+        name: 'ci',
+        createDate,
+      })
+      assert.deepEqual(await store.transaction((r) => r.listIssuerKeys('210987654321', 'ci')), [
+        {
+          accountId: '210987654321',
+          issuerName: 'ci',
+          kid: 'k1',
+          algorithm: 'RS256',
+          privateJwk: '{"d":1}',
+          publicJwk: '{}',
+          createDate,
+          retireDate: null,
+        },
+      ])
+      assert.equal(await store.transaction((r) => r.getIssuer('123456789012', 'ci')), undefined)
+    } finally {
+      await store.close()
+    }
+  })
+
   test('wipe keeps the schema and the migration record', async () => {
     const file = freshFile()
     const store = await openSqliteStore({ file })
@@ -95,7 +136,9 @@ describe('sqlite store, on disk', () => {
     const raw = new Database(file, { readonly: true })
     try {
       assert.deepEqual(raw.prepare('select count(*) as n from accounts').get(), { n: 0 })
-      assert.deepEqual(raw.prepare('select count(*) as n from kysely_migration').get(), { n: 2 })
+      assert.deepEqual(raw.prepare('select count(*) as n from kysely_migration').get(), {
+        n: Object.keys(migrationsFor('sqlite')).length,
+      })
     } finally {
       raw.close()
     }

@@ -84,7 +84,7 @@ describe('serve --tls with the local CA', () => {
       AWS_CA_BUNDLE: join(dir, 'ca.pem'),
     })
     assert.equal(trusted.code, 0, trusted.err)
-    assert.match(trusted.out, new RegExp(`"IssuerUrl": "${running.url}/issuers/tls"`))
+    assert.match(trusted.out, new RegExp(`"IssuerUrl": "${running.url}/issuers/123456789012/tls"`))
     const untrusted = await client(['issuer', 'list'], env)
     assert.equal(untrusted.code, 1)
     assert.match(

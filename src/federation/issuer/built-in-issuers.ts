@@ -5,8 +5,8 @@
 import type { JWK } from 'jose'
 import type { Clock } from '../../core/clock.js'
 import type { IssuerKeyRecord, Store } from '../../store/ports.js'
-import { builtInIssuerName, discoveryDocument, issuerUrl, jwksDocument } from './discovery.js'
-import type { DiscoveryDocument } from './discovery.js'
+import { builtInIssuerRef, discoveryDocument, issuerUrl, jwksDocument } from './discovery.js'
+import type { DiscoveryDocument, IssuerRef } from './discovery.js'
 import { isIssuerAlgorithm, isPublished, publishedKeys } from './issuer-keys.js'
 
 export interface BuiltInIssuersOptions {
@@ -27,6 +27,8 @@ interface Cached {
   verifying: readonly { record: IssuerKeyRecord; jwk: JWK }[]
 }
 
+const cacheKey = (issuer: IssuerRef) => `${issuer.accountId}/${issuer.name}`
+
 const parsedPublicKey = (record: IssuerKeyRecord) => ({
   record,
   jwk: Object.freeze(JSON.parse(record.publicJwk) as JWK),
@@ -37,9 +39,9 @@ export class BuiltInIssuers {
 
   constructor(private readonly options: BuiltInIssuersOptions) {}
 
-  /** The issuer URL of `name` on this server. */
-  url(name: string): string {
-    return issuerUrl(this.options.publicUrl(), name)
+  /** The issuer's URL on this server. */
+  url(issuer: IssuerRef): string {
+    return issuerUrl(this.options.publicUrl(), issuer)
   }
 
   /**
@@ -47,55 +49,58 @@ export class BuiltInIssuers {
    * by `kid`), [] for one of our issuer URLs whose issuer does not exist, undefined for others.
    */
   readonly keys: BuiltInKeys = async (url) => {
-    const name = builtInIssuerName(this.options.publicUrl(), url)
-    if (name === undefined) return undefined
-    const loaded = this.current(name) ?? (await this.loadEntry(name))
+    const issuer = builtInIssuerRef(this.options.publicUrl(), url)
+    if (issuer === undefined) return undefined
+    const loaded = this.current(issuer) ?? (await this.loadEntry(issuer))
     const now = this.options.clock.now()
     return loaded.verifying.filter(({ record }) => isPublished(record, now)).map(({ jwk }) => jwk)
   }
 
-  async discovery(name: string): Promise<DiscoveryDocument | undefined> {
-    const keys = await this.load(name)
+  async discovery(issuer: IssuerRef): Promise<DiscoveryDocument | undefined> {
+    const keys = await this.load(issuer)
     if (keys === undefined) return undefined
     const now = this.options.clock.now()
     const algorithms = keys
       .filter((key) => isPublished(key, now))
       .map((key) => key.algorithm)
       .filter(isIssuerAlgorithm)
-    return discoveryDocument(this.url(name), algorithms)
+    return discoveryDocument(this.url(issuer), algorithms)
   }
 
-  async jwks(name: string): Promise<{ keys: JWK[] } | undefined> {
-    const keys = await this.load(name)
+  async jwks(issuer: IssuerRef): Promise<{ keys: JWK[] } | undefined> {
+    const keys = await this.load(issuer)
     if (keys === undefined) return undefined
     return jwksDocument(publishedKeys(keys, this.options.clock.now()))
   }
 
-  private async load(name: string): Promise<IssuerKeyRecord[] | undefined> {
-    return (await this.loadEntry(name)).keys
+  private async load(issuer: IssuerRef): Promise<IssuerKeyRecord[] | undefined> {
+    return (await this.loadEntry(issuer)).keys
   }
 
   /** The cached entry while the store has not moved; every call to keys() asks first. */
-  private current(name: string): Cached | undefined {
-    const cached = this.cache.get(name)
+  private current(issuer: IssuerRef): Cached | undefined {
+    const cached = this.cache.get(cacheKey(issuer))
     return cached !== undefined && cached.generation === this.options.store.generation
       ? cached
       : undefined
   }
 
-  private async loadEntry(name: string): Promise<Cached> {
+  private async loadEntry(issuer: IssuerRef): Promise<Cached> {
     const { store } = this.options
     const generation = store.generation
-    const cached = this.current(name)
+    const cached = this.current(issuer)
     if (cached) return cached
+    const { accountId, name } = issuer
     const keys = await store.transaction(async (repo) =>
-      (await repo.getIssuer(name)) === undefined ? undefined : repo.listIssuerKeys(name),
+      (await repo.getIssuer(accountId, name)) === undefined
+        ? undefined
+        : repo.listIssuerKeys(accountId, name),
     )
     const entry: Cached = { generation, keys, verifying: (keys ?? []).map(parsedPublicKey) }
     // A write that landed meanwhile may have changed the answer: keep it out of the cache.
     if (store.generation === generation) {
       if (this.cache.size > 1000) this.cache.clear()
-      this.cache.set(name, entry)
+      this.cache.set(cacheKey(issuer), entry)
     }
     return entry
   }

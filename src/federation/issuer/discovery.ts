@@ -1,5 +1,6 @@
-// Where a built-in issuer lives and what it publishes: `PUBLIC_URL/issuers/NAME`, its OpenID
-// discovery document and its JWKS, shaped like the ones a Kubernetes API server serves.
+// Where a built-in issuer lives and what it publishes: `PUBLIC_URL/issuers/ACCOUNT/NAME`, its
+// OpenID discovery document and its JWKS, shaped like the ones a Kubernetes API server serves.
+// The account is part of the URL so that no other account can ever serve a URL a role trusts.
 import type { JWK } from 'jose'
 import type { IssuerAlgorithm } from './issuer-keys.js'
 
@@ -14,15 +15,33 @@ export const ISSUERS_PATH = '/issuers/'
 export const DISCOVERY_SUFFIX = '/.well-known/openid-configuration'
 export const JWKS_SUFFIX = '/keys'
 
-export const issuerUrl = (publicUrl: string, name: string): string =>
-  `${publicUrl.replace(/\/+$/, '')}${ISSUERS_PATH}${name}`
+/** A built-in issuer: names are unique within their account. */
+export interface IssuerRef {
+  readonly accountId: string
+  readonly name: string
+}
 
-/** The issuer name of a URL under this server's `/issuers/`, or undefined for any other URL. */
-export function builtInIssuerName(publicUrl: string, url: string): string | undefined {
-  const prefix = issuerUrl(publicUrl, '')
+const ACCOUNT_ID = /^\d{12}$/
+
+const issuersBase = (publicUrl: string) => `${publicUrl.replace(/\/+$/, '')}${ISSUERS_PATH}`
+
+export const issuerUrl = (publicUrl: string, issuer: IssuerRef): string =>
+  `${issuersBase(publicUrl)}${issuer.accountId}/${issuer.name}`
+
+/** The issuer a URL under this server's `/issuers/` names, or undefined for any other URL. */
+export function builtInIssuerRef(publicUrl: string, url: string): IssuerRef | undefined {
+  const prefix = issuersBase(publicUrl)
   if (!url.startsWith(prefix)) return undefined
-  const name = url.slice(prefix.length)
-  return ISSUER_NAME_PATTERN.regex.test(name) && name.length <= ISSUER_NAME_MAX ? name : undefined
+  const rest = url.slice(prefix.length)
+  const slash = rest.indexOf('/')
+  const accountId = rest.slice(0, slash)
+  const name = rest.slice(slash + 1)
+  const valid =
+    slash > 0 &&
+    ACCOUNT_ID.test(accountId) &&
+    ISSUER_NAME_PATTERN.regex.test(name) &&
+    name.length <= ISSUER_NAME_MAX
+  return valid ? { accountId, name } : undefined
 }
 
 export interface DiscoveryDocument {

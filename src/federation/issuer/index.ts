@@ -7,12 +7,12 @@ export {
   ISSUER_NAME_MAX,
   ISSUER_NAME_PATTERN,
   JWKS_SUFFIX,
-  builtInIssuerName,
+  builtInIssuerRef,
   discoveryDocument,
   issuerUrl,
   jwksDocument,
 } from './discovery.js'
-export type { DiscoveryDocument } from './discovery.js'
+export type { DiscoveryDocument, IssuerRef } from './discovery.js'
 export {
   DEFAULT_ISSUER_ALGORITHM,
   DEFAULT_TOKEN_TTL_SECONDS,

@@ -4,6 +4,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose'
 import type { JWK } from 'jose'
 import { MAX_CLOCK_SKEW_SECONDS } from '../oidc/check-times.js'
 import type { IssuerKeyRecord } from '../../store/ports.js'
+import type { IssuerRef } from './discovery.js'
 
 /** What a built-in issuer may sign with: RS256 (what Kubernetes and EKS use) or ES256. */
 export const ISSUER_ALGORITHMS = ['RS256', 'ES256'] as const
@@ -26,9 +27,9 @@ export const KEY_RETENTION_MS = (MAX_TOKEN_TTL_SECONDS + MAX_CLOCK_SKEW_SECONDS)
 export const isIssuerAlgorithm = (value: string): value is IssuerAlgorithm =>
   (ISSUER_ALGORITHMS as readonly string[]).includes(value)
 
-/** A fresh key pair for `issuerName`, as the store keeps it (private and public JWK text). */
+/** A fresh key pair for `issuer`, as the store keeps it (private and public JWK text). */
 export async function generateIssuerKey(
-  issuerName: string,
+  issuer: IssuerRef,
   algorithm: IssuerAlgorithm,
   now: Date,
 ): Promise<IssuerKeyRecord> {
@@ -39,7 +40,8 @@ export async function generateIssuerKey(
   const kid = await calculateJwkThumbprint(publicJwk, 'sha256')
   const privateJwk = await exportJWK(pair.privateKey)
   return {
-    issuerName,
+    accountId: issuer.accountId,
+    issuerName: issuer.name,
     kid,
     algorithm,
     privateJwk: JSON.stringify({ ...privateJwk, kid, alg: algorithm, use: 'sig' }),

@@ -763,6 +763,18 @@ export class KyselyIamRepository implements IamRepository {
     })
   }
 
+  listOidcProvidersByUrl(url: string): Promise<OidcProviderRecord[]> {
+    return this.#read(async () => {
+      const rows = await this.db
+        .selectFrom('oidc_providers')
+        .selectAll()
+        .where('url', '=', url)
+        .orderBy('arn')
+        .execute()
+      return rows.map(oidcProviderRecord)
+    })
+  }
+
   insertOidcProvider(provider: OidcProviderRecord): Promise<void> {
     return this.#write('insertOidcProvider', () =>
       this.db.insertInto('oidc_providers').values(oidcProviderRow(provider)).execute(),
@@ -883,13 +895,14 @@ export class KyselyIamRepository implements IamRepository {
     )
   }
 
-  // built-in OIDC issuers (names are global and match exactly, case included)
+  // built-in OIDC issuers (names are per account and match exactly, case included)
 
-  getIssuer(name: string): Promise<IssuerRecord | undefined> {
+  getIssuer(accountId: string, name: string): Promise<IssuerRecord | undefined> {
     return this.#read(async () => {
       const row = await this.db
         .selectFrom('issuers')
         .selectAll()
+        .where('account_id', '=', accountId)
         .where('name', '=', name)
         .executeTakeFirst()
       return row && issuerRecord(row)
@@ -916,18 +929,23 @@ export class KyselyIamRepository implements IamRepository {
   }
 
   /** Deletes the issuer and, with it, every key it still has. */
-  deleteIssuer(name: string): Promise<void> {
+  deleteIssuer(accountId: string, name: string): Promise<void> {
     return this.#write('deleteIssuer', () =>
-      this.db.deleteFrom('issuers').where('name', '=', name).execute(),
+      this.db
+        .deleteFrom('issuers')
+        .where('account_id', '=', accountId)
+        .where('name', '=', name)
+        .execute(),
     )
   }
 
   /** Newest first; keys made in the same millisecond come by kid, highest first. */
-  listIssuerKeys(issuerName: string): Promise<IssuerKeyRecord[]> {
+  listIssuerKeys(accountId: string, issuerName: string): Promise<IssuerKeyRecord[]> {
     return this.#read(async () => {
       const rows = await this.db
         .selectFrom('issuer_keys')
         .selectAll()
+        .where('account_id', '=', accountId)
         .where('issuer_name', '=', issuerName)
         .orderBy('create_date', 'desc')
         .orderBy('kid', 'desc')
@@ -950,16 +968,18 @@ export class KyselyIamRepository implements IamRepository {
       this.db
         .updateTable('issuer_keys')
         .set({ retire_date: row.retire_date })
+        .where('account_id', '=', key.accountId)
         .where('issuer_name', '=', key.issuerName)
         .where('kid', '=', key.kid)
         .execute(),
     )
   }
 
-  deleteIssuerKey(issuerName: string, kid: string): Promise<void> {
+  deleteIssuerKey(accountId: string, issuerName: string, kid: string): Promise<void> {
     return this.#write('deleteIssuerKey', () =>
       this.db
         .deleteFrom('issuer_keys')
+        .where('account_id', '=', accountId)
         .where('issuer_name', '=', issuerName)
         .where('kid', '=', kid)
         .execute(),

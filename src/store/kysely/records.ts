@@ -303,6 +303,7 @@ export const issuerRecord = (row: Selectable<IssuersTable>): IssuerRecord => ({
 })
 
 export const issuerKeyRow = (key: IssuerKeyRecord): IssuerKeysTable => ({
+  account_id: key.accountId,
   issuer_name: key.issuerName,
   kid: key.kid,
   algorithm: key.algorithm,
@@ -313,6 +314,7 @@ export const issuerKeyRow = (key: IssuerKeyRecord): IssuerKeysTable => ({
 })
 
 export const issuerKeyRecord = (row: Selectable<IssuerKeysTable>): IssuerKeyRecord => ({
+  accountId: row.account_id,
   issuerName: row.issuer_name,
   kid: row.kid,
   algorithm: row.algorithm,

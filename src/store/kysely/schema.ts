@@ -150,13 +150,14 @@ export interface SessionKeysTable {
 }
 
 export interface IssuersTable {
+  account_id: string
   /** Case-sensitive, unlike IAM names: it is a path segment of the issuer's URL. */
   name: string
-  account_id: string
   create_date: string
 }
 
 export interface IssuerKeysTable {
+  account_id: string
   issuer_name: string
   kid: string
   algorithm: string

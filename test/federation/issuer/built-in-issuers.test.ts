@@ -32,20 +32,25 @@ describe('BuiltInIssuers.keys', () => {
     assert.equal(await issuers.keys('https://token.actions.githubusercontent.com', 'k'), undefined)
     assert.equal(await issuers.keys('https://rolegate.test/issuers/x', undefined), undefined)
     assert.equal(await issuers.keys(`${URL_BASE}/issuers/a/b`, undefined), undefined)
+    // A name without its account is no issuer URL of ours: names alone are not unique.
+    assert.equal(await issuers.keys(`${URL_BASE}/issuers/ci`, undefined), undefined)
+    assert.equal(await issuers.keys(`${URL_BASE}/issuers/12345678901/ci`, undefined), undefined)
+    assert.equal(await issuers.keys(`${URL_BASE}/issuers/123456789012/c/i`, undefined), undefined)
   })
 
   test('an issuer URL of ours with no such issuer has no keys', async () => {
-    assert.deepEqual(await issuers.keys(`${URL_BASE}/issuers/missing`, 'k'), [])
+    assert.deepEqual(await issuers.keys(`${URL_BASE}/issuers/123456789012/missing`, 'k'), [])
   })
 
   test('keys follow creation, rotation and deletion', async () => {
-    const first = await generateIssuerKey('ci', 'ES256', clock.now())
+    const ci = { accountId: '123456789012', name: 'ci' }
+    const first = await generateIssuerKey(ci, 'ES256', clock.now())
     await store.transaction(async (repo) => {
       await repo.insertIssuer({ name: 'ci', accountId: '123456789012', createDate: clock.now() })
       await repo.insertIssuerKey(first)
     })
-    const url = issuers.url('ci')
-    assert.equal(url, `${URL_BASE}/issuers/ci`)
+    const url = issuers.url(ci)
+    assert.equal(url, `${URL_BASE}/issuers/123456789012/ci`)
     const keys = await issuers.keys(url, first.kid)
     assert.deepEqual(
       keys?.map((key) => key.kid),
@@ -58,9 +63,10 @@ describe('BuiltInIssuers.keys', () => {
     assert.equal(again?.[0], keys?.[0])
     assert.ok(Object.isFrozen(again?.[0]))
 
-    const second = await generateIssuerKey('ci', 'ES256', clock.now())
+    const second = await generateIssuerKey(ci, 'ES256', clock.now())
     await store.transaction(async (repo) => {
-      for (const key of planRotation(await repo.listIssuerKeys('ci'), clock.now()).retired) {
+      const keys = await repo.listIssuerKeys(ci.accountId, ci.name)
+      for (const key of planRotation(keys, clock.now()).retired) {
         await repo.updateIssuerKey(key)
       }
       await repo.insertIssuerKey({ ...second, createDate: new Date(clock.now().getTime() + 1) })
@@ -75,7 +81,7 @@ describe('BuiltInIssuers.keys', () => {
       [second.kid],
     )
 
-    await store.transaction((repo) => repo.deleteIssuer('ci'))
+    await store.transaction((repo) => repo.deleteIssuer(ci.accountId, ci.name))
     assert.deepEqual(await issuers.keys(url, second.kid), [])
   })
 })

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test'
 import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, jwtVerify } from 'jose'
 import type { JWK } from 'jose'
 import {
-  builtInIssuerName,
+  builtInIssuerRef,
   discoveryDocument,
   generateIssuerKey,
   isPublished,
@@ -17,11 +17,12 @@ import {
 } from '../../../src/federation/issuer/index.js'
 
 const NOW = new Date('2026-11-01T00:00:00Z')
-const ISSUER = 'https://rolegate.test/issuers/ci'
+const ISSUER = 'https://rolegate.test/issuers/123456789012/ci'
+const CI = { accountId: '123456789012', name: 'ci' }
 
 for (const algorithm of ['RS256', 'ES256'] as const) {
   test(`${algorithm}: kid is the key's thumbprint; the public JWK has no private members`, async () => {
-    const key = await generateIssuerKey('ci', algorithm, NOW)
+    const key = await generateIssuerKey(CI, algorithm, NOW)
     const publicJwk = JSON.parse(key.publicJwk) as JWK
     assert.equal(key.kid, await calculateJwkThumbprint(publicJwk, 'sha256'))
     assert.deepEqual(
@@ -75,7 +76,7 @@ test('service-account subjects get the kubernetes.io claim of a projected token'
 })
 
 test('several audiences are a list', async () => {
-  const key = await generateIssuerKey('ci', 'ES256', NOW)
+  const key = await generateIssuerKey(CI, 'ES256', NOW)
   const minted = await mintToken(key, {
     issuerUrl: ISSUER,
     subject: 'x',
@@ -91,10 +92,10 @@ test('several audiences are a list', async () => {
 describe('rotation plan', () => {
   test("the signer retires for 24 hours plus the verifiers' skew; expired keys go", async () => {
     const old = {
-      ...(await generateIssuerKey('ci', 'ES256', NOW)),
+      ...(await generateIssuerKey(CI, 'ES256', NOW)),
       retireDate: new Date(NOW.getTime() - 1),
     }
-    const current = await generateIssuerKey('ci', 'ES256', NOW)
+    const current = await generateIssuerKey(CI, 'ES256', NOW)
     assert.equal(signingKey([current, old]), current)
     const plan = planRotation([current, old], NOW)
     assert.deepEqual(plan.expired, [old])
@@ -110,15 +111,21 @@ describe('rotation plan', () => {
 })
 
 test('issuer URLs and names', () => {
-  assert.equal(builtInIssuerName('https://h:1', 'https://h:1/issuers/ci'), 'ci')
-  assert.equal(builtInIssuerName('https://h:1/', 'https://h:1/issuers/ci'), 'ci')
+  const ci = 'https://h:1/issuers/123456789012/ci'
+  assert.deepEqual(builtInIssuerRef('https://h:1', ci), CI)
+  assert.deepEqual(builtInIssuerRef('https://h:1/', ci), CI)
   for (const url of [
     'https://h:1/issuers/',
-    'https://h:1/issuers/a/b',
-    'https://h:2/issuers/ci',
-    'https://h:1/issuers/.x',
+    'https://h:1/issuers/ci',
+    'https://h:1/issuers/123456789012/',
+    'https://h:1/issuers/123456789012/a/b',
+    'https://h:1/issuers/12345678901/ci',
+    'https://h:1/issuers/1234567890123/ci',
+    'https://h:1/issuers/12345678901x/ci',
+    'https://h:2/issuers/123456789012/ci',
+    'https://h:1/issuers/123456789012/.x',
   ]) {
-    assert.equal(builtInIssuerName('https://h:1', url), undefined, url)
+    assert.equal(builtInIssuerRef('https://h:1', url), undefined, url)
   }
   assert.deepEqual(discoveryDocument(ISSUER, ['RS256', 'ES256', 'RS256']), {
     issuer: ISSUER,
