@@ -21,7 +21,7 @@ import { AccessKeyResolver } from './iam/identities.js'
 import { iamOperations } from './iam/operations.js'
 import { IamService } from './iam/service.js'
 import { UsageRecorder } from './iam/usage-recorder.js'
-import type { Store } from './store/ports.js'
+import type { ResealCount, Store } from './store/ports.js'
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js'
 import { AdminService } from './admin-api/service.js'
 import { adminOperations } from './admin-api/operations.js'
@@ -29,15 +29,23 @@ import { BuiltInIssuers } from './federation/issuer/index.js'
 import { certificateNames, ensureLocalTls } from './tls/local-tls.js'
 import { composeSts, refuseUserSessions } from './sts/compose.js'
 import type { BuiltInKeys } from './sts/compose.js'
+import { loadMasterKeys, writeKeyFile } from './composition/master-key.js'
+import type { LoadedMasterKeys } from './composition/master-key.js'
+import { generateMasterKey } from './store/secrets/master-keyring.js'
+import type { MasterKeyring } from './store/secrets/master-keyring.js'
 
 export interface RolegateConfig {
   host: string
   /** 0 picks a free port. */
   port: number
-  /** Holds rolegate.db (SQLite) and admin-credentials. */
+  /** Holds rolegate.db (SQLite), its master-key file and admin-credentials; kept 0700. */
   dataDir: string
   /** `postgres://...`; when absent the store is SQLite at DATA/rolegate.db. */
   databaseUrl?: string | undefined
+  /** ROLEGATE_MASTER_KEY: base64 keys, comma-separated, the first sealing stored secrets. */
+  masterKey?: string | undefined
+  /** `--master-key-file`: a file of such keys, one a line; else DATA/master-key (SQLite only). */
+  masterKeyFile?: string | undefined
   accountId: string
   region: string
   /** The URL clients reach this server at; defaults to the listening address. */
@@ -131,8 +139,30 @@ async function saveAdminCredentials(dataDir: string, key: AdminKey): Promise<str
 
 const redactUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
 
-async function openStore(config: RolegateConfig): Promise<{ store: Store; database: string }> {
-  if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
+/** The data directory, made or narrowed to its owner alone whatever the umask. */
+async function ensureDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  await chmod(dataDir, 0o700)
+}
+
+const usesPostgres = (config: Pick<RolegateConfig, 'databaseUrl'>) =>
+  config.databaseUrl !== undefined && config.databaseUrl !== ''
+
+const masterKeysFor = (
+  config: Pick<RolegateConfig, 'dataDir' | 'databaseUrl' | 'masterKey' | 'masterKeyFile'>,
+): LoadedMasterKeys =>
+  loadMasterKeys({
+    masterKey: config.masterKey,
+    masterKeyFile: config.masterKeyFile,
+    dataDir: config.dataDir,
+    sharedDatabase: usesPostgres(config),
+  })
+
+async function openStore(
+  config: Pick<RolegateConfig, 'dataDir' | 'databaseUrl' | 'sharedStore'>,
+  secrets: MasterKeyring,
+): Promise<{ store: Store; database: string }> {
+  if (config.databaseUrl !== undefined && usesPostgres(config)) {
     if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
       throw new Error(
         `--database-url must be a postgres:// URL, got ${redactUrl(config.databaseUrl)}`,
@@ -140,12 +170,65 @@ async function openStore(config: RolegateConfig): Promise<{ store: Store; databa
     }
     // Loaded only when asked for: the pg driver costs start-up time SQLite users need not pay.
     const { openPostgresStore } = await import('./store/postgres/open-postgres-store.js')
-    const store = await openPostgresStore({ connectionString: config.databaseUrl })
+    const store = await openPostgresStore({ connectionString: config.databaseUrl, secrets })
     return { store, database: redactUrl(config.databaseUrl) }
   }
   const file = join(config.dataDir, 'rolegate.db')
   const shared = config.sharedStore === true
-  return { store: await openSqliteStore({ file, shared }), database: file }
+  return { store: await openSqliteStore({ file, shared, secrets }), database: file }
+}
+
+/** What `rolegate keys rotate-master` did. */
+export interface MasterKeyRotation {
+  /** The key that seals from now on. */
+  masterKeyId: string
+  /** The keys that sealed before: dropped from a key file, to be dropped from the environment. */
+  retiredKeyIds: string[]
+  source: string
+  resealed: ResealCount
+}
+
+/**
+ * Seals every stored secret with a new master key. With a key file, a new key is made, written
+ * first beside the old ones, every secret sealed with it, and the old keys dropped; servers that
+ * read the file follow it on their own. With ROLEGATE_MASTER_KEY, the operator puts the new key
+ * first (after restarting the servers with it there), and drops the old ones once this is done.
+ */
+export async function rotateMasterKey(
+  config: Pick<RolegateConfig, 'dataDir' | 'databaseUrl' | 'masterKey' | 'masterKeyFile'>,
+): Promise<MasterKeyRotation> {
+  const loaded = masterKeysFor(config)
+  let keyring = loaded.keyring
+  const fresh = loaded.file === undefined ? undefined : generateMasterKey()
+  if (loaded.file !== undefined && fresh !== undefined) {
+    writeKeyFile(loaded.file, [fresh, ...loaded.keys])
+    keyring = masterKeysFor(config).keyring
+  } else if (loaded.keys.length < 2) {
+    throw new Error(
+      `put the new master key first in ${loaded.source} (NEW,OLD; make one with: openssl rand -base64 32), start the servers with both, then rotate again`,
+    )
+  }
+  const { store } = await openStore(config, keyring)
+  try {
+    const resealed: ResealCount = { accessKeys: 0, sessionKeys: 0, issuerKeys: 0 }
+    // Servers that sealed with an old key meanwhile leave more to seal: go again until none is.
+    for (let pass = 0; pass < 5; pass += 1) {
+      const count = await store.resealSecrets()
+      resealed.accessKeys += count.accessKeys
+      resealed.sessionKeys += count.sessionKeys
+      resealed.issuerKeys += count.issuerKeys
+      if (pass > 0 && count.accessKeys + count.sessionKeys + count.issuerKeys === 0) break
+    }
+    if (loaded.file !== undefined && fresh !== undefined) writeKeyFile(loaded.file, [fresh])
+    return {
+      masterKeyId: keyring.sealingKeyId,
+      retiredKeyIds: loaded.keys.map((key) => key.id).filter((id) => id !== keyring.sealingKeyId),
+      source: loaded.source,
+      resealed,
+    }
+  } finally {
+    await store.close()
+  }
 }
 
 export const defaultLogger = (quiet = false): Logger =>
@@ -284,8 +367,10 @@ interface SetUp {
 }
 
 async function setUp(config: RolegateConfig, logger: Logger): Promise<SetUp> {
-  await mkdir(config.dataDir, { recursive: true })
-  const { store, database } = await openStore(config)
+  await ensureDataDir(config.dataDir)
+  const masterKeys = masterKeysFor(config)
+  if (masterKeys.created) logger.info({ file: masterKeys.file }, 'made a master key file')
+  const { store, database } = await openStore(config, masterKeys.keyring)
   // The listening address is known only once bound (port 0); issuers read the URL when asked.
   let publicUrl = config.publicUrl
   let usage: UsageRecorder | undefined

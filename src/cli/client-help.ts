@@ -3,7 +3,7 @@
 
 export const CLIENT_COMMANDS_HELP = `  issuer    built-in OIDC issuers: create, delete, get, list, rotate-key
   token     mint a token from a built-in issuer
-  keys      the STS session keyring: rotate, list, retire, delete
+  keys      the STS session keyring: rotate, list, retire, delete; rotate-master
   accounts  create another account with its own admin
   roles     revoke-sessions ROLE: deny a role's sessions issued before now
 
@@ -60,6 +60,10 @@ stored opens them. Only principals of the server's primary account may manage it
   list                   the keys (never their secrets)
   retire KEY_ID          stop a key sealing; sessions it sealed stay valid
   delete KEY_ID          remove a retired key; sessions it sealed stop working
+
+  rotate-master [--data DIR | --database-url URL] [--master-key-file FILE]
+                         seal every stored secret with a new master key; works on the database
+                         directly (rolegate keys rotate-master --help)
 
 ${CLIENT_OPTIONS_HELP}`
 

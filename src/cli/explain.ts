@@ -18,6 +18,7 @@ import { buildRequestContext, formatDecision, simulatePolicies } from '../policy
 import type { ContextValue, Decision, RequestPrincipal } from '../policy/index.js'
 import type { Store } from '../store/ports.js'
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js'
+import { loadMasterKeys, MASTER_KEY_ENV } from '../composition/master-key.js'
 import type { CliIo } from './run-cli.js'
 
 export const EXPLAIN_HELP = `Usage: rolegate explain --principal ARN --action ACTION [options]
@@ -98,10 +99,15 @@ export function parseExplainOptions(args: string[]): ExplainOptions | 'help' {
 }
 
 /** The data directory's SQLite database, read-only: explain never creates or migrates it. */
-export async function openReadOnlyStore(dataDir: string): Promise<Store> {
+export async function openReadOnlyStore(dataDir: string, env: NodeJS.ProcessEnv): Promise<Store> {
   const file = join(dataDir, 'rolegate.db')
   if (!existsSync(file)) throw new Error(`no rolegate database at ${file} (see --data)`)
-  return openSqliteStore({ file, readOnly: true })
+  const { keyring } = loadMasterKeys({
+    masterKey: env[MASTER_KEY_ENV],
+    dataDir,
+    sharedDatabase: false,
+  })
+  return openSqliteStore({ file, readOnly: true, secrets: keyring })
 }
 
 /** A role session ARN names its role; everything else is looked up as given. */
@@ -176,7 +182,7 @@ export async function runExplain(args: string[], io: CliIo, now = new Date()): P
   }
   let store: Store | undefined
   try {
-    store = await openReadOnlyStore(options.dataDir)
+    store = await openReadOnlyStore(options.dataDir, io.env)
     const decision = await explain(store, options, now)
     io.out(`${formatDecision(decision)}\n`)
     return decision.decision === 'Allowed' ? 0 : 3

@@ -7,6 +7,8 @@ import type { RunningRolegate } from '../main.js'
 import { serveAsWorker, startWorkers } from '../workers.js'
 import type { RunningWorkers } from '../workers.js'
 import { runExplain } from './explain.js'
+import { MASTER_KEY_ENV } from '../composition/master-key.js'
+import { runRotateMaster } from './rotate-master.js'
 import { isClientCommand, runClientCommand } from './client-commands.js'
 import { HELP, parseServeOptions, SERVE_HELP, UsageError } from './serve-options.js'
 
@@ -55,6 +57,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number | Servin
     return command === undefined ? 1 : 0
   }
   if (command === 'explain') return runExplain(rest, io)
+  if (command === 'keys' && rest[0] === 'rotate-master') return runRotateMaster(rest.slice(1), io)
   if (isClientCommand(command)) return runClientCommand(command, rest, io)
   if (command !== 'serve') {
     io.err(`rolegate: unknown command '${command}'\n\n${HELP}`)
@@ -70,10 +73,11 @@ export async function runCli(args: string[], io: CliIo): Promise<number | Servin
     if (cluster.isWorker) return await serveAsWorker()
     const { quiet, workers, ...config } = options
     const adminKey = adminKeyFromEnvironment(io.env)
+    const masterKey = io.env[MASTER_KEY_ENV]
     const running =
       workers > 1
-        ? await startWorkers({ ...config, adminKey }, { count: workers, quiet })
-        : await startRolegate({ ...config, adminKey, logger: defaultLogger(quiet) })
+        ? await startWorkers({ ...config, adminKey, masterKey }, { count: workers, quiet })
+        : await startRolegate({ ...config, adminKey, masterKey, logger: defaultLogger(quiet) })
     io.out(startupMessage(running))
     return running
   } catch (error) {

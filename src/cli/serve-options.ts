@@ -13,8 +13,12 @@ Starts the IAM/STS-compatible server.
 Options:
   --host HOST            address to listen on (default 127.0.0.1)
   --port PORT            port to listen on, 0 for any free port (default ${DEFAULT_PORT})
-  --data DIR             state directory: rolegate.db and admin-credentials (default ./.rolegate)
-  --database-url URL     keep state in PostgreSQL (postgres://...) instead of SQLite in DIR
+  --data DIR             state directory, its owner's alone: rolegate.db, master-key and
+                         admin-credentials (default ./.rolegate)
+  --database-url URL     keep state in PostgreSQL (postgres://...) instead of SQLite in DIR;
+                         needs ROLEGATE_MASTER_KEY or --master-key-file
+  --master-key-file FILE the master key(s) that seal stored secrets, base64, one a line, the
+                         first sealing (default DIR/master-key, made on first start)
   --account-id ID        the 12-digit account id (default ${DEFAULT_ACCOUNT_ID})
   --region REGION        the default region (default ${DEFAULT_REGION})
   --public-url URL       the URL clients reach the server at (default http://HOST:PORT,
@@ -38,6 +42,9 @@ Environment:
   ROLEGATE_ADMIN_ACCESS_KEY_ID, ROLEGATE_ADMIN_SECRET_ACCESS_KEY
                          the admin user's access key; when unset one is generated on first
                          start and written to DIR/admin-credentials (profile [rolegate])
+  ROLEGATE_MASTER_KEY    the master key(s) that seal stored secrets (access keys' secrets, the
+                         session keyring, issuers' private keys): base64 of 32 random bytes
+                         (openssl rand -base64 32), several comma-separated, the first sealing
 `
 
 export const HELP = `Usage: rolegate <command> [options]
@@ -73,6 +80,7 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
         port: { type: 'string', default: String(DEFAULT_PORT) },
         data: { type: 'string', default: './.rolegate' },
         'database-url': { type: 'string' },
+        'master-key-file': { type: 'string' },
         'account-id': { type: 'string', default: DEFAULT_ACCOUNT_ID },
         region: { type: 'string', default: DEFAULT_REGION },
         'public-url': { type: 'string' },
@@ -130,6 +138,8 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
     port,
     dataDir: resolve(values.data),
     databaseUrl,
+    masterKeyFile:
+      values['master-key-file'] === undefined ? undefined : resolve(values['master-key-file']),
     accountId: values['account-id'],
     region: values.region,
     publicUrl: publicUrl?.replace(/\/+$/, ''),

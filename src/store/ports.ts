@@ -319,6 +319,13 @@ export interface UsageBatch {
   roles: readonly RoleUse[]
 }
 
+/** How many secrets of each kind were sealed anew by a master key rotation. */
+export interface ResealCount {
+  accessKeys: number
+  sessionKeys: number
+  issuerKeys: number
+}
+
 export interface Store {
   /**
    * Runs `work` in one database transaction: it commits when `work` resolves and rolls back,
@@ -340,6 +347,11 @@ export interface Store {
    * use is no input to any cached decision, so the generation does not move.
    */
   recordUse(uses: UsageBatch): Promise<void>
+  /**
+   * Seals every stored secret (access keys' secrets, session keys, issuers' private keys) with the
+   * master key that seals now, in one transaction: run after a new master key was put first.
+   */
+  resealSecrets(): Promise<ResealCount>
   /** Drops every row of every table, leaving the schema; for the reset endpoints. */
   wipe(): Promise<void>
   close(): Promise<void>

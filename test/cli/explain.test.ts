@@ -15,6 +15,8 @@ import { EXPLAIN_HELP, parseExplainOptions } from '../../src/cli/explain.js'
 import { runCli } from '../../src/cli/run-cli.js'
 import { iamOperations } from '../../src/iam/operations.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
+import { TEST_MASTER_KEY, testSecrets } from '../support/secrets.js'
+import { writeKeyFile } from '../../src/composition/master-key.js'
 
 const ACCOUNT = '123456789012'
 const ALICE = `arn:aws:iam::${ACCOUNT}:user/alice`
@@ -56,7 +58,9 @@ const ALICE_POLICY = JSON.stringify(
 /** A data directory holding rolegate.db with alice (inline policy) and a role, then closed. */
 async function dataDirectory(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'rolegate-explain-'))
-  const store = await openSqliteStore({ file: join(dir, 'rolegate.db') })
+  // The master key the server would have made beside the database.
+  writeKeyFile(join(dir, 'master-key'), [TEST_MASTER_KEY])
+  const store = await openSqliteStore({ file: join(dir, 'rolegate.db'), secrets: testSecrets() })
   await store.transaction((repo) =>
     repo.insertAccount({ accountId: ACCOUNT, createDate: new Date('2024-01-01T00:00:00Z') }),
   )

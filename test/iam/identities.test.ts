@@ -24,6 +24,7 @@ function counting(store: Store): { store: Store; count: () => number } {
     },
     noticeOtherWriters: () => store.noticeOtherWriters(),
     recordUse: (uses) => store.recordUse(uses),
+    resealSecrets: () => store.resealSecrets(),
     wipe: () => store.wipe(),
     close: () => store.close(),
   }

@@ -9,6 +9,7 @@ import { migrationsFor } from '../../src/store/migrations/migrations.js'
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js'
 import type { ManagedPolicyRecord } from '../../src/store/ports.js'
 import { postgresUnavailable, startPostgres } from '../support/postgres.js'
+import { testSecrets } from '../support/secrets.js'
 import type { PostgresCluster } from '../support/postgres.js'
 import { noticedWithin, othersWritesAreNoticed, storeContract } from './contract.js'
 
@@ -29,15 +30,15 @@ describe('postgres store', unavailable === undefined ? {} : { skip: unavailable 
   })
 
   storeContract(async () => {
-    const store = await openPostgresStore({ connectionString: url() })
+    const store = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
     await store.wipe()
     return store
   })
 
   test('a new database migrates once; opening again finds it current', async () => {
     const fresh = await cluster!.createDatabase('rolegate_migrate')
-    const first = await openPostgresStore({ connectionString: fresh })
-    const second = await openPostgresStore({ connectionString: fresh })
+    const first = await openPostgresStore({ connectionString: fresh, secrets: testSecrets() })
+    const second = await openPostgresStore({ connectionString: fresh, secrets: testSecrets() })
     await first.close()
     await second.close()
     const client = new pg.Client({ connectionString: fresh })
@@ -88,7 +89,7 @@ describe('postgres store', unavailable === undefined ? {} : { skip: unavailable 
     } finally {
       await client.end()
     }
-    const store = await openPostgresStore({ connectionString: database })
+    const store = await openPostgresStore({ connectionString: database, secrets: testSecrets() })
     try {
       const keys = await store.transaction((r) => r.listIssuerKeys('210987654321', 'ci'))
       assert.deepEqual(
@@ -102,8 +103,8 @@ describe('postgres store', unavailable === undefined ? {} : { skip: unavailable 
   })
 
   test('two stores on one database notice the writes of the other (LISTEN/NOTIFY)', async () => {
-    const one = await openPostgresStore({ connectionString: url() })
-    const two = await openPostgresStore({ connectionString: url() })
+    const one = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
+    const two = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
     try {
       await othersWritesAreNoticed(one, two)
     } finally {
@@ -113,7 +114,7 @@ describe('postgres store', unavailable === undefined ? {} : { skip: unavailable 
   })
 
   test('a store whose listener is cut off treats every look as a change until it is back', async () => {
-    const one = await openPostgresStore({ connectionString: url() })
+    const one = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
     const admin = new pg.Client({ connectionString: url() })
     await admin.connect()
     try {
@@ -150,8 +151,8 @@ describe('postgres store', unavailable === undefined ? {} : { skip: unavailable 
   })
 
   test('two stores on one database race without losing updates', async () => {
-    const one = await openPostgresStore({ connectionString: url() })
-    const two = await openPostgresStore({ connectionString: url() })
+    const one = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
+    const two = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
     try {
       await one.wipe()
       const at = new Date('2025-01-01T00:00:00.000Z')

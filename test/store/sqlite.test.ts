@@ -11,6 +11,8 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely'
 import { migrationsFor } from '../../src/store/migrations/migrations.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 import { othersWritesAreNoticed, storeContract } from './contract.js'
+import { testSecrets } from '../support/secrets.js'
+import { generateMasterKey, MasterKeyring } from '../../src/store/secrets/master-keyring.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'rolegate-sqlite-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -18,7 +20,7 @@ let files = 0
 const freshFile = () => join(dir, `store-${++files}.db`)
 
 describe('sqlite store, file', () => {
-  storeContract(() => openSqliteStore({ file: freshFile() }))
+  storeContract(() => openSqliteStore({ file: freshFile(), secrets: testSecrets() }))
 })
 
 describe('sqlite store, :memory:', () => {
@@ -30,11 +32,11 @@ describe('sqlite store, on disk', () => {
 
   test('data survives closing and reopening, and migrations run once', async () => {
     const file = join(dir, 'nested', 'dirs', 'persist.db')
-    const first = await openSqliteStore({ file })
+    const first = await openSqliteStore({ file, secrets: testSecrets() })
     await first.transaction((r) => r.insertAccount({ accountId: '123456789012', createDate }))
     await first.close()
 
-    const second = await openSqliteStore({ file })
+    const second = await openSqliteStore({ file, secrets: testSecrets() })
     assert.deepEqual(await second.transaction((r) => r.getAccount('123456789012')), {
       accountId: '123456789012',
       createDate,
@@ -78,7 +80,7 @@ describe('sqlite store, on disk', () => {
     raw.prepare("insert into accounts values ('123456789012', ?)").run(createDate.toISOString())
     raw.close()
 
-    const store = await openSqliteStore({ file })
+    const store = await openSqliteStore({ file, secrets: testSecrets() })
     try {
       assert.deepEqual(await store.transaction((r) => r.getAccount('123456789012')), {
         accountId: '123456789012',
@@ -102,7 +104,7 @@ describe('sqlite store, on disk', () => {
       .run(date)
     raw.close()
 
-    const store = await openSqliteStore({ file })
+    const store = await openSqliteStore({ file, secrets: testSecrets() })
     try {
       assert.deepEqual(await store.transaction((r) => r.getIssuer('210987654321', 'ci')), {
         accountId: '210987654321',
@@ -127,9 +129,60 @@ describe('sqlite store, on disk', () => {
     }
   })
 
+  test('secrets an earlier release kept in plaintext are sealed when the store opens', async () => {
+    const file = await databaseBefore('0004')
+    const raw = new Database(file)
+    const date = createDate.toISOString()
+    raw.prepare("insert into accounts values ('123456789012', ?)").run(date)
+    raw
+      .prepare(
+        "insert into users values ('AIDA1', '123456789012', 'alice', 'alice', '/', 'arn:aws:iam::123456789012:user/alice', ?, null, '[]')",
+      )
+      .run(date)
+    raw
+      .prepare(
+        "insert into access_keys values ('AKIA1', '123456789012', 'AIDA1', 'plain-secret', 'Active', ?, null, null, null)",
+      )
+      .run(date)
+    raw
+      .prepare("insert into session_keys values ('sk-1', 'c2Vzc2lvbi1zZWNyZXQ=', ?, null)")
+      .run(date)
+    raw.close()
+
+    const store = await openSqliteStore({ file, secrets: testSecrets() })
+    try {
+      assert.equal(
+        (await store.transaction((r) => r.getAccessKey('AKIA1')))?.secretAccessKey,
+        'plain-secret',
+      )
+      assert.deepEqual(
+        (await store.transaction((r) => r.listSessionKeys())).map((key) => key.secret),
+        ['c2Vzc2lvbi1zZWNyZXQ='],
+      )
+    } finally {
+      await store.close()
+    }
+    const after = new Database(file, { readonly: true })
+    try {
+      const stored = after.prepare('select secret_access_key as s from access_keys').get() as {
+        s: string
+      }
+      assert.match(stored.s, /^rgsec1\./)
+      const session = after.prepare('select secret as s from session_keys').get() as { s: string }
+      assert.match(session.s, /^rgsec1\./)
+    } finally {
+      after.close()
+    }
+    // Opened again with another key, the database is refused before it serves anything.
+    await assert.rejects(
+      openSqliteStore({ file, secrets: new MasterKeyring([generateMasterKey()]) }),
+      /this database's secrets are sealed with master key [0-9a-f]{16}, and the configured master key does not open them/,
+    )
+  })
+
   test('wipe keeps the schema and the migration record', async () => {
     const file = freshFile()
-    const store = await openSqliteStore({ file })
+    const store = await openSqliteStore({ file, secrets: testSecrets() })
     await store.transaction((r) => r.insertAccount({ accountId: '123456789012', createDate }))
     await store.wipe()
     await store.close()
@@ -146,8 +199,8 @@ describe('sqlite store, on disk', () => {
 
   test('two stores on one file notice the writes of the other (data_version)', async () => {
     const file = freshFile()
-    const one = await openSqliteStore({ file, shared: true })
-    const two = await openSqliteStore({ file, shared: true })
+    const one = await openSqliteStore({ file, shared: true, secrets: testSecrets() })
+    const two = await openSqliteStore({ file, shared: true, secrets: testSecrets() })
     try {
       await othersWritesAreNoticed(one, two)
     } finally {
@@ -157,7 +210,7 @@ describe('sqlite store, on disk', () => {
   })
 
   test('transactions run one at a time on the single connection', async () => {
-    const store = await openSqliteStore({ file: freshFile() })
+    const store = await openSqliteStore({ file: freshFile(), secrets: testSecrets() })
     try {
       const events: string[] = []
       await Promise.all(
@@ -201,7 +254,7 @@ describe('sqlite store, on disk', () => {
   })
 
   test('close waits for a running transaction, then refuses new ones', async () => {
-    const store = await openSqliteStore({ file: freshFile() })
+    const store = await openSqliteStore({ file: freshFile(), secrets: testSecrets() })
     let finished = false
     const running = store.transaction(async (r) => {
       await new Promise((resolve) => setTimeout(resolve, 20))
@@ -221,11 +274,11 @@ describe('sqlite store, on disk', () => {
 describe('sqlite store, read-only', () => {
   test('reads what a writer committed, refuses writes, and never creates a database', async () => {
     const file = freshFile()
-    const writer = await openSqliteStore({ file })
+    const writer = await openSqliteStore({ file, secrets: testSecrets() })
     const createDate = new Date('2025-01-02T03:04:05.678Z')
     await writer.transaction((r) => r.insertAccount({ accountId: '123456789012', createDate }))
 
-    const reader = await openSqliteStore({ file, readOnly: true })
+    const reader = await openSqliteStore({ file, readOnly: true, secrets: testSecrets() })
     assert.deepEqual(await reader.transaction((r) => r.getAccount('123456789012')), {
       accountId: '123456789012',
       createDate,
@@ -238,6 +291,8 @@ describe('sqlite store, read-only', () => {
     await reader.close()
     await writer.close()
 
-    await assert.rejects(openSqliteStore({ file: join(dir, 'absent.db'), readOnly: true }))
+    await assert.rejects(
+      openSqliteStore({ file: join(dir, 'absent.db'), readOnly: true, secrets: testSecrets() }),
+    )
   })
 })

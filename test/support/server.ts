@@ -7,6 +7,8 @@ import { pino } from 'pino'
 import type { AdminKey } from '../../src/iam/bootstrap.js'
 import { startRolegate } from '../../src/main.js'
 import type { RunningRolegate } from '../../src/main.js'
+import { formatMasterKey } from '../../src/store/secrets/master-keyring.js'
+import { TEST_MASTER_KEY } from './secrets.js'
 
 /** Short dummy admin credentials, as the suites pass in ROLEGATE_ADMIN_*. */
 export const TEST_ADMIN_KEY: AdminKey = {
@@ -20,8 +22,10 @@ export interface TestServerOptions {
   allowReset?: boolean
   /** Reuse a data directory (e.g. to restart over existing state); a fresh temp dir otherwise. */
   dataDir?: string
-  /** PostgreSQL instead of SQLite in the data directory. */
+  /** PostgreSQL instead of SQLite in the data directory (sealed with TEST_MASTER_KEY). */
   databaseUrl?: string
+  /** ROLEGATE_MASTER_KEY; with PostgreSQL, TEST_MASTER_KEY unless given. */
+  masterKey?: string
   accountId?: string
   /** Request logs to stderr; silent unless asked (or ROLEGATE_TEST_LOGS=1). */
   logs?: boolean
@@ -56,6 +60,9 @@ export async function startTestServer(
     port: 0,
     dataDir,
     databaseUrl: options.databaseUrl,
+    masterKey:
+      options.masterKey ??
+      (options.databaseUrl === undefined ? undefined : formatMasterKey(TEST_MASTER_KEY)),
     accountId,
     region: 'us-east-1',
     allowReset: options.allowReset ?? false,

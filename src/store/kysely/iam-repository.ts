@@ -25,6 +25,7 @@ import type {
   UserRecord,
 } from '../ports.js'
 import type { Backend } from './backend.js'
+import type { SealedColumns } from './sealed-columns.js'
 import {
   accessKeyRecord,
   accessKeyRow,
@@ -71,6 +72,7 @@ export class KyselyIamRepository implements IamRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly backend: Backend,
+    private readonly sealed: SealedColumns,
   ) {}
 
   /** Whether any write method was called, whatever it changed. */
@@ -436,7 +438,7 @@ export class KyselyIamRepository implements IamRepository {
         .selectAll()
         .where('access_key_id', '=', accessKeyId)
         .executeTakeFirst()
-      return row && accessKeyRecord(row)
+      return row && accessKeyRecord(this.sealed.openAccessKey(row))
     })
   }
 
@@ -449,13 +451,16 @@ export class KyselyIamRepository implements IamRepository {
         .orderBy('create_date')
         .orderBy('access_key_id')
         .execute()
-      return rows.map(accessKeyRecord)
+      return rows.map((row) => accessKeyRecord(this.sealed.openAccessKey(row)))
     })
   }
 
   insertAccessKey(key: AccessKeyRecord): Promise<void> {
     return this.#write('insertAccessKey', () =>
-      this.db.insertInto('access_keys').values(accessKeyRow(key)).execute(),
+      this.db
+        .insertInto('access_keys')
+        .values(this.sealed.sealAccessKey(accessKeyRow(key)))
+        .execute(),
     )
   }
 
@@ -867,13 +872,16 @@ export class KyselyIamRepository implements IamRepository {
         .orderBy('create_date', 'desc')
         .orderBy('key_id', 'desc')
         .execute()
-      return rows.map(sessionKeyRecord)
+      return rows.map((row) => sessionKeyRecord(this.sealed.openSessionKey(row)))
     })
   }
 
   insertSessionKey(key: SessionKeyRecord): Promise<void> {
     return this.#write('insertSessionKey', () =>
-      this.db.insertInto('session_keys').values(sessionKeyRow(key)).execute(),
+      this.db
+        .insertInto('session_keys')
+        .values(this.sealed.sealSessionKey(sessionKeyRow(key)))
+        .execute(),
     )
   }
 
@@ -950,14 +958,17 @@ export class KyselyIamRepository implements IamRepository {
         .orderBy('create_date', 'desc')
         .orderBy('kid', 'desc')
         .execute()
-      return rows.map(issuerKeyRecord)
+      return rows.map((row) => issuerKeyRecord(this.sealed.openIssuerKey(row)))
     })
   }
 
   /** Refused with StoreReferenceError when the issuer does not exist. */
   insertIssuerKey(key: IssuerKeyRecord): Promise<void> {
     return this.#write('insertIssuerKey', () =>
-      this.db.insertInto('issuer_keys').values(issuerKeyRow(key)).execute(),
+      this.db
+        .insertInto('issuer_keys')
+        .values(this.sealed.sealIssuerKey(issuerKeyRow(key)))
+        .execute(),
     )
   }
 

@@ -7,9 +7,11 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
-import type { IamRepository, Store, UsageBatch } from '../ports.js'
+import type { IamRepository, ResealCount, Store, UsageBatch } from '../ports.js'
 import type { Backend } from './backend.js'
 import { KyselyIamRepository } from './iam-repository.js'
+import { prepareSealedSecrets, resealSecrets } from './sealed-columns.js'
+import type { SealedColumns } from './sealed-columns.js'
 import { toText } from './records.js'
 import { tablesChildFirst } from './schema.js'
 import type { Database } from './schema.js'
@@ -60,8 +62,21 @@ export class KyselyStore implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly backend: Backend,
+    private readonly sealed: SealedColumns,
     private readonly others?: OtherWriters,
   ) {}
+
+  /**
+   * Checks the master key against the database, and seals what an earlier release left in
+   * plaintext; called once by the open functions, before the store is handed out.
+   */
+  async prepare(options: { readOnly: boolean }): Promise<void> {
+    await this.#withRetries(async (conn) => {
+      const wrote = await prepareSealedSecrets(conn, this.sealed, options)
+      if (wrote) await this.others?.announce?.(conn)
+      return undefined
+    })
+  }
 
   get generation(): number {
     return this.#generation
@@ -79,7 +94,7 @@ export class KyselyStore implements Store {
   transaction<T>(work: (repo: IamRepository) => Promise<T>): Promise<T> {
     return this.#track(async () => {
       const { value, wrote } = await this.#withRetries(async (conn) => {
-        const repo = new KyselyIamRepository(conn, this.backend)
+        const repo = new KyselyIamRepository(conn, this.backend, this.sealed)
         let value: T
         try {
           value = await runMarked(() => work(repo))
@@ -129,6 +144,18 @@ export class KyselyStore implements Store {
             .execute()
         }
       })
+    })
+  }
+
+  resealSecrets(): Promise<ResealCount> {
+    return this.#track(async () => {
+      const count = await this.#withRetries(async (conn) => {
+        const resealed = await resealSecrets(conn, this.sealed, 'refuse')
+        await this.others?.announce?.(conn)
+        return resealed
+      })
+      this.#generation += 1
+      return count
     })
   }
 

@@ -167,6 +167,12 @@ export interface IssuerKeysTable {
   retire_date: string | null
 }
 
+/** Settings of the store itself; not wiped with the data. */
+export interface StoreSettingsTable {
+  name: string
+  value: string
+}
+
 export interface Database {
   accounts: AccountsTable
   account_aliases: AccountAliasesTable
@@ -184,6 +190,7 @@ export interface Database {
   session_keys: SessionKeysTable
   issuers: IssuersTable
   issuer_keys: IssuerKeysTable
+  store_settings: StoreSettingsTable
 }
 
 /** Every table, children before parents: the order in which rows can be deleted. */

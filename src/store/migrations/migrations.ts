@@ -7,11 +7,13 @@ import type { DialectName } from '../kysely/backend.js'
 import { initialMigration } from './0001-initial.js'
 import { keyringAndIssuersMigration } from './0002-keyring-and-issuers.js'
 import { issuersPerAccountMigration } from './0003-issuers-per-account.js'
+import { storeSettingsMigration } from './0004-store-settings.js'
 
 export const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   '0001-initial': initialMigration(dialect),
   '0002-keyring-and-issuers': keyringAndIssuersMigration(dialect),
   '0003-issuers-per-account': issuersPerAccountMigration(dialect),
+  '0004-store-settings': storeSettingsMigration(dialect),
 })
 
 /** Brings the schema up to date; concurrent openers are kept apart by Kysely's migration lock. */

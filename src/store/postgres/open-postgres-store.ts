@@ -13,10 +13,14 @@ import { KyselyStore } from '../kysely/kysely-store.js'
 import type { OtherWriters } from '../kysely/kysely-store.js'
 import type { Database as Tables } from '../kysely/schema.js'
 import { migrateToLatest } from '../migrations/migrations.js'
+import type { SecretSealer } from '../secrets/master-keyring.js'
+import { SealedColumns } from '../kysely/sealed-columns.js'
 
 export interface PostgresStoreOptions {
   /** e.g. `postgres://user:password@host:5432/rolegate` */
   connectionString: string
+  /** Seals the secrets kept in the database; its key never enters the database. */
+  secrets: SecretSealer
 }
 
 const postgresBackend: Backend = {
@@ -107,13 +111,20 @@ export const openPostgresStore = async (options: PostgresStoreOptions): Promise<
   // process. The pool drops the client and the next query reports any lasting trouble.
   pool.on('error', () => undefined)
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
-  let others: OtherWriters
+  let store: KyselyStore
   try {
     await migrateToLatest(db, 'postgres')
-    others = await notificationWatch(options.connectionString)
+    const others: OtherWriters = await notificationWatch(options.connectionString)
+    store = new KyselyStore(db, postgresBackend, new SealedColumns(options.secrets), others)
   } catch (error) {
     await db.destroy()
     throw error
   }
-  return new KyselyStore(db, postgresBackend, others)
+  try {
+    await store.prepare({ readOnly: false })
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return store
 }

@@ -1,7 +1,8 @@
 // Opens (creating if needed) a SQLite database file as a Store: WAL so readers in other processes
-// never block, foreign keys enforced, and every transaction on the one connection in turn.
+// never block, foreign keys enforced, and every transaction on the one connection in turn. The file
+// is its owner's alone (0600, and SQLite gives its -wal and -shm files the database's mode).
 
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
@@ -12,6 +13,9 @@ import { KyselyStore } from '../kysely/kysely-store.js'
 import type { OtherWriters } from '../kysely/kysely-store.js'
 import type { Database as Tables } from '../kysely/schema.js'
 import { migrateToLatest } from '../migrations/migrations.js'
+import { generateMasterKey, MasterKeyring } from '../secrets/master-keyring.js'
+import type { SecretSealer } from '../secrets/master-keyring.js'
+import { SealedColumns } from '../kysely/sealed-columns.js'
 import { cachingStatements } from './statement-cache.js'
 
 export interface SqliteStoreOptions {
@@ -27,6 +31,31 @@ export interface SqliteStoreOptions {
    * SQLite whether any did (PRAGMA data_version, two fcntl calls). Alone, there is nothing to ask.
    */
   shared?: boolean
+  /**
+   * Seals the secrets kept in the file; its key never enters the database. Required for a file;
+   * a `:memory:` database, which outlives no process, gets a key of its own when none is given.
+   */
+  secrets?: SecretSealer
+}
+
+function sealerFor(options: SqliteStoreOptions): SecretSealer {
+  if (options.secrets) return options.secrets
+  if (options.file === ':memory:') return new MasterKeyring([generateMasterKey()])
+  throw new Error(`store: ${options.file} needs a master key to seal its secrets`)
+}
+
+const OWNER_ONLY = 0o600
+
+/**
+ * The database file and any WAL files left beside it, created or narrowed to 0600 before SQLite
+ * opens them: SQLite creates its -wal and -shm files with the database file's permissions.
+ */
+function ownerOnly(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  if (!existsSync(file)) closeSync(openSync(file, 'a', OWNER_ONLY))
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, OWNER_ONLY)
+  }
 }
 
 const sqliteBackend: Backend = {
@@ -74,18 +103,27 @@ function dataVersionWatch(database: Database.Database): OtherWriters {
   }
 }
 
-function openReadOnly(file: string): Store {
+async function openReadOnly(file: string, secrets: SecretSealer): Promise<Store> {
   const database = new Database(file, { readonly: true, fileMustExist: true })
   database.pragma('busy_timeout = 5000')
-  return new KyselyStore(
+  const store = new KyselyStore(
     new Kysely<Tables>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) }),
     readOnlyBackend,
+    new SealedColumns(secrets),
   )
+  try {
+    await store.prepare({ readOnly: true })
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return store
 }
 
 export const openSqliteStore = async (options: SqliteStoreOptions): Promise<Store> => {
-  if (options.readOnly) return openReadOnly(options.file)
-  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true })
+  const secrets = sealerFor(options)
+  if (options.readOnly) return openReadOnly(options.file, secrets)
+  if (options.file !== ':memory:') ownerOnly(options.file)
   const database = new Database(options.file)
   try {
     database.pragma('journal_mode = WAL')
@@ -106,9 +144,17 @@ export const openSqliteStore = async (options: SqliteStoreOptions): Promise<Stor
     await db.destroy()
     throw error
   }
-  return new KyselyStore(
+  const store = new KyselyStore(
     db,
     sqliteBackend,
+    new SealedColumns(secrets),
     options.shared === true ? dataVersionWatch(database) : undefined,
   )
+  try {
+    await store.prepare({ readOnly: false })
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return store
 }

@@ -1,0 +1,154 @@
+// The columns that hold secrets, sealed on the way in and opened on the way out, each bound to its
+// row; and what sealing needs once per database: a check value that tells at start whether the
+// configured master key is the one the database was sealed with, the upgrade of a database made
+// before secrets were sealed, and re-sealing everything under a new master key.
+
+import type { Kysely, Selectable } from 'kysely'
+import type { ResealCount } from '../ports.js'
+import type { SecretSealer } from '../secrets/master-keyring.js'
+import { SecretUnreadableError } from '../secrets/master-keyring.js'
+import type { AccessKeysTable, Database, IssuerKeysTable, SessionKeysTable } from './schema.js'
+
+const accessKeyContext = (row: { access_key_id: string }) => `access-key/${row.access_key_id}`
+const sessionKeyContext = (row: { key_id: string }) => `session-key/${row.key_id}`
+const issuerKeyContext = (row: { account_id: string; issuer_name: string; kid: string }) =>
+  `issuer-key/${row.account_id}/${row.issuer_name}/${row.kid}`
+
+/** Seals and opens the secret column of each table's rows. */
+export class SealedColumns {
+  constructor(readonly sealer: SecretSealer) {}
+
+  sealAccessKey<R extends AccessKeysTable>(row: R): R {
+    return {
+      ...row,
+      secret_access_key: this.sealer.seal(row.secret_access_key, accessKeyContext(row)),
+    }
+  }
+
+  openAccessKey<R extends Selectable<AccessKeysTable>>(row: R): R {
+    return {
+      ...row,
+      secret_access_key: this.sealer.open(row.secret_access_key, accessKeyContext(row)),
+    }
+  }
+
+  sealSessionKey<R extends SessionKeysTable>(row: R): R {
+    return { ...row, secret: this.sealer.seal(row.secret, sessionKeyContext(row)) }
+  }
+
+  openSessionKey<R extends Selectable<SessionKeysTable>>(row: R): R {
+    return { ...row, secret: this.sealer.open(row.secret, sessionKeyContext(row)) }
+  }
+
+  sealIssuerKey<R extends IssuerKeysTable>(row: R): R {
+    return { ...row, private_jwk: this.sealer.seal(row.private_jwk, issuerKeyContext(row)) }
+  }
+
+  openIssuerKey<R extends Selectable<IssuerKeysTable>>(row: R): R {
+    return { ...row, private_jwk: this.sealer.open(row.private_jwk, issuerKeyContext(row)) }
+  }
+}
+
+const CHECK_NAME = 'master_key_check'
+const CHECK_CONTEXT = 'store-settings/master_key_check'
+const CHECK_TEXT = 'rolegate sealed secrets'
+
+/**
+ * Seals anew every secret not yet sealed with the sealing key: plaintext left by a release that
+ * did not seal (`plaintext: 'seal'`), and values sealed with older master keys. Runs inside the
+ * caller's transaction.
+ */
+export async function resealSecrets(
+  db: Kysely<Database>,
+  columns: SealedColumns,
+  plaintext: 'seal' | 'refuse',
+): Promise<ResealCount> {
+  const { sealer } = columns
+  const stale = (value: string) => {
+    const id = sealer.keyIdOf(value)
+    if (id === undefined && plaintext === 'refuse') {
+      throw new SecretUnreadableError('a stored secret is not sealed')
+    }
+    return id !== sealer.sealingKeyId
+  }
+  const reveal = (value: string, open: () => string) =>
+    sealer.keyIdOf(value) === undefined ? value : open()
+  const count: ResealCount = { accessKeys: 0, sessionKeys: 0, issuerKeys: 0 }
+
+  for (const row of await db.selectFrom('access_keys').selectAll().execute()) {
+    if (!stale(row.secret_access_key)) continue
+    const plain = reveal(row.secret_access_key, () => columns.openAccessKey(row).secret_access_key)
+    const sealed = columns.sealAccessKey({ ...row, secret_access_key: plain })
+    await db
+      .updateTable('access_keys')
+      .set({ secret_access_key: sealed.secret_access_key })
+      .where('access_key_id', '=', row.access_key_id)
+      .execute()
+    count.accessKeys += 1
+  }
+  for (const row of await db.selectFrom('session_keys').selectAll().execute()) {
+    if (!stale(row.secret)) continue
+    const plain = reveal(row.secret, () => columns.openSessionKey(row).secret)
+    const sealed = columns.sealSessionKey({ ...row, secret: plain })
+    await db
+      .updateTable('session_keys')
+      .set({ secret: sealed.secret })
+      .where('key_id', '=', row.key_id)
+      .execute()
+    count.sessionKeys += 1
+  }
+  for (const row of await db.selectFrom('issuer_keys').selectAll().execute()) {
+    if (!stale(row.private_jwk)) continue
+    const plain = reveal(row.private_jwk, () => columns.openIssuerKey(row).private_jwk)
+    const sealed = columns.sealIssuerKey({ ...row, private_jwk: plain })
+    await db
+      .updateTable('issuer_keys')
+      .set({ private_jwk: sealed.private_jwk })
+      .where('account_id', '=', row.account_id)
+      .where('issuer_name', '=', row.issuer_name)
+      .where('kid', '=', row.kid)
+      .execute()
+    count.issuerKeys += 1
+  }
+  await writeCheck(db, sealer)
+  return count
+}
+
+async function writeCheck(db: Kysely<Database>, sealer: SecretSealer): Promise<void> {
+  const value = sealer.seal(CHECK_TEXT, CHECK_CONTEXT)
+  await db.deleteFrom('store_settings').where('name', '=', CHECK_NAME).execute()
+  await db.insertInto('store_settings').values({ name: CHECK_NAME, value }).execute()
+}
+
+/**
+ * At start: a database whose check value the master keys cannot open was sealed with another key,
+ * and is refused before any request; one without a check value has not been sealed yet (new, or
+ * made by an earlier release) and is sealed now. Runs inside the caller's transaction; answers
+ * whether it wrote.
+ */
+export async function prepareSealedSecrets(
+  db: Kysely<Database>,
+  columns: SealedColumns,
+  options: { readOnly: boolean },
+): Promise<boolean> {
+  const check = await db
+    .selectFrom('store_settings')
+    .select('value')
+    .where('name', '=', CHECK_NAME)
+    .executeTakeFirst()
+  if (check !== undefined) {
+    try {
+      columns.sealer.open(check.value, CHECK_CONTEXT)
+    } catch (error) {
+      const id = columns.sealer.keyIdOf(check.value) ?? 'unknown'
+      throw new Error(
+        `this database's secrets are sealed with master key ${id}, and the configured master key does not open them (${error instanceof Error ? error.message : String(error)}). Start with the master key the database was made with.`,
+        { cause: error },
+      )
+    }
+    return false
+  }
+  if (options.readOnly) return false
+  await resealSecrets(db, columns, 'seal')
+  return true
+}
