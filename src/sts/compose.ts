@@ -1,7 +1,6 @@
 // Wires STS over the store: the keyring, the session credential resolver, the operations, the
 // web identity verifier (IAM OIDC providers from the store; keys from built-in issuers in process,
 // else discovery and JWKS over HTTPS) and the sealing of authorization messages.
-import type { JWK } from 'jose'
 import type { Caller, RequestInfo } from '../core/caller.js'
 import type { Params } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
@@ -16,6 +15,7 @@ import type {
   OidcProvider,
   ResolveKeys,
   TlsThumbprint,
+  VerificationKey,
 } from '../federation/oidc/index.js'
 import { PolicyCache } from '../policy/index.js'
 import type { Store } from '../store/ports.js'
@@ -34,7 +34,7 @@ import { SessionCredentialResolver } from './session-resolver.js'
 export type BuiltInKeys = (
   issuerUrl: string,
   kid: string | undefined,
-) => Promise<readonly JWK[] | undefined>
+) => Promise<readonly VerificationKey[] | undefined>
 
 export interface StsOptions {
   store: Store
