@@ -300,6 +300,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     store,
     authorizer,
     clock,
+    ids,
     caBundle: options.caBundle,
     allowHttpIssuers: options.allowHttpIssuers,
     builtInKeys: options.builtInKeys ?? issuers.keys,

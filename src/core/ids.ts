@@ -22,6 +22,8 @@ export interface IdSource {
   secretKey(): string
   /** A request id in AWS's UUID form. */
   requestId(): string
+  /** `size` fresh bytes: the random part of temporary access key ids, AES-GCM nonces. */
+  randomBytes(size: number): Buffer
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
@@ -42,4 +44,5 @@ export const randomIds: IdSource = {
   secretKey: () =>
     randomBytes(30).toString('base64').replaceAll('+', 'X').replaceAll('/', 'Y').slice(0, 40),
   requestId: () => randomUUID(),
+  randomBytes: (size) => randomBytes(size),
 }

@@ -1,7 +1,7 @@
 // Temporary access key ids carry their account the way AWS's do: after the 4-letter prefix, 16
 // base32 characters whose first 6 bytes hold the account id in bits 46..7. GetAccessKeyInfo reads
 // it back without a lookup, for AWS's keys and ours alike.
-import { pooledRandomBytes } from './random-pool.js'
+import type { IdSource } from '../core/ids.js'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 const ACCOUNT_MASK = 0x7fffffffff80n
@@ -40,8 +40,11 @@ function unbase32(text: string): Uint8Array | undefined {
 }
 
 /** `ASIA` + 16 characters encoding `accountId`, the rest random. */
-export function temporaryAccessKeyId(accountId: string): string {
-  const bytes = pooledRandomBytes(10)
+export function temporaryAccessKeyId(
+  accountId: string,
+  ids: Pick<IdSource, 'randomBytes'>,
+): string {
+  const bytes = ids.randomBytes(10)
   // Bit 47 and bits 6..0 of the first 6 bytes stay random; the account (12 digits, under 2^40)
   // fills bits 46..7. Plain numbers hold 48 bits exactly, so no BigInt is needed.
   const keepHigh = bytes[0]! & 0x80

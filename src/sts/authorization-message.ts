@@ -3,6 +3,7 @@
 // decision trace, sealed with the keyring so only sts:DecodeAuthorizationMessage can read it.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html
 import type { AuthorizationDetails } from '../core/errors.js'
+import type { IdSource } from '../core/ids.js'
 import { formatDecision, isoSeconds } from '../policy/index.js'
 import type { Decision, MatchedStatement } from '../policy/index.js'
 import type { SessionKeyring } from './keyring.js'
@@ -89,7 +90,10 @@ export function decodedMessage(
 const accountOf = (arn: string) => arn.split(':')[4] ?? ''
 
 export class AuthorizationMessages {
-  constructor(private readonly keyring: SessionKeyring) {}
+  constructor(
+    private readonly keyring: SessionKeyring,
+    private readonly ids: Pick<IdSource, 'randomBytes'>,
+  ) {}
 
   /**
    * The encoded message for an AccessDenied. The full trace goes in when it fits the
@@ -108,10 +112,10 @@ export class AuthorizationMessages {
     delete least.rolegate.explanation
     least.context.conditions.items = []
     for (const candidate of [full, withoutTrace, bare]) {
-      const sealed = seal(candidate, key, 'authorization-message')
+      const sealed = seal(candidate, key, 'authorization-message', this.ids)
       if (sealed.length <= MAX_ENCODED_MESSAGE) return sealed
     }
-    return seal(least, key, 'authorization-message')
+    return seal(least, key, 'authorization-message', this.ids)
   }
 
   /** The decoded message, or undefined when it does not open with a key still in the keyring. */

@@ -1,11 +1,11 @@
 // Wires STS over the store: the keyring, the session credential resolver, the operations, the
 // web identity verifier (IAM OIDC providers from the store; keys from built-in issuers in process,
 // else discovery and JWKS over HTTPS) and the sealing of authorization messages.
-import type { JWK } from 'jose'
 import type { Caller, RequestInfo } from '../core/caller.js'
 import type { Params } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import type { Clock } from '../core/clock.js'
+import type { IdSource } from '../core/ids.js'
 import type { AuthorizationDetails, AwsError } from '../core/errors.js'
 import { invalidClientTokenId } from '../iam/identities.js'
 import type { UsageNotes } from '../iam/usage-recorder.js'
@@ -16,6 +16,7 @@ import type {
   OidcProvider,
   ResolveKeys,
   TlsThumbprint,
+  VerificationKey,
 } from '../federation/oidc/index.js'
 import { PolicyCache } from '../policy/index.js'
 import type { Store } from '../store/ports.js'
@@ -34,12 +35,14 @@ import { SessionCredentialResolver } from './session-resolver.js'
 export type BuiltInKeys = (
   issuerUrl: string,
   kid: string | undefined,
-) => Promise<readonly JWK[] | undefined>
+) => Promise<readonly VerificationKey[] | undefined>
 
 export interface StsOptions {
   store: Store
   authorizer: StsAuthorizer
   clock: Clock
+  /** Randomness for session credentials and sealed boxes. */
+  ids: IdSource
   /** Extra CA certificates (PEM) trusted for external issuers' discovery and JWKS. */
   caBundle?: string | readonly string[] | undefined
   /** Accept `http://` issuers on loopback (development only; the caller logs the warning). */
@@ -89,9 +92,9 @@ export function storeProviders(store: Store): LookupProvider {
 }
 
 export function composeSts(options: StsOptions): Sts {
-  const { store, clock } = options
+  const { store, clock, ids } = options
   const keyring = new SessionKeyring(store, clock)
-  const messages = new AuthorizationMessages(keyring)
+  const messages = new AuthorizationMessages(keyring, ids)
   const network =
     options.fetch ??
     createHttpsFetch(options.caBundle === undefined ? {} : { ca: options.caBundle })
@@ -122,6 +125,7 @@ export function composeSts(options: StsOptions): Sts {
       verifyWebIdentity,
       policies: new PolicyCache({ limit: 2000 }),
       clock,
+      ids,
       usage: options.usage,
     },
     stsOperations,

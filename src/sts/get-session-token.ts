@@ -37,6 +37,7 @@ export const getSessionToken = defineStsOperation({
       caller.type === 'root' ? Math.min(requested, ROOT_SESSION_MAX_SECONDS) : requested
     const issued = await issueSessionCredentials(
       context.deps.keyring,
+      context.deps.ids,
       {
         accountId: caller.accountId,
         principal: {

@@ -57,6 +57,7 @@ export async function issueRoleSession(
   if (federatedProvider !== undefined) draft.federatedProvider = federatedProvider
   const issued = await issueSessionCredentials(
     deps.keyring,
+    deps.ids,
     draft,
     request.now,
     session.durationSeconds,

@@ -3,6 +3,7 @@
 // themselves: AssumeRole is decided by the role's trust policy as much as by the caller's.
 import type { Caller, RequestInfo } from '../core/caller.js'
 import type { Clock } from '../core/clock.js'
+import type { IdSource } from '../core/ids.js'
 import type { Input, Shape } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import type { VerifiedWebIdentity } from '../federation/oidc/index.js'
@@ -38,6 +39,8 @@ export interface StsDeps {
   /** Compiles trust policies for web identity decisions, once per text. */
   policies: PolicyCache
   clock: Clock
+  /** Randomness for session credentials: access key ids, secrets, sealing nonces. */
+  ids: IdSource
   /** Where an assumed role is noted as used (RoleLastUsed); nothing is noted without it. */
   usage?: Pick<UsageNotes, 'noteRole'> | undefined
 }

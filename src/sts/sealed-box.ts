@@ -4,8 +4,8 @@
 // both sealed boxes.
 import { createCipheriv, createDecipheriv } from 'node:crypto'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import type { IdSource } from '../core/ids.js'
 import type { KeyPurpose, KeyringKey } from './keyring.js'
-import { pooledRandomFill } from './random-pool.js'
 
 /** The first byte: how the plaintext is stored. Both open; which one seals depends on size. */
 const DEFLATED = 1
@@ -35,7 +35,13 @@ function associatedData(format: number, keyId: string, purpose: KeyPurpose): Buf
   return out
 }
 
-export function seal(value: unknown, key: KeyringKey, purpose: KeyPurpose): string {
+/** `ids` supplies the random IV. */
+export function seal(
+  value: unknown,
+  key: KeyringKey,
+  purpose: KeyPurpose,
+  ids: Pick<IdSource, 'randomBytes'>,
+): string {
   const json = Buffer.from(JSON.stringify(value), 'utf8')
   const format = json.length < DEFLATE_FROM_BYTES ? PLAIN : DEFLATED
   const aad = associatedData(format, key.keyId, purpose)
@@ -44,7 +50,7 @@ export function seal(value: unknown, key: KeyringKey, purpose: KeyPurpose): stri
   // Written in place: header, IV, ciphertext (as long as the plaintext in GCM), tag.
   const box = Buffer.allocUnsafe(headLength + IV_BYTES + plain.length + TAG_BYTES)
   aad.copy(box, 0, 0, headLength)
-  pooledRandomFill(box, headLength, IV_BYTES)
+  ids.randomBytes(IV_BYTES).copy(box, headLength)
   const iv = box.subarray(headLength, headLength + IV_BYTES)
   const cipher = createCipheriv('aes-256-gcm', key.derived(purpose), iv)
   cipher.setAAD(aad)

@@ -3,10 +3,10 @@
 // the token alone, with no database round trip.
 import type { Caller, CallerSession, SessionOrigin } from '../core/caller.js'
 import { assumedRoleArn } from '../core/arn.js'
+import type { IdSource } from '../core/ids.js'
 import type { Tag } from '../core/input.js'
 import { temporaryAccessKeyId } from './access-key-id.js'
 import type { SessionKeyring } from './keyring.js'
-import { pooledRandomBytes } from './random-pool.js'
 import { open, seal, sealedKeyId } from './sealed-box.js'
 
 /** Everything a session token carries. Times are epoch milliseconds. */
@@ -14,7 +14,7 @@ export interface SessionClaims {
   /** 2 since the secret is sealed in the token (1 derived it with an HMAC; those do not open). */
   v: 2
   accessKeyId: string
-  /** 30 random bytes in base64: 40 characters, as AWS's secret access keys are. */
+  /** 40 random characters, as AWS's secret access keys are (the id source's secretKey). */
   secretAccessKey: string
   accountId: string
   /** The role (with path in its ARN), or the IAM user / root behind GetSessionToken. */
@@ -46,15 +46,10 @@ export interface IssuedCredentials {
   claims: SessionClaims
 }
 
-/**
- * A new secret access key. Sealing a random one costs a few more bytes of token; deriving it with
- * an HMAC cost a keyed hash on every issue and every open, several µs each.
- */
-export const newSecretAccessKey = (): string => pooledRandomBytes(30).toString('base64')
-
-/** Seals a new session lasting `durationSeconds` from `now`. */
+/** Seals a new session lasting `durationSeconds` from `now`; `ids` supplies its key id and secret. */
 export async function issueSessionCredentials(
   keyring: SessionKeyring,
+  ids: Pick<IdSource, 'randomBytes' | 'secretKey'>,
   draft: SessionDraft,
   now: Date,
   durationSeconds: number,
@@ -64,8 +59,8 @@ export async function issueSessionCredentials(
   const issuedAt = now.getTime()
   const claims: SessionClaims = {
     v: 2,
-    accessKeyId: temporaryAccessKeyId(draft.accountId),
-    secretAccessKey: newSecretAccessKey(),
+    accessKeyId: temporaryAccessKeyId(draft.accountId, ids),
+    secretAccessKey: ids.secretKey(),
     issuedAt,
     expiresAt: issuedAt + durationSeconds * 1000,
     ...draft,
@@ -73,7 +68,7 @@ export async function issueSessionCredentials(
   return {
     accessKeyId: claims.accessKeyId,
     secretAccessKey: claims.secretAccessKey,
-    sessionToken: seal(claims, key, 'session-token'),
+    sessionToken: seal(claims, key, 'session-token', ids),
     expiration: new Date(claims.expiresAt),
     claims,
   }

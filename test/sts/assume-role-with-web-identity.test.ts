@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair } from 'jose'
 import type { CryptoKey, JWK, JWTPayload } from 'jose'
+import { prepareVerificationKeys } from '../../src/federation/oidc/index.js'
 import type { Harness } from './support.js'
 import {
   ACCOUNT,
@@ -407,12 +408,13 @@ describe('AssumeRoleWithWebIdentity with a built-in issuer', () => {
   test('keys come from the in-process hook, with no HTTP fetch', async () => {
     const pair = await generateKeyPair('ES256')
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'builtin-1', alg: 'ES256' }
+    const prepared = prepareVerificationKeys([jwk])
     const builtInIssuer = 'https://rolegate.invalid/issuers/cluster'
     const asked: string[] = []
     const h = await stsHarness({
       builtInKeys: async (url) => {
         asked.push(url)
-        return url === builtInIssuer ? [jwk] : undefined
+        return url === builtInIssuer ? prepared : undefined
       },
     })
     try {

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test'
 import { deflateRawSync } from 'node:zlib'
 import { createCipheriv, randomBytes } from 'node:crypto'
 import { FixedClock } from '../../src/core/clock.js'
+import { randomIds } from '../../src/core/ids.js'
 import type { Store } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 import type { KeyringKey } from '../../src/sts/keyring.js'
@@ -37,7 +38,7 @@ describe('sealed boxes', () => {
 
   test('a small payload is sealed as is, and opens', () => {
     const value = { hello: 'world', n: 1 }
-    const sealed = seal(value, key, 'session-token')
+    const sealed = seal(value, key, 'session-token', randomIds)
     assert.equal(formatOf(sealed), 2)
     assert.equal(sealedKeyId(sealed), key.keyId)
     assert.deepEqual(open(sealed, key, 'session-token'), value)
@@ -49,8 +50,8 @@ describe('sealed boxes', () => {
     const value = { hello: 'world', n: 1 }
     const json = Buffer.byteLength(JSON.stringify(value))
     const head = 2 + Buffer.byteLength(key.keyId)
-    const a = Buffer.from(seal(value, key, 'session-token'), 'base64url')
-    const b = Buffer.from(seal(value, key, 'session-token'), 'base64url')
+    const a = Buffer.from(seal(value, key, 'session-token', randomIds), 'base64url')
+    const b = Buffer.from(seal(value, key, 'session-token', randomIds), 'base64url')
     assert.equal(a.length, head + 12 + json + 16)
     assert.deepEqual(a.subarray(0, head), b.subarray(0, head))
     assert.notDeepEqual(a.subarray(head, head + 12), b.subarray(head, head + 12))
@@ -69,7 +70,7 @@ describe('sealed boxes', () => {
 
   test('a large payload is deflated, and opens', () => {
     const value = { policy: 'x'.repeat(DEFLATE_FROM_BYTES) }
-    const sealed = seal(value, key, 'session-token')
+    const sealed = seal(value, key, 'session-token', randomIds)
     assert.equal(formatOf(sealed), 1)
     assert.ok(Buffer.from(sealed, 'base64url').length < DEFLATE_FROM_BYTES / 2)
     assert.deepEqual(open(sealed, key, 'session-token'), value)
@@ -82,7 +83,7 @@ describe('sealed boxes', () => {
 
   test('a changed format byte does not open, in either direction', () => {
     for (const value of [{ small: true }, { large: 'y'.repeat(DEFLATE_FROM_BYTES) }]) {
-      const bytes = Buffer.from(seal(value, key, 'session-token'), 'base64url')
+      const bytes = Buffer.from(seal(value, key, 'session-token', randomIds), 'base64url')
       bytes[0] = bytes[0] === 1 ? 2 : 1
       assert.equal(open(bytes.toString('base64url'), key, 'session-token'), undefined)
       bytes[0] = 3

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { FixedClock } from '../../src/core/clock.js'
 import { AwsError } from '../../src/core/errors.js'
+import { randomIds } from '../../src/core/ids.js'
 import type { Store } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 import { SessionKeyring } from '../../src/sts/keyring.js'
@@ -39,7 +40,7 @@ describe('SessionCredentialResolver', () => {
   let resolver: SessionCredentialResolver
 
   const issue = (seconds = 900): Promise<IssuedCredentials> =>
-    issueSessionCredentials(keyring, DRAFT, clock.now(), seconds)
+    issueSessionCredentials(keyring, randomIds, DRAFT, clock.now(), seconds)
 
   before(async () => {
     store = await openSqliteStore({ file: ':memory:' })
@@ -85,7 +86,7 @@ describe('SessionCredentialResolver', () => {
     // opened, not answered with the remembered session's secret.
     const key = await keyring.sealingKey()
     const twin = { ...issued.claims, secretAccessKey: 'another-secret-of-forty-characters-xyz01' }
-    const twinToken = seal(twin, key, 'session-token')
+    const twinToken = seal(twin, key, 'session-token', randomIds)
     const resolved = await resolver.resolve(issued.accessKeyId, twinToken)
     assert.equal(resolved?.secretAccessKey, twin.secretAccessKey)
     assert.notEqual(resolved?.secretAccessKey, issued.secretAccessKey)

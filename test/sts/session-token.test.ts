@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { FixedClock } from '../../src/core/clock.js'
+import { randomIds } from '../../src/core/ids.js'
+import type { IdSource } from '../../src/core/ids.js'
 import type { Store } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 import { accountOfAccessKeyId, temporaryAccessKeyId } from '../../src/sts/access-key-id.js'
@@ -57,7 +59,7 @@ describe('session tokens', () => {
   })
 
   test('an issued session opens to its claims, with the same derived secret', async () => {
-    const issued = await issueSessionCredentials(keyring, DRAFT, NOW, 900)
+    const issued = await issueSessionCredentials(keyring, randomIds, DRAFT, NOW, 900)
     assert.match(issued.accessKeyId, /^ASIA[A-Z2-7]{16}$/)
     assert.equal(accountOfAccessKeyId(issued.accessKeyId), '123456789012')
     assert.equal(issued.secretAccessKey.length, 40)
@@ -77,8 +79,34 @@ describe('session tokens', () => {
     assert.equal(caller.session?.sourceIdentity, 'alice')
   })
 
+  test('the key id, the secret and the sealing nonce come from the injected id source', async () => {
+    const drawn: number[] = []
+    const pinned: IdSource = {
+      ...randomIds,
+      randomBytes: (size) => {
+        drawn.push(size)
+        return Buffer.alloc(size, 0xff)
+      },
+      secretKey: () => 'S'.repeat(40),
+    }
+    const issued = await issueSessionCredentials(keyring, pinned, DRAFT, NOW, 900)
+    const again = await issueSessionCredentials(keyring, pinned, DRAFT, NOW, 900)
+    // 10 bytes for the access key id, then the 12-byte AES-GCM nonce, per session.
+    assert.deepEqual(drawn, [10, 12, 10, 12])
+    assert.equal(issued.secretAccessKey, 'S'.repeat(40))
+    assert.equal(again.accessKeyId, issued.accessKeyId)
+    // The 39 random bits after the account are the source's ones: base32 '7' is 11111.
+    assert.match(issued.accessKeyId, /^ASIA[A-Z2-7]{9}7{7}$/)
+    assert.equal(accountOfAccessKeyId(issued.accessKeyId), '123456789012')
+    const box = Buffer.from(issued.sessionToken, 'base64url')
+    const ivAt = 2 + box[1]!
+    assert.deepEqual(box.subarray(ivAt, ivAt + 12), Buffer.alloc(12, 0xff))
+    const opened = await openSessionToken(keyring, issued.sessionToken, issued.accessKeyId, NOW)
+    assert.equal(opened.kind, 'valid')
+  })
+
   test('changing any one character of the token refuses it', async () => {
-    const issued = await issueSessionCredentials(keyring, DRAFT, NOW, 900)
+    const issued = await issueSessionCredentials(keyring, randomIds, DRAFT, NOW, 900)
     const token = issued.sessionToken
     for (let i = 0; i < token.length; i++) {
       const replacement = token[i] === 'A' ? 'B' : 'A'
@@ -97,13 +125,13 @@ describe('session tokens', () => {
   })
 
   test('a token presented with another access key id is refused', async () => {
-    const issued = await issueSessionCredentials(keyring, DRAFT, NOW, 900)
-    const other = temporaryAccessKeyId('123456789012')
+    const issued = await issueSessionCredentials(keyring, randomIds, DRAFT, NOW, 900)
+    const other = temporaryAccessKeyId('123456789012', randomIds)
     assert.equal((await openSessionToken(keyring, issued.sessionToken, other, NOW)).kind, 'invalid')
   })
 
   test('a session is expired from its expiration on, not a millisecond before', async () => {
-    const issued = await issueSessionCredentials(keyring, DRAFT, NOW, 900)
+    const issued = await issueSessionCredentials(keyring, randomIds, DRAFT, NOW, 900)
     const end = new Date(NOW.getTime() + 900_000)
     const before = new Date(end.getTime() - 1)
     assert.equal(
@@ -118,18 +146,18 @@ describe('session tokens', () => {
 
   test('a box sealed for one purpose does not open as another', async () => {
     const key = await keyring.sealingKey()
-    const sealed = seal({ hello: 'world' }, key, 'authorization-message')
+    const sealed = seal({ hello: 'world' }, key, 'authorization-message', randomIds)
     assert.deepEqual(open(sealed, key, 'authorization-message'), { hello: 'world' })
     assert.equal(open(sealed, key, 'session-token'), undefined)
   })
 
   test('rotation: the new key seals, the old key still opens; retired keys open; removed keys do not', async () => {
-    const old = await issueSessionCredentials(keyring, DRAFT, NOW, 3600)
+    const old = await issueSessionCredentials(keyring, randomIds, DRAFT, NOW, 3600)
     const oldKeyId = (await keyring.sealingKey()).keyId
     clock.advance(1000)
     const rotated = await rotateSessionKey(store, clock.now())
     assert.equal((await keyring.sealingKey()).keyId, rotated.keyId)
-    const fresh = await issueSessionCredentials(keyring, DRAFT, clock.now(), 3600)
+    const fresh = await issueSessionCredentials(keyring, randomIds, DRAFT, clock.now(), 3600)
     assert.notEqual(fresh.sessionToken.slice(0, 20), old.sessionToken.slice(0, 20))
     const at = clock.now()
     assert.equal(
@@ -170,14 +198,14 @@ describe('session tokens', () => {
     const rotated = await rotateSessionKey(store, clock.now())
     // The store moved: the remembered key may be stale, so it is not answered.
     assert.equal(fresh.loadedSealingKey(), undefined)
-    const issued = await issueSessionCredentials(fresh, DRAFT, clock.now(), 900)
+    const issued = await issueSessionCredentials(fresh, randomIds, DRAFT, clock.now(), 900)
     assert.equal(sealedKeyId(issued.sessionToken), rotated.keyId)
     assert.equal(fresh.loadedSealingKey()?.keyId, rotated.keyId)
   })
 
   test('the secret access key is sealed in the token, 40 characters of fresh randomness', async () => {
-    const a = await issueSessionCredentials(keyring, DRAFT, NOW, 900)
-    const b = await issueSessionCredentials(keyring, DRAFT, NOW, 900)
+    const a = await issueSessionCredentials(keyring, randomIds, DRAFT, NOW, 900)
+    const b = await issueSessionCredentials(keyring, randomIds, DRAFT, NOW, 900)
     assert.match(a.secretAccessKey, /^[A-Za-z0-9+/]{40}$/)
     assert.notEqual(a.secretAccessKey, b.secretAccessKey)
     assert.equal(a.claims.v, 2)
@@ -186,15 +214,15 @@ describe('session tokens', () => {
     const key = await keyring.sealingKey()
     const withoutSecret: Partial<typeof a.claims> = { ...a.claims }
     delete withoutSecret.secretAccessKey
-    const forged = seal(withoutSecret, key, 'session-token')
+    const forged = seal(withoutSecret, key, 'session-token', randomIds)
     assert.equal((await openSessionToken(keyring, forged, a.accessKeyId, NOW)).kind, 'invalid')
     // Nor does one sealed in the first format (v 1, secret derived from a nonce).
-    const v1 = seal({ ...withoutSecret, v: 1, nonce: 'n' }, key, 'session-token')
+    const v1 = seal({ ...withoutSecret, v: 1, nonce: 'n' }, key, 'session-token', randomIds)
     assert.equal((await openSessionToken(keyring, v1, a.accessKeyId, NOW)).kind, 'invalid')
   })
 
   test('another replica with the same store opens what this one sealed', async () => {
-    const issued = await issueSessionCredentials(keyring, DRAFT, NOW, 900)
+    const issued = await issueSessionCredentials(keyring, randomIds, DRAFT, NOW, 900)
     const replica = new SessionKeyring(store, clock)
     const opened = await openSessionToken(replica, issued.sessionToken, issued.accessKeyId, NOW)
     assert.equal(opened.kind, 'valid')
@@ -206,7 +234,7 @@ describe('temporary access key ids', () => {
     // A published example of an AWS temporary key and the account AWS reports for it.
     assert.equal(accountOfAccessKeyId('ASIAY34FZKBOKMUTVV7A'), '609629065308')
     for (const account of ['000000000001', '123456789012', '999999999999']) {
-      const id = temporaryAccessKeyId(account)
+      const id = temporaryAccessKeyId(account, randomIds)
       assert.match(id, /^ASIA[A-Z2-7]{16}$/)
       assert.equal(accountOfAccessKeyId(id), account)
     }
@@ -220,7 +248,7 @@ describe('temporary access key ids', () => {
     }
     const firstChars = new Set<string>()
     for (const account of accounts) {
-      const id = temporaryAccessKeyId(account)
+      const id = temporaryAccessKeyId(account, randomIds)
       assert.match(id, /^ASIA[A-Z2-7]{16}$/)
       assert.equal(accountOfAccessKeyId(id), account, id)
       firstChars.add(id[4]!)

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Caller } from '../../src/core/caller.js'
 import { AwsError } from '../../src/core/errors.js'
+import { randomIds } from '../../src/core/ids.js'
 import { queryRequest, signed } from '../support/signed-request.js'
 import type { Harness } from './support.js'
 import {
@@ -230,6 +231,7 @@ describe('STS operations', () => {
       store: h.store,
       authorizer: new IamAuthorizer(h.store),
       clock: h.clock,
+      ids: randomIds,
     })
     await assert.rejects(
       sts.service.call(

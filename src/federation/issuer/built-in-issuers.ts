@@ -1,9 +1,11 @@
 // The built-in issuers as the rest of the server reads them: their published documents for the
 // HTTP layer, and their verification keys for STS, straight from the store with no HTTP round
-// trip. Keys, and their parsed public JWKs, are cached per issuer until the store's generation
-// moves.
+// trip. Keys, and their public JWKs prepared for verification, are cached per issuer until the
+// store's generation moves.
 import type { JWK } from 'jose'
 import type { Clock } from '../../core/clock.js'
+import { prepareVerificationKey } from '../oidc/prepare-verification-keys.js'
+import type { VerificationKey } from '../oidc/prepare-verification-keys.js'
 import type { IssuerKeyRecord, Store } from '../../store/ports.js'
 import { builtInIssuerRef, discoveryDocument, issuerUrl, jwksDocument } from './discovery.js'
 import type { DiscoveryDocument, IssuerRef } from './discovery.js'
@@ -17,21 +19,24 @@ export interface BuiltInIssuersOptions {
 }
 
 /** Resolves a built-in issuer's keys: undefined when the URL is not one of ours. */
-export type BuiltInKeys = (issuerUrl: string, kid?: string) => Promise<readonly JWK[] | undefined>
+export type BuiltInKeys = (
+  issuerUrl: string,
+  kid?: string,
+) => Promise<readonly VerificationKey[] | undefined>
 
 interface Cached {
   generation: number
   /** Undefined when no such issuer exists. */
   keys: IssuerKeyRecord[] | undefined
-  /** Each record with its public JWK, parsed once: verifiers see the same objects every call. */
-  verifying: readonly { record: IssuerKeyRecord; jwk: JWK }[]
+  /** Each record with its public JWK parsed and imported once, not on every token verified. */
+  verifying: readonly { record: IssuerKeyRecord; key: VerificationKey }[]
 }
 
 const cacheKey = (issuer: IssuerRef) => `${issuer.accountId}/${issuer.name}`
 
-const parsedPublicKey = (record: IssuerKeyRecord) => ({
+const verifyingKey = (record: IssuerKeyRecord) => ({
   record,
-  jwk: Object.freeze(JSON.parse(record.publicJwk) as JWK),
+  key: prepareVerificationKey(JSON.parse(record.publicJwk) as JWK),
 })
 
 export class BuiltInIssuers {
@@ -53,7 +58,7 @@ export class BuiltInIssuers {
     if (issuer === undefined) return undefined
     const loaded = this.current(issuer) ?? (await this.loadEntry(issuer))
     const now = this.options.clock.now()
-    return loaded.verifying.filter(({ record }) => isPublished(record, now)).map(({ jwk }) => jwk)
+    return loaded.verifying.filter(({ record }) => isPublished(record, now)).map(({ key }) => key)
   }
 
   async discovery(issuer: IssuerRef): Promise<DiscoveryDocument | undefined> {
@@ -96,7 +101,7 @@ export class BuiltInIssuers {
         ? undefined
         : repo.listIssuerKeys(accountId, name),
     )
-    const entry: Cached = { generation, keys, verifying: (keys ?? []).map(parsedPublicKey) }
+    const entry: Cached = { generation, keys, verifying: (keys ?? []).map(verifyingKey) }
     // A write that landed meanwhile may have changed the answer: keep it out of the cache.
     if (store.generation === generation) {
       if (this.cache.size > 1000) this.cache.clear()

@@ -17,7 +17,16 @@ export { decodeJws, decodeToken } from './decode-token.js'
 export type { DecodedJws, DecodedToken, JsonObject } from './decode-token.js'
 export { checkAudience } from './check-audience.js'
 export { checkTimes, MAX_CLOCK_SKEW_SECONDS } from './check-times.js'
-export { checkSignature } from './verify-signature.js'
+export { checkSignature, tokenRefusal } from './verify-signature.js'
+export type { VerifiedSignature } from './verify-signature.js'
+export {
+  MIN_RSA_MODULUS_BITS,
+  prepareVerificationKey,
+  prepareVerificationKeys,
+} from './prepare-verification-keys.js'
+export type { KeyFamily, UsableKey, VerificationKey } from './prepare-verification-keys.js'
+export { selectVerificationKeys } from './select-verification-keys.js'
+export type { KeySelection } from './select-verification-keys.js'
 export { deriveConditionKeys } from './derive-condition-keys.js'
 export type { ConditionKeyValue } from './derive-condition-keys.js'
 export { readSessionTags, SESSION_TAGS_CLAIM } from './read-session-tags.js'

@@ -1,7 +1,6 @@
-// Fetches and caches an issuer's signing keys: discovery (`ISSUER/.well-known/openid-configuration`)
-// then `jwks_uri`, through the injected fetch. Keys live for a TTL; an unknown `kid` refreshes them
-// early, at most once per interval per issuer, so forged kids cannot make us hammer the issuer.
-import type { JWK } from 'jose'
+// Fetches an issuer's signing keys (discovery, then `jwks_uri`) through the injected fetch and keeps
+// them prepared for verification for a TTL; an unknown `kid` refreshes them early, at most once per
+// interval per issuer, so forged kids cannot make us hammer the issuer.
 import { Buffer } from 'node:buffer'
 import type { Clock } from '../../core/clock.js'
 import { AwsError } from '../../core/errors.js'
@@ -9,18 +8,19 @@ import { KEY_NOT_RETRIEVED, THUMBPRINT_MISMATCH, invalidIdentityToken } from './
 import type { FetchLike, TlsThumbprint } from './fetch-like.js'
 import { isLoopbackHost } from './find-provider.js'
 import type { OidcProvider } from './find-provider.js'
+import { prepareVerificationKeys } from './prepare-verification-keys.js'
+import type { VerificationKey } from './prepare-verification-keys.js'
 
 /**
  * Supplies the keys that may verify a token from `issuer`; see verify-web-identity-token.ts.
- * Hand out the same frozen JWK objects call after call: what verification derives from a key
- * (its strength verdict, the imported key) is kept per frozen object, and worked out afresh for
- * any other.
+ * Hand out key sets prepared when they were loaded (prepareVerificationKeys), not per call: the
+ * import and the strength verdict are the costly part of a key.
  */
 export type ResolveKeys = (
   issuer: string,
   kid: string | undefined,
   provider: OidcProvider,
-) => Promise<readonly JWK[]>
+) => Promise<readonly VerificationKey[]>
 
 export interface JwksCacheOptions {
   readonly fetch: FetchLike
@@ -40,7 +40,7 @@ export interface JwksCacheOptions {
 }
 
 interface Entry {
-  readonly keys: readonly JWK[]
+  readonly keys: readonly VerificationKey[]
   readonly fetchedAt: number
   /** The served chain per URL that was fetched over https (when a hook reports it). */
   readonly chains: ReadonlyMap<string, readonly string[]>
@@ -77,7 +77,7 @@ export class JwksCache {
     let entry = this.entries.get(issuer)
     if (entry === undefined || now - entry.fetchedAt >= this.ttlMs) {
       entry = await this.refresh(issuer, now)
-    } else if (kid !== undefined && !entry.keys.some((k) => k.kid === kid)) {
+    } else if (kid !== undefined && !entry.keys.some((k) => k.jwk.kid === kid)) {
       if (this.mayFetch(issuer, now)) entry = await this.refresh(issuer, now)
     }
     this.checkThumbprints(entry, provider)
@@ -115,9 +115,7 @@ export class JwksCache {
     const jwks = await this.getJson(jwksUri, chains)
     const keys = jwks['keys']
     if (!Array.isArray(keys)) throw retrievalFailed()
-    // Frozen: verification remembers what each key object yields (strength, imported key).
-    const frozen = (keys.filter(isObject) as JWK[]).map((key) => Object.freeze(key))
-    const entry: Entry = { keys: frozen, fetchedAt: now, chains }
+    const entry: Entry = { keys: prepareVerificationKeys(keys), fetchedAt: now, chains }
     this.entries.set(issuer, entry)
     return entry
   }

@@ -71,7 +71,8 @@ export async function verifyWebIdentityToken(
   const audience = checkAudience(decoded.claims, provider)
   const kid = typeof decoded.header['kid'] === 'string' ? decoded.header['kid'] : undefined
   const keys = await options.resolveKeys(decoded.issuer, kid, provider)
-  const verificationKey = checkSignature(decoded, algorithm, keys)
+  // jose checks the very segments decodeToken read, so the claims read there are the ones signed.
+  const signature = await checkSignature(decoded, algorithm, keys)
   const times = checkTimes(decoded.claims, options.clock.now(), options.clockSkewSeconds)
   const subject = decoded.claims['sub']
   if (typeof subject !== 'string' || subject === '') throw invalidIdentityToken(MISSING_SUBJECT)
@@ -88,7 +89,7 @@ export async function verifyWebIdentityToken(
     conditionKeys: deriveConditionKeys(provider, decoded.claims, audience),
     sessionTags: tags,
     transitiveTagKeys,
-    verificationKey,
+    verificationKey: signature.key,
   }
   // Optional members are set, not spread: on Node 20 a spread followed by more members costs
   // about a microsecond per literal.

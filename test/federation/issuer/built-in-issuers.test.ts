@@ -2,6 +2,7 @@
 // no HTTP round trip, follow rotations and deletions through the store's generation, and other
 // URLs are left to the JWKS cache (undefined).
 import assert from 'node:assert/strict'
+import { KeyObject } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { FixedClock } from '../../../src/core/clock.js'
 import {
@@ -53,15 +54,17 @@ describe('BuiltInIssuers.keys', () => {
     assert.equal(url, `${URL_BASE}/issuers/123456789012/ci`)
     const keys = await issuers.keys(url, first.kid)
     assert.deepEqual(
-      keys?.map((key) => key.kid),
+      keys?.map((key) => key.jwk.kid),
       [first.kid],
     )
-    assert.equal((keys?.[0] as Record<string, unknown>)['d'], undefined)
-    // Parsed once per generation: the same frozen objects, so what verifiers derive from a key
-    // is derived once; nobody can change a cached key through them.
+    assert.equal((keys?.[0]?.jwk as Record<string, unknown>)['d'], undefined)
+    assert.equal((keys?.[0]?.usable?.publicJwk as Record<string, unknown>)['d'], undefined)
+    // Parsed and imported once per generation: the same frozen objects and KeyObject each call,
+    // and nobody can change a cached key through them.
     const again = await issuers.keys(url, first.kid)
     assert.equal(again?.[0], keys?.[0])
-    assert.ok(Object.isFrozen(again?.[0]))
+    assert.ok(again?.[0]?.usable?.key instanceof KeyObject)
+    assert.ok(Object.isFrozen(again?.[0]) && Object.isFrozen(again?.[0]?.jwk))
 
     const second = await generateIssuerKey(ci, 'ES256', clock.now())
     await store.transaction(async (repo) => {
@@ -72,12 +75,12 @@ describe('BuiltInIssuers.keys', () => {
       await repo.insertIssuerKey({ ...second, createDate: new Date(clock.now().getTime() + 1) })
     })
     assert.deepEqual(
-      (await issuers.keys(url, second.kid))?.map((key) => key.kid),
+      (await issuers.keys(url, second.kid))?.map((key) => key.jwk.kid),
       [second.kid, first.kid],
     )
     clock.advance(KEY_RETENTION_MS)
     assert.deepEqual(
-      (await issuers.keys(url, first.kid))?.map((key) => key.kid),
+      (await issuers.keys(url, first.kid))?.map((key) => key.jwk.kid),
       [second.kid],
     )
 

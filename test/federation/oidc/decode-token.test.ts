@@ -1,4 +1,5 @@
-// Table tests for step 1: strict compact decoding and the algorithm allowlist.
+// Table tests for step 1: compact decoding through jose, refusing non-canonical base64url, and the
+// algorithm allowlist.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { AwsError } from '../../../src/core/errors.js'
@@ -17,7 +18,6 @@ test('a well-formed token decodes', () => {
   const token = decodeToken(`${header}.${payload}.c2ln`)
   assert.equal(token.issuer, 'https://issuer.example')
   assert.deepEqual(token.header, { alg: 'RS256', kid: 'k' })
-  assert.deepEqual([...token.signature], [...Buffer.from('sig')])
 })
 
 const refused: [string, string][] = [
@@ -37,6 +37,10 @@ const refused: [string, string][] = [
     'unencoded payload (b64)',
     `${b64({ alg: 'RS256', b64: false, crit: ['b64'] })}.${payload}.c2ln`,
   ],
+  ['b64 without crit', `${b64({ alg: 'RS256', b64: true })}.${payload}.c2ln`],
+  ['another critical extension', `${b64({ alg: 'RS256', crit: ['exp'], exp: 1 })}.${payload}.c2ln`],
+  ['space inside the header', `${header.slice(0, 4)} ${header.slice(4)}.${payload}.c2ln`],
+  ['space inside the payload', `${header}.${payload.slice(0, 4)}\n${payload.slice(4)}.c2ln`],
   ['payload not an object', `${header}.${b64('"x"')}.c2ln`],
   ['no iss', `${header}.${b64({ sub: 's' })}.c2ln`],
   ['iss not a string', `${header}.${b64({ iss: 1 })}.c2ln`],
@@ -82,19 +86,11 @@ test('a byte order mark before the JSON is dropped, as a UTF-8 TextDecoder drops
   assert.throws(() => decodeToken(`${header}.${twice.toString('base64url')}.c2ln`), isNotAJwt)
 })
 
-test('a decoded token carries exactly the members of the JWS and the claims', () => {
+test('a decoded token carries exactly the compact JWS, its header and the claims', () => {
   const token = decodeToken(`${header}.${payload}.c2ln`)
-  assert.deepEqual(Object.keys(token).sort(), [
-    'claims',
-    'compact',
-    'header',
-    'issuer',
-    'payload',
-    'signature',
-  ])
+  assert.deepEqual(Object.keys(token).sort(), ['claims', 'compact', 'header', 'issuer'])
   assert.equal(token.compact, `${header}.${payload}.c2ln`)
   assert.deepEqual(token.claims, { iss: 'https://issuer.example', sub: 's' })
-  assert.deepEqual([...token.payload], [...Buffer.from(payload, 'base64url')])
 })
 
 test('a last character is accepted exactly when re-encoding the bytes gives it back', () => {
@@ -107,11 +103,7 @@ test('a last character is accepted exactly when re-encoding the bytes gives it b
       const canonical = Buffer.from(signature, 'base64url').toString('base64url') === signature
       const token = `${header}.${payload}.${signature}`
       if (canonical) {
-        assert.deepEqual(
-          [...decodeJws(token).signature],
-          [...Buffer.from(signature, 'base64url')],
-          signature,
-        )
+        assert.equal(decodeJws(token).compact, token, signature)
         accepted++
       } else {
         assert.throws(() => decodeJws(token), isNotAJwt, signature)
@@ -123,11 +115,11 @@ test('a last character is accepted exactly when re-encoding the bytes gives it b
 })
 
 test('the canonical form of the same bytes decodes', () => {
-  assert.deepEqual([...decodeJws(`${header}.${payload}.c2k`).signature], [...Buffer.from('si')])
+  assert.doesNotThrow(() => decodeJws(`${header}.${payload}.c2k`))
 })
 
 test('decodeJws accepts an empty payload (JWS) that decodeToken refuses (JWT)', () => {
-  assert.equal(decodeJws(`${header}..c2ln`).payload.length, 0)
+  assert.deepEqual(decodeJws(`${header}..c2ln`).header, { alg: 'RS256', kid: 'k' })
   assert.throws(() => decodeToken(`${header}..c2ln`), isNotAJwt)
 })
 

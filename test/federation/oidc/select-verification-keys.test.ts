@@ -1,11 +1,14 @@
-// Table tests for key selection: kid, kty/curve per algorithm, use/key_ops/alg, weak RSA and ROCA.
+// Table tests for preparing a key set and selecting from it: kid, kty/curve per algorithm,
+// use/key_ops/alg, weak RSA and ROCA.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { exportJWK, generateKeyPair } from 'jose'
 import type { JWK } from 'jose'
+import { KeyObject } from 'node:crypto'
 import { hasRocaFingerprint } from '../../../src/federation/oidc/detect-roca.js'
+import { prepareVerificationKeys } from '../../../src/federation/oidc/prepare-verification-keys.js'
 import { selectVerificationKeys } from '../../../src/federation/oidc/select-verification-keys.js'
 
 const rsa2048 = await exportJWK((await generateKeyPair('RS256', { extractable: true })).publicKey)
@@ -17,7 +20,7 @@ const picks = (
   kid: string | undefined,
   alg: 'RS256' | 'ES256' | 'ES384' | 'PS256',
 ) => {
-  const selection = selectVerificationKeys(keys, kid, alg)
+  const selection = selectVerificationKeys(prepareVerificationKeys(keys), kid, alg)
   return selection.ok ? selection.keys.length : selection.reason
 }
 
@@ -68,34 +71,65 @@ const cases: [
   ['P-384 key for ES384', [p384], undefined, 'ES384', 1],
   ['oct key never', [{ kty: 'oct', k: 'c2VjcmV0' }], undefined, 'RS256', 0],
   ['RSA e = 1', [{ ...rsa2048, e: 'AQ' }], undefined, 'RS256', 0],
+  ['RSA even exponent', [{ ...rsa2048, e: 'AAEAAg' }], undefined, 'RS256', 0],
   ['RSA 1024-bit', [{ ...rsa2048, n: (rsa2048.n ?? '').slice(0, 171) }], undefined, 'RS256', 0],
+  ['EC point not on the curve', [{ ...p256, y: p384.y ?? '' }], undefined, 'ES256', 0],
+  [
+    'kid counted before usability: an oct key shares it',
+    [
+      { ...rsa2048, kid: 'a' },
+      { kty: 'oct', k: 'c2VjcmV0', kid: 'a' },
+    ],
+    'a',
+    'RS256',
+    'ambiguous',
+  ],
 ]
 for (const [name, keys, kid, alg, expected] of cases) {
   test(name, () => assert.equal(picks(keys, kid, alg), expected))
 }
 
 test('private members are dropped from the selected key', () => {
-  const selection = selectVerificationKeys([{ ...rsa2048, d: 'secret', kid: 'a' }], 'a', 'RS256')
+  const prepared = prepareVerificationKeys([{ ...rsa2048, d: 'secret', kid: 'a' }])
+  const selection = selectVerificationKeys(prepared, 'a', 'RS256')
   assert.ok(selection.ok)
-  assert.deepEqual(Object.keys(selection.keys[0] ?? {}).sort(), ['e', 'kid', 'kty', 'n'])
+  assert.deepEqual(Object.keys(selection.keys[0]?.publicJwk ?? {}).sort(), ['e', 'kid', 'kty', 'n'])
 })
 
-test('a frozen key gives the same frozen public part every call; its private members dropped', () => {
-  const frozen = Object.freeze({ ...rsa2048, d: 'secret', kid: 'a' })
-  const first = selectVerificationKeys([frozen], 'a', 'RS256')
-  const again = selectVerificationKeys([frozen], 'a', 'RS256')
+test('a prepared set gives the same imported key every call; use, key_ops and alg weighed each time', () => {
+  const prepared = prepareVerificationKeys([
+    { ...rsa2048, d: 'secret', kid: 'a' },
+    { ...p256, kid: 'b', alg: 'ES256' },
+  ])
+  const first = selectVerificationKeys(prepared, 'a', 'RS256')
+  const again = selectVerificationKeys(prepared, 'a', 'RS256')
   assert.ok(first.ok && again.ok)
-  assert.equal(again.keys[0], first.keys[0])
-  assert.ok(Object.isFrozen(first.keys[0]))
-  assert.deepEqual(Object.keys(first.keys[0] ?? {}).sort(), ['e', 'kid', 'kty', 'n'])
-  // What is remembered is the key's strength, not the verdict on use, key_ops or alg.
-  assert.equal(picks([Object.freeze({ ...rsa2048, use: 'enc' })], undefined, 'RS256'), 0)
-  assert.equal(picks([frozen], 'a', 'ES256'), 0)
+  assert.ok(first.keys[0]?.key instanceof KeyObject)
+  assert.equal(again.keys[0]?.key, first.keys[0]?.key)
+  assert.equal(again.keys[0]?.publicJwk, first.keys[0]?.publicJwk)
+  assert.ok(Object.isFrozen(first.keys[0]?.publicJwk) && Object.isFrozen(prepared[0]?.jwk))
+  // One imported key serves every algorithm of its family; the key's own alg still limits it.
+  const pss = selectVerificationKeys(prepared, 'a', 'PS512')
+  assert.ok(pss.ok && pss.keys[0]?.key === first.keys[0]?.key)
+  assert.equal(picks([{ ...rsa2048, kid: 'a' }], 'a', 'ES256'), 0)
+  assert.equal(picks([{ ...p256, kid: 'b', alg: 'ES256' }], 'b', 'ES384'), 0)
 })
 
-test('a weak frozen key stays refused call after call', () => {
-  const weak = Object.freeze({ ...rsa2048, n: (rsa2048.n ?? '').slice(0, 171) })
-  for (let i = 0; i < 3; i++) assert.equal(picks([weak], undefined, 'RS256'), 0)
+test('a weak key is judged once, when the set is prepared, and stays refused', () => {
+  const prepared = prepareVerificationKeys([{ ...rsa2048, n: (rsa2048.n ?? '').slice(0, 171) }])
+  assert.equal(prepared[0]?.usable, undefined)
+  for (let i = 0; i < 3; i++) {
+    const selection = selectVerificationKeys(prepared, undefined, 'RS256')
+    assert.ok(selection.ok && selection.keys.length === 0)
+  }
+})
+
+test('members of a key set that are not objects are skipped', () => {
+  const prepared = prepareVerificationKeys([null, 'key', [rsa2048], { ...rsa2048, kid: 'a' }])
+  assert.deepEqual(
+    prepared.map((key) => key.jwk.kid),
+    ['a'],
+  )
 })
 
 test('ROCA fingerprint: the Wycheproof ROCA modulus is caught, a fresh key is not', (t) => {

@@ -4,7 +4,7 @@
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { X509Certificate } from 'node:crypto'
+import { KeyObject, X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer as createHttpsServer } from 'node:https'
 import { createServer as createHttpServer } from 'node:http'
@@ -29,6 +29,7 @@ import {
 } from '../../../src/federation/oidc/aws-messages.js'
 import { createHttpsFetch } from '../../../src/federation/oidc/https-fetch.js'
 import { JwksCache } from '../../../src/federation/oidc/jwks-cache.js'
+import { prepareVerificationKeys } from '../../../src/federation/oidc/prepare-verification-keys.js'
 import type { OidcProvider } from '../../../src/federation/oidc/find-provider.js'
 import { verifyWebIdentityToken } from '../../../src/federation/oidc/verify-web-identity-token.js'
 import type { VerifyWebIdentityTokenOptions } from '../../../src/federation/oidc/verify-web-identity-token.js'
@@ -212,12 +213,22 @@ describe('verifyWebIdentityToken against a local HTTPS issuer', () => {
     assert.equal(issuer.fetches('/jwks'), before + 1, 'second token served from the cache')
   })
 
-  test('the JWKS cache hands out the same frozen keys, so what they yield is kept', async () => {
-    const { cache } = setup()
+  test('the JWKS cache imports each fetched key once and hands out the same prepared set', async () => {
+    const { cache, clock } = setup()
     const first = await cache.resolveKeys(issuer.base, 'rsa-1', provider())
-    const again = await cache.resolveKeys(issuer.base, 'rsa-1', provider())
+    const again = await cache.resolveKeys(issuer.base, 'ec-1', provider())
     assert.equal(again, first)
-    assert.ok(first.length === 2 && first.every((key) => Object.isFrozen(key)))
+    assert.deepEqual(
+      first.map((key) => key.jwk.kid),
+      ['rsa-1', 'ec-1'],
+    )
+    assert.ok(first.every((key) => key.usable?.key instanceof KeyObject))
+    assert.ok(first.every((key) => Object.isFrozen(key) && Object.isFrozen(key.jwk)))
+    // A refetch after the TTL prepares the new set afresh.
+    clock.advance(3600_000)
+    const refetched = await cache.resolveKeys(issuer.base, 'rsa-1', provider())
+    assert.notEqual(refetched[0]?.usable?.key, first[0]?.usable?.key)
+    assert.deepEqual(refetched[0]?.usable?.publicJwk, first[0]?.usable?.publicJwk)
   })
 
   test('a valid ES256 token with azp and several audiences maps aud/oaud/azp as AWS does', async () => {
@@ -419,7 +430,8 @@ describe('verifyWebIdentityToken against a local HTTPS issuer', () => {
   test('an in-process key resolver needs no HTTP round trip', async () => {
     const before = [...issuer.hits.values()].reduce((a, b) => a + b, 0)
     const { verify } = setup({
-      resolveKeys: async (iss, kid) => (iss === issuer.base && kid === 'ec-1' ? [ecJwk] : []),
+      resolveKeys: async (iss, kid) =>
+        iss === issuer.base && kid === 'ec-1' ? prepareVerificationKeys([ecJwk]) : [],
     })
     const result = await verify(await sign(claims(), 'ES256', 'ec-1', ec.privateKey))
     assert.equal(result.keyId, 'ec-1')
