@@ -8,11 +8,10 @@ import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.
 import type { ManagedPolicyRecord } from '../../src/store/ports.js'
 import { postgresUnavailable, startPostgres } from '../support/postgres.js'
 import type { PostgresCluster } from '../support/postgres.js'
+import { requireOrSkip } from '../support/requirements.js'
 import { noticedWithin, othersWritesAreNoticed, storeContract } from './contract.js'
 
-const unavailable = postgresUnavailable()
-
-describe('postgres store', unavailable === undefined ? {} : { skip: unavailable }, () => {
+describe('postgres store', { skip: requireOrSkip(postgresUnavailable()) }, () => {
   let cluster: PostgresCluster | undefined
   const url = () => {
     if (cluster === undefined) throw new Error('cluster not started')

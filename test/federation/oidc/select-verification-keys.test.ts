@@ -1,12 +1,12 @@
 // Table tests for key selection: kid, kty/curve per algorithm, use/key_ops/alg, weak RSA and ROCA.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { exportJWK, generateKeyPair } from 'jose'
 import type { JWK } from 'jose'
 import { hasRocaFingerprint } from '../../../src/federation/oidc/detect-roca.js'
 import { selectVerificationKeys } from '../../../src/federation/oidc/select-verification-keys.js'
+import { corpus } from '../../support/requirements.js'
 
 const rsa2048 = await exportJWK((await generateKeyPair('RS256', { extractable: true })).publicKey)
 const p256 = await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey)
@@ -99,11 +99,11 @@ test('a weak frozen key stays refused call after call', () => {
 })
 
 test('ROCA fingerprint: the Wycheproof ROCA modulus is caught, a fresh key is not', (t) => {
-  const file = resolve(process.cwd(), '..', 'shared', 'corpora', 'jose', 'json_web_key_test.json')
+  const { path: file, skip } = corpus('jose/json_web_key_test.json')
   const fresh = BigInt(`0x${Buffer.from(rsa2048.n ?? '', 'base64url').toString('hex')}`)
   assert.equal(hasRocaFingerprint(fresh), false)
-  if (!existsSync(file)) {
-    t.skip(`shared corpora not found at ${file}`)
+  if (skip) {
+    t.skip(skip)
     return
   }
   const data = JSON.parse(readFileSync(file, 'utf8')) as {
