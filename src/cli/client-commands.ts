@@ -328,7 +328,7 @@ export async function runClientCommand(
   }
   try {
     const { values } = invocation
-    const config: ClientConfig = loadClientConfig(
+    const config: ClientConfig = await loadClientConfig(
       {
         endpoint: values.endpoint,
         profile: values.profile,

@@ -8,16 +8,21 @@ export const CLIENT_COMMANDS_HELP = `  issuer    built-in OIDC issuers: create, 
   roles     revoke-sessions ROLE: deny a role's sessions issued before now
 
 Client commands talk to a running server: --endpoint URL (or AWS_ENDPOINT_URL), credentials
-from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile (--profile, AWS_PROFILE), and
-AWS_CA_BUNDLE (or --ca-bundle) for a server with its own CA. 'rolegate COMMAND --help' for more.
+from the AWS SDK's chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile named by --profile
+or AWS_PROFILE with keys, credential_process, a role, web identity or SSO, or
+AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN; roles are assumed through the server's own STS),
+and AWS_CA_BUNDLE (or --ca-bundle) for a server with its own CA. 'rolegate COMMAND --help' for
+more.
 `
 
 export const CLIENT_OPTIONS_HELP = `Connection options:
   --endpoint URL         the server (default AWS_ENDPOINT_URL_ROLEGATE, AWS_ENDPOINT_URL, or
                          endpoint_url in the profile)
   --profile NAME         a profile of the shared credentials/config files (default AWS_PROFILE)
-  --region REGION        the signing region (default AWS_REGION, AWS_DEFAULT_REGION, us-east-1)
-  --ca-bundle FILE       CA certificates to trust instead of the system's (default AWS_CA_BUNDLE)
+  --region REGION        the signing region (default AWS_REGION, AWS_DEFAULT_REGION, region in
+                         the profile, us-east-1)
+  --ca-bundle FILE       CA certificates to trust instead of the system's (default AWS_CA_BUNDLE,
+                         or ca_bundle in the profile)
   -h, --help             show this help
 `
 

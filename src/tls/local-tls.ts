@@ -2,11 +2,10 @@
 // directory (ca.pem; its key ca-key.pem readable by the owner only) and a server certificate it
 // signs for the server's names, reissued when the names change or expiry nears.
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
-import { createCertificateAuthority, createServerCertificate } from './certificate.js'
-import type { CertificateSubject, KeyPair } from './certificate.js'
 
 export const CA_FILE = 'ca.pem'
 export const CA_KEY_FILE = 'ca-key.pem'
@@ -48,22 +47,10 @@ async function writePrivate(file: string, content: string): Promise<void> {
   await chmod(file, 0o600)
 }
 
-const privatePem = (keys: KeyPair) =>
-  keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+const privatePem = (key: KeyObject) => key.export({ type: 'pkcs8', format: 'pem' }).toString()
 
-/** The subject of a CA certificate this module wrote (`O=rolegate` and a `CN`). */
-function subjectOf(certificate: X509Certificate): CertificateSubject {
-  const fields = new Map(
-    certificate.subject.split('\n').map((line) => {
-      const at = line.indexOf('=')
-      return [line.slice(0, at), line.slice(at + 1)] as const
-    }),
-  )
-  const commonName = fields.get('CN')
-  if (commonName === undefined) throw new Error('the local CA certificate has no common name')
-  const organization = fields.get('O')
-  return { commonName, ...(organization === undefined ? {} : { organization }) }
-}
+// The certificate writer and its library load only when a certificate must be made.
+const issuer = () => import('./certificate.js')
 
 function covers(certificate: X509Certificate, names: readonly string[]): boolean {
   return names.every((name) =>
@@ -89,19 +76,15 @@ export async function ensureLocalTls(
   let caPem = await readText(caFile)
   let caKeyPem = await readText(caKeyFile)
   if (caPem === undefined || caKeyPem === undefined) {
-    const ca = createCertificateAuthority({ now })
+    const ca = await (await issuer()).createCertificateAuthority({ now })
     caPem = ca.pem
-    caKeyPem = privatePem(ca.keys)
+    caKeyPem = privatePem(ca.keys.privateKey)
     // The key first: a CA certificate on disk without its key would be reused half-made.
     await writePrivate(caKeyFile, caKeyPem)
     await writeFile(caFile, caPem)
     created.ca = true
   }
   const caCertificate = new X509Certificate(caPem)
-  const ca = {
-    subject: subjectOf(caCertificate),
-    keys: { privateKey: createPrivateKey(caKeyPem), publicKey: createPublicKey(caPem) },
-  }
 
   let cert = await readText(certFile)
   let key = await readText(keyFile)
@@ -115,9 +98,13 @@ export async function ensureLocalTls(
     new Date(current.validTo).getTime() - now.getTime() > RENEW_BEFORE_MS &&
     covers(current, names)
   if (!usable || cert === undefined || key === undefined) {
-    const issued = createServerCertificate({ ca, names, now })
+    const ca = {
+      pem: caPem,
+      keys: { privateKey: createPrivateKey(caKeyPem), publicKey: createPublicKey(caPem) },
+    }
+    const issued = await (await issuer()).createServerCertificate({ ca, names, now })
     cert = issued.pem
-    key = privatePem(issued.keys)
+    key = privatePem(issued.keys.privateKey)
     await writePrivate(keyFile, key)
     await writeFile(certFile, cert)
     created.certificate = true

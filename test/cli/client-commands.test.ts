@@ -1,8 +1,10 @@
 // The client commands end to end against a running server over a socket: credentials from a
-// profile file and from the environment, every command's output, AWS's errors (AccessDenied for a
+// profile file, from the environment and through the AWS SDK's provider chain (web identity,
+// credential_process, role profiles), every command's output, AWS's errors (AccessDenied for a
 // user without rolegate permissions), usage errors, and roles revoke-sessions against real STS.
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { Agent } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -15,15 +17,20 @@ import {
   DeleteOpenIDConnectProviderCommand,
   CreateUserCommand,
   GetRolePolicyCommand,
+  IAMClient,
   ListUsersCommand,
+  PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { runCli } from '../../src/cli/run-cli.js'
+import { startFederationServer } from '../support/federation-server.js'
+import type { FederationServer } from '../support/federation-server.js'
 import { iamSdk, rejection } from '../support/iam-sdk.js'
 import { TEST_ADMIN_KEY, startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
+import { hostPath, webIdentityTrustPolicy } from '../support/web-identity.js'
 
 interface Run {
   code: number
@@ -448,5 +455,243 @@ describe('client commands against a running server', () => {
     assert.match(listed.stdout, /"IssuerName": "cluster"/)
     const denied = await cli(['issuer', 'list'], { ...envKeys, AWS_SECRET_ACCESS_KEY: 'nope' })
     assert.equal(denied.status, 1)
+  })
+})
+
+// Credentials the old hand-written INI reader never found (it read only keys): the AWS SDK's
+// provider chain exchanges a web identity token (from AWS_WEB_IDENTITY_TOKEN_FILE or a profile),
+// runs a credential_process, and assumes a profile's role, each against rolegate's own STS over
+// HTTPS with the local CA. Every call is then made as the identity the exchange produced, which
+// the AccessDenied message names.
+describe('client commands with credentials from the AWS SDK provider chain', () => {
+  const ACCOUNT = '123456789012'
+  const AUDIENCE = 'sts.amazonaws.com'
+  const SUBJECT = 'system:serviceaccount:ci:deployer'
+  let server: FederationServer
+  let dir: string
+  let tokenFile: string
+  /** A fresh HOME with nothing in it: only what a test sets counts. */
+  let bare: NodeJS.ProcessEnv
+
+  /** The line rolegate prints when `principal` may list issuers but not create one. */
+  const deniedCreate = (principal: string, name: string) =>
+    `An error occurred (AccessDenied) when calling the CreateIssuer operation: User: ${principal} is not authorized to perform: rolegate:CreateIssuer on resource: arn:aws:rolegate::${ACCOUNT}:issuer/${name} because no identity-based policy allows the rolegate:CreateIssuer action\n`
+
+  /** Lists issuers (allowed) and tries to create one (denied, naming the caller). */
+  async function actsAs(env: NodeJS.ProcessEnv, principal: string): Promise<void> {
+    const listed = json(await rolegate(['issuer', 'list'], env))
+    assert.deepEqual(
+      (listed['Issuers'] as Record<string, string>[]).map((entry) => entry['IssuerName']),
+      ['ci'],
+    )
+    const created = await rolegate(['issuer', 'create', 'mine'], env)
+    assert.deepEqual(created, { code: 1, out: '', err: deniedCreate(principal, 'mine') })
+  }
+
+  const writeConfig = (name: string, text: string) => {
+    const file = join(dir, name)
+    writeFileSync(file, text)
+    return file
+  }
+
+  before(async () => {
+    server = await startFederationServer({ tls: true })
+    dir = mkdtempSync(join(tmpdir(), 'rolegate-cli-chain-'))
+    const ca = server.caFile ?? ''
+    bare = {
+      HOME: dir,
+      AWS_CONFIG_FILE: join(dir, 'absent-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'absent-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    }
+    const issuer = JSON.parse(await server.rolegateOk(['issuer', 'create', 'ci'])) as {
+      Issuer: { IssuerUrl: string }
+    }
+    const issuerUrl = issuer.Issuer.IssuerUrl
+    const iam = new IAMClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: server.admin,
+      maxAttempts: 1,
+      requestHandler: { httpsAgent: new Agent({ ca: readFileSync(ca) }) },
+    })
+    const { OpenIDConnectProviderArn = '' } = await iam.send(
+      new CreateOpenIDConnectProviderCommand({ Url: issuerUrl, ClientIDList: [AUDIENCE] }),
+    )
+    const listOnly = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'rolegate:ListIssuers', Resource: '*' }],
+    })
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'ci-reader',
+        AssumeRolePolicyDocument: webIdentityTrustPolicy(OpenIDConnectProviderArn, {
+          StringEquals: {
+            [`${hostPath(issuerUrl)}:aud`]: AUDIENCE,
+            [`${hostPath(issuerUrl)}:sub`]: SUBJECT,
+          },
+        }),
+      }),
+    )
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'ci-reader',
+        PolicyName: 'list',
+        PolicyDocument: listOnly,
+      }),
+    )
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'operator',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        }),
+      }),
+    )
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'operator',
+        PolicyName: 'list',
+        PolicyDocument: listOnly,
+      }),
+    )
+    await iam.send(new CreateUserCommand({ UserName: 'robot' }))
+    await iam.send(
+      new PutUserPolicyCommand({ UserName: 'robot', PolicyName: 'list', PolicyDocument: listOnly }),
+    )
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'robot' }))
+    // credential_process prints the robot's key in the format of the AWS CLI's documentation.
+    writeFileSync(
+      join(dir, 'robot-credentials.mjs'),
+      `process.stdout.write(JSON.stringify(${JSON.stringify({
+        Version: 1,
+        AccessKeyId: AccessKey?.AccessKeyId,
+        SecretAccessKey: AccessKey?.SecretAccessKey,
+      })}))\n`,
+    )
+    writeFileSync(join(dir, 'refuse.mjs'), `console.error('no key for you'); process.exit(3)\n`)
+    const token = await server.rolegateOk([
+      'token',
+      '--issuer',
+      'ci',
+      '--sub',
+      SUBJECT,
+      '--aud',
+      AUDIENCE,
+    ])
+    tokenFile = join(dir, 'token')
+    writeFileSync(tokenFile, token.trim())
+  })
+  after(async () => {
+    await server.cleanup()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  test('AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN: the role session makes the calls', async () => {
+    const env = {
+      ...bare,
+      AWS_ENDPOINT_URL: server.url,
+      AWS_CA_BUNDLE: server.caFile,
+      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      AWS_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/ci-reader`,
+      AWS_ROLE_SESSION_NAME: 'pipeline',
+    }
+    await actsAs(env, `arn:aws:sts::${ACCOUNT}:assumed-role/ci-reader/pipeline`)
+    // The exchange is checked for real: a role whose trust policy the token does not meet.
+    const refused = await rolegate(['issuer', 'list'], {
+      ...env,
+      AWS_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/operator`,
+    })
+    assert.equal(refused.code, 1)
+    assert.match(
+      refused.err,
+      /^rolegate issuer: Unable to get credentials: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity\n$/,
+    )
+  })
+
+  test('a web-identity profile, with endpoint_url and ca_bundle beside it', async () => {
+    const config = writeConfig(
+      'config-web-identity',
+      [
+        '[profile pipeline]',
+        `web_identity_token_file = ${tokenFile}`,
+        `role_arn = arn:aws:iam::${ACCOUNT}:role/ci-reader`,
+        'role_session_name = from-profile',
+        `endpoint_url = ${server.url}`,
+        `ca_bundle = ${server.caFile}`,
+        '',
+      ].join('\n'),
+    )
+    await actsAs(
+      { ...bare, AWS_CONFIG_FILE: config, AWS_PROFILE: 'pipeline' },
+      `arn:aws:sts::${ACCOUNT}:assumed-role/ci-reader/from-profile`,
+    )
+  })
+
+  test('a credential_process profile', async () => {
+    const config = writeConfig(
+      'config-process',
+      [
+        '[profile robot]',
+        `credential_process = "${process.execPath}" "${join(dir, 'robot-credentials.mjs')}"`,
+        '[profile broken]',
+        `credential_process = "${process.execPath}" "${join(dir, 'refuse.mjs')}"`,
+        '',
+      ].join('\n'),
+    )
+    const env = { ...bare, AWS_CONFIG_FILE: config, AWS_ENDPOINT_URL: server.url }
+    await actsAs(
+      { ...env, AWS_CA_BUNDLE: server.caFile, AWS_PROFILE: 'robot' },
+      `arn:aws:iam::${ACCOUNT}:user/robot`,
+    )
+    // --profile names it as well; a process that fails leaves no credentials, said plainly.
+    const broken = await rolegate(['issuer', 'list', '--profile', 'broken'], env)
+    assert.equal(broken.code, 1)
+    assert.match(broken.err, /^rolegate issuer: Unable to .*\n$/)
+    assert.doesNotMatch(broken.err, /\n\s+at /, 'no stack')
+  })
+
+  test('a role profile with a source_profile', async () => {
+    const credentials = writeConfig(
+      'credentials-role',
+      `[base]\naws_access_key_id = ${server.admin.accessKeyId}\naws_secret_access_key = ${server.admin.secretAccessKey}\n`,
+    )
+    const config = writeConfig(
+      'config-role',
+      `[profile ops]\nrole_arn = arn:aws:iam::${ACCOUNT}:role/operator\nsource_profile = base\nrole_session_name = on-call\n`,
+    )
+    await actsAs(
+      {
+        ...bare,
+        AWS_CONFIG_FILE: config,
+        AWS_SHARED_CREDENTIALS_FILE: credentials,
+        AWS_ENDPOINT_URL: server.url,
+        AWS_CA_BUNDLE: server.caFile,
+        AWS_PROFILE: 'ops',
+      },
+      `arn:aws:sts::${ACCOUNT}:assumed-role/operator/on-call`,
+    )
+  })
+
+  test('a profile without credentials, and no credentials at all', async () => {
+    const config = writeConfig('config-empty', '[profile empty]\nregion = eu-west-1\n')
+    const env = { ...bare, AWS_CONFIG_FILE: config, AWS_ENDPOINT_URL: server.url }
+    assert.deepEqual(await rolegate(['issuer', 'list', '--profile', 'empty'], env), {
+      code: 1,
+      out: '',
+      err: 'rolegate issuer: Unable to locate credentials in the profile (empty)\n',
+    })
+    assert.deepEqual(await rolegate(['issuer', 'list'], env), {
+      code: 1,
+      out: '',
+      err: 'rolegate issuer: Unable to locate credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile (AWS_PROFILE or --profile)\n',
+    })
   })
 })

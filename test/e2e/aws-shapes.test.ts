@@ -3,16 +3,13 @@
 // values are replaced by the corpus's placeholders, and every response must equal the recording:
 // members, nesting, error Code/Message/Type and HTTP status.
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
 import { boto3Script } from '../support/aws-cli.js'
 import { startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
+import { corpus } from '../support/requirements.js'
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const SNAPSHOTS = resolve(REPO_ROOT, '../shared/corpora/aws-shapes/iam/test_iam.snapshot.json')
 const PREFIX = 'tests/aws/services/iam/test_iam.py::'
 /** The corpus normalises the account id to this; the server runs in it, so ARNs need no rewrite. */
 const ACCOUNT = '111111111111'
@@ -259,10 +256,10 @@ function normalise(value: Json, replacements: Array<[string, string]>): Json {
   return value
 }
 
-const corpusMissing = existsSync(SNAPSHOTS) ? undefined : `shared corpora not found at ${SNAPSHOTS}`
+const { path: SNAPSHOTS, skip: corpusMissing } = corpus('aws-shapes/iam/test_iam.snapshot.json')
 
 describe('aws-shapes: IAM responses recorded against real AWS', () => {
-  if (corpusMissing !== undefined) {
+  if (corpusMissing) {
     test('recorded IAM responses', { skip: corpusMissing }, () => {})
     return
   }

@@ -16,6 +16,7 @@ import {
 import type { AdminKey } from '../../src/iam/bootstrap.js'
 import { awsCli, json } from '../support/aws-cli.js'
 import { postgresUnavailable, startPostgres } from '../support/postgres.js'
+import { requireOrSkip } from '../support/requirements.js'
 import { startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
 
@@ -203,10 +204,9 @@ describe('persistence and the generated admin key', () => {
 })
 
 describe('PostgreSQL', () => {
-  const unavailable = postgresUnavailable()
   test(
     'with a database URL the state lives in PostgreSQL and survives a restart',
-    unavailable === undefined ? {} : { skip: unavailable },
+    { skip: requireOrSkip(postgresUnavailable()) },
     async () => {
       const cluster = await startPostgres()
       let server = await startTestServer({ databaseUrl: cluster.connectionString })

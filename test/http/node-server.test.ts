@@ -508,8 +508,8 @@ describe('startServer on the wire', () => {
     { timeout: 20_000 },
     async () => {
       const now = new Date()
-      const ca = createCertificateAuthority({ now })
-      const certificate = createServerCertificate({ ca, names: ['127.0.0.1'], now })
+      const ca = await createCertificateAuthority({ now })
+      const certificate = await createServerCertificate({ ca, names: ['127.0.0.1'], now })
       const key = certificate.keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
       const seen: HttpRequest[] = []
       const server = await startServer(recordingApp(seen), {

@@ -1,8 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import type { Params } from '../../src/core/input.js'
 import { readInput } from '../../src/core/input.js'
 import type { ResultObject } from '../../src/core/result.js'
@@ -21,6 +19,7 @@ import {
   tagParams,
   withHarness,
 } from './entity-helpers.js'
+import { corpus } from '../support/requirements.js'
 
 const TRUST = JSON.stringify({
   Version: '2012-10-17',
@@ -583,9 +582,7 @@ describe('role tags and boundary', () => {
 
 // aws-shapes holds CreateRole/GetRole/ListRoles answers recorded against AWS (localstack's
 // tests/aws/services/iam/test_iam.py, which sent Python json.dumps of the recorded documents).
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const snapshotFile = resolve(repoRoot, '../shared/corpora/aws-shapes/iam/test_iam.snapshot.json')
-const skip = existsSync(snapshotFile) ? false : `shared corpora not found at ${snapshotFile}`
+const { path: snapshotFile, skip } = corpus('aws-shapes/iam/test_iam.snapshot.json')
 
 describe('role shapes recorded against AWS', { skip }, () => {
   const recorded = (): Record<string, { 'recorded-content': Record<string, ResultObject> }> =>

@@ -3,9 +3,7 @@
 // resources, and the recorded AWS answer for SimulatePrincipalPolicy.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import type { Params } from '../../src/core/input.js'
 import { readInput } from '../../src/core/input.js'
 import type { ResultObject } from '../../src/core/result.js'
@@ -13,8 +11,11 @@ import { simulateOperations, sourcePolicyId } from '../../src/iam/simulate.js'
 import type { IamHarness } from '../support/iam.js'
 import { ACCOUNT, testScope } from '../support/iam.js'
 import { expectAwsError, list, member, withHarness } from './entity-helpers.js'
+import { corpus, corpusPath } from '../support/requirements.js'
 
 const USER_ARN = `arn:aws:iam::${ACCOUNT}:user/alice`
+/** SimulatePrincipalPolicy as recorded against AWS (aws-shapes, from localstack's test_iam.py). */
+const SNAPSHOT = 'aws-shapes/iam/test_iam.snapshot.json'
 const TRUST =
   '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 const ALLOW_S3_GET =
@@ -613,8 +614,9 @@ describe('SimulatePrincipalPolicy', () => {
     })
   })
 
-  if (!existsSync(snapshotFile())) {
-    test('recorded AWS answer', { skip: `shared corpora not found at ${snapshotFile()}` }, () => {})
+  const { skip } = corpus(SNAPSHOT)
+  if (skip) {
+    test('recorded AWS answer', { skip }, () => {})
   } else {
     for (const kind of ['user', 'group', 'role'] as const) {
       test(`matches AWS's recorded answer for a ${kind} (test_simulate_principle_policy)`, async () => {
@@ -764,18 +766,13 @@ test('sourcePolicyId: managed policies by name, inline ones as TYPE_ENTITY_POLIC
   )
 })
 
-function snapshotFile(): string {
-  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-  return resolve(repoRoot, '../shared/corpora/aws-shapes/iam/test_iam.snapshot.json')
-}
-
 /**
  * The recorded response without ResponseMetadata and OrganizationsDecisionDetail: the recording
  * account belongs to an organization, and rolegate's accounts belong to none, so AWS leaves that
  * element out for them (API_EvaluationResult: "Only applies if ... part of an organization").
  */
 function recordedAnswer(kind: string): unknown {
-  const snapshot = JSON.parse(readFileSync(snapshotFile(), 'utf8')) as Record<
+  const snapshot = JSON.parse(readFileSync(corpusPath(SNAPSHOT), 'utf8')) as Record<
     string,
     { 'recorded-content': { response: Record<string, unknown> } }
   >

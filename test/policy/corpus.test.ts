@@ -1,9 +1,7 @@
 // Every document of ../shared/corpora/iam-policy-grammar/valid.json (moto's accepted policies; see
 // that folder's README) parses, compiles and is evaluated, traced and explained without error,
 // and traced and untraced decisions agree on each.
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { compilePolicy } from '../../src/policy/compile-policy.js'
@@ -13,16 +11,12 @@ import { evaluate } from '../../src/policy/evaluate.js'
 import { formatDecision } from '../../src/policy/format-decision.js'
 import { parsePolicy } from '../../src/policy/parse-policy.js'
 import { user } from './support.js'
+import { corpus } from '../support/requirements.js'
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const file = resolve(repoRoot, '../shared/corpora/iam-policy-grammar/valid.json')
+const { path: file, skip } = corpus('iam-policy-grammar/valid.json')
 
-if (!existsSync(file)) {
-  test(
-    'iam-policy-grammar valid documents',
-    { skip: `shared corpora not found at ${file}` },
-    () => {},
-  )
+if (skip) {
+  test('iam-policy-grammar valid documents', { skip }, () => {})
 } else {
   const documents = JSON.parse(readFileSync(file, 'utf8')) as unknown[]
   test(`iam-policy-grammar: all ${documents.length} valid documents compile and evaluate`, () => {

@@ -1,15 +1,15 @@
 // Reads the AWS SigV4 test suite (aws-c-auth tests/aws-signing-test-suite/v4, see
 // ../shared/corpora/sigv4/README.md) into our request model. Test helper, not a test.
 
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import type { SignableRequest } from '../../src/sigv4/index.js'
+import { corpus } from '../support/requirements.js'
 
-// The repo root is two folders up from here; the corpora sit beside it.
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const corpusDir = resolve(repoRoot, '..', 'shared', 'corpora', 'sigv4', 'v4')
-export const corpusPresent = existsSync(corpusDir)
+const suite = corpus('sigv4/v4')
+export const corpusDir = suite.path
+/** The skip option of the tests that walk it. */
+export const corpusSkip = suite.skip
 
 export interface CaseContext {
   credentials: { access_key_id: string; secret_access_key: string; token?: string }

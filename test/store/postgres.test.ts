@@ -11,11 +11,10 @@ import type { ManagedPolicyRecord } from '../../src/store/ports.js'
 import { postgresUnavailable, startPostgres } from '../support/postgres.js'
 import { testSecrets } from '../support/secrets.js'
 import type { PostgresCluster } from '../support/postgres.js'
+import { requireOrSkip } from '../support/requirements.js'
 import { noticedWithin, othersWritesAreNoticed, storeContract } from './contract.js'
 
-const unavailable = postgresUnavailable()
-
-describe('postgres store', unavailable === undefined ? {} : { skip: unavailable }, () => {
+describe('postgres store', { skip: requireOrSkip(postgresUnavailable()) }, () => {
   let cluster: PostgresCluster | undefined
   const url = () => {
     if (cluster === undefined) throw new Error('cluster not started')

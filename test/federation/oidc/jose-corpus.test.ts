@@ -14,8 +14,7 @@
 //   refuse them; the test proves the signature is otherwise good by verifying with `alg` removed.
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
 import type { JWK } from 'jose'
 import { AwsError } from '../../../src/core/errors.js'
 import { KEY_NOT_RETRIEVED, NOT_A_JWT } from '../../../src/federation/oidc/aws-messages.js'
@@ -23,8 +22,7 @@ import { checkAlgorithm } from '../../../src/federation/oidc/check-algorithm.js'
 import { decodeJws } from '../../../src/federation/oidc/decode-token.js'
 import { prepareVerificationKeys } from '../../../src/federation/oidc/prepare-verification-keys.js'
 import { checkSignature } from '../../../src/federation/oidc/verify-signature.js'
-
-const corpus = resolve(process.cwd(), '..', 'shared', 'corpora', 'jose')
+import { corpus } from '../../support/requirements.js'
 
 interface Vector {
   tcId: number
@@ -67,9 +65,9 @@ const headerAlg = (jws: string): unknown => {
 }
 
 for (const file of ['json_web_signature_test.json', 'json_web_key_test.json']) {
-  const path = join(corpus, file)
-  if (!existsSync(path)) {
-    test(`jose corpus ${file}`, { skip: `shared corpora not found at ${corpus}` }, () => {})
+  const { path, skip } = corpus(`jose/${file}`)
+  if (skip) {
+    test(`jose corpus ${file}`, { skip }, () => {})
     continue
   }
   const data = JSON.parse(readFileSync(path, 'utf8')) as { testGroups: Group[] }

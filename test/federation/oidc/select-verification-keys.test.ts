@@ -2,14 +2,14 @@
 // use/key_ops/alg, weak RSA and ROCA.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { exportJWK, generateKeyPair } from 'jose'
 import type { JWK } from 'jose'
 import { KeyObject } from 'node:crypto'
 import { hasRocaFingerprint } from '../../../src/federation/oidc/detect-roca.js'
 import { prepareVerificationKeys } from '../../../src/federation/oidc/prepare-verification-keys.js'
 import { selectVerificationKeys } from '../../../src/federation/oidc/select-verification-keys.js'
+import { corpus } from '../../support/requirements.js'
 
 const rsa2048 = await exportJWK((await generateKeyPair('RS256', { extractable: true })).publicKey)
 const p256 = await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey)
@@ -133,11 +133,11 @@ test('members of a key set that are not objects are skipped', () => {
 })
 
 test('ROCA fingerprint: the Wycheproof ROCA modulus is caught, a fresh key is not', (t) => {
-  const file = resolve(process.cwd(), '..', 'shared', 'corpora', 'jose', 'json_web_key_test.json')
+  const { path: file, skip } = corpus('jose/json_web_key_test.json')
   const fresh = BigInt(`0x${Buffer.from(rsa2048.n ?? '', 'base64url').toString('hex')}`)
   assert.equal(hasRocaFingerprint(fresh), false)
-  if (!existsSync(file)) {
-    t.skip(`shared corpora not found at ${file}`)
+  if (skip) {
+    t.skip(skip)
     return
   }
   const data = JSON.parse(readFileSync(file, 'utf8')) as {

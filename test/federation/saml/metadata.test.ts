@@ -1,10 +1,10 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { X509Certificate } from 'node:crypto'
-import { join, resolve } from 'node:path'
 import { parseSamlMetadata, SamlMetadataError } from '../../../src/federation/saml/metadata.js'
 import { makeCertificate, metadataDocument, pemBody } from './idp-metadata.js'
+import { corpus } from '../../support/requirements.js'
 
 const first = makeCertificate('idp-one.example.com')
 const second = makeCertificate('idp-two.example.com')
@@ -164,21 +164,16 @@ describe('parseSamlMetadata', () => {
 })
 
 // Certificates published with the node-saml and ruby-saml test suites (see the corpus README).
-const corpus = resolve(process.cwd(), '..', 'shared', 'corpora', 'saml')
 const corpusCertificates = ['node-saml/cert.pem', 'ruby-saml/certificates/ruby-saml.crt']
 
 describe('parseSamlMetadata with corpus certificates', () => {
   for (const file of corpusCertificates) {
-    const path = join(corpus, file)
-    test(
-      `reads ${file}`,
-      existsSync(path) ? {} : { skip: `shared corpora not found at ${corpus}` },
-      () => {
-        const pem = readFileSync(path, 'utf8')
-        const metadata = parseSamlMetadata(metadataDocument({ certificates: [pemBody(pem)] }))
-        // Long-expired certificates are still read: validity is not the parser's business.
-        assert.equal(fingerprint(metadata.certificates[0] ?? ''), fingerprint(pem))
-      },
-    )
+    const { path, skip } = corpus(`saml/${file}`)
+    test(`reads ${file}`, { skip }, () => {
+      const pem = readFileSync(path, 'utf8')
+      const metadata = parseSamlMetadata(metadataDocument({ certificates: [pemBody(pem)] }))
+      // Long-expired certificates are still read: validity is not the parser's business.
+      assert.equal(fingerprint(metadata.certificates[0] ?? ''), fingerprint(pem))
+    })
   }
 })

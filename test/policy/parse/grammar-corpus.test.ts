@@ -3,15 +3,13 @@
 // document must parse. Documents are serialised the way the Python test sent them.
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { isAwsError } from '../../../src/core/errors.js'
 import { parsePolicy } from '../../../src/policy/parse-policy.js'
+import { corpus } from '../../support/requirements.js'
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
-const corpus = resolve(repoRoot, '../shared/corpora/iam-policy-grammar')
-const skip = existsSync(corpus) ? false : `shared corpora not found at ${corpus}`
+const { path: grammar, skip } = corpus('iam-policy-grammar')
 
 interface InvalidCase {
   policy: unknown
@@ -19,7 +17,7 @@ interface InvalidCase {
 }
 
 const load = <T>(name: string): T[] =>
-  skip ? [] : (JSON.parse(readFileSync(join(corpus, name), 'utf8')) as T[])
+  skip ? [] : (JSON.parse(readFileSync(join(grammar, name), 'utf8')) as T[])
 
 /** Compact, and spaced out between tokens (close to Python's json.dumps): layout must not matter. */
 const layouts = (policy: unknown) => [

@@ -2,12 +2,11 @@
 // strictness: text that is not exactly one JSON value is refused with the kind's wording.
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import { awsStatementPositions, parsePolicy } from '../../../src/policy/parse-policy.js'
 import { JsonSyntaxError, parseJsonTree } from '../../../src/policy/parse/json-tree.js'
 import { assertMalformed } from './malformed.js'
+import { corpus } from '../../support/requirements.js'
 
 describe('statement spans', () => {
   const cases: { name: string; text: string; spans: [number, number, number, number][] }[] = [
@@ -84,9 +83,7 @@ describe('positions as AWS reports them', () => {
 
   // aws-shapes records SimulatePrincipalPolicy against AWS for a policy created with Python's
   // json.dumps of the document below (localstack tests/aws/services/iam/test_iam.py).
-  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
-  const snapshot = resolve(repoRoot, '../shared/corpora/aws-shapes/iam/test_iam.snapshot.json')
-  const skip = existsSync(snapshot) ? false : `shared corpora not found at ${snapshot}`
+  const { path: snapshot, skip } = corpus('aws-shapes/iam/test_iam.snapshot.json')
   test('matches the positions recorded against AWS', { skip }, () => {
     const recorded = JSON.parse(readFileSync(snapshot, 'utf8')) as Record<string, unknown>
     const key =
