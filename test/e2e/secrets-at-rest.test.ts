@@ -18,6 +18,7 @@ import { formatMasterKey, generateMasterKey } from '../../src/store/secrets/mast
 import { iamSdk } from '../support/iam-sdk.js'
 import { postgresUnavailable, startPostgres } from '../support/postgres.js'
 import type { PostgresCluster } from '../support/postgres.js'
+import { requireOrSkip } from '../support/requirements.js'
 import { startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
 
@@ -197,88 +198,82 @@ describe('secrets at rest in SQLite', () => {
   })
 })
 
-const unavailable = postgresUnavailable()
+describe('secrets at rest in PostgreSQL', { skip: requireOrSkip(postgresUnavailable()) }, () => {
+  let cluster: PostgresCluster
+  let server: TestServer
+  before(async () => {
+    cluster = await startPostgres()
+  })
+  after(async () => {
+    await server?.cleanup()
+    await cluster?.stop()
+  })
 
-describe(
-  'secrets at rest in PostgreSQL',
-  unavailable === undefined ? {} : { skip: unavailable },
-  () => {
-    let cluster: PostgresCluster
-    let server: TestServer
-    before(async () => {
-      cluster = await startPostgres()
-    })
-    after(async () => {
-      await server?.cleanup()
-      await cluster?.stop()
-    })
+  test('a database URL without a master key is refused at start', async () => {
+    await assert.rejects(
+      startRolegate({
+        host: '127.0.0.1',
+        port: 0,
+        dataDir: mkdtempSync(join(tmpdir(), 'rolegate-pg-')),
+        databaseUrl: cluster.connectionString,
+        accountId: '123456789012',
+        region: 'us-east-1',
+        allowReset: false,
+        logger: pino({ level: 'silent' }),
+      }),
+      /^Error: with --database-url, give the master key that seals stored secrets in ROLEGATE_MASTER_KEY or --master-key-file/,
+    )
+  })
 
-    test('a database URL without a master key is refused at start', async () => {
-      await assert.rejects(
-        startRolegate({
-          host: '127.0.0.1',
-          port: 0,
-          dataDir: mkdtempSync(join(tmpdir(), 'rolegate-pg-')),
-          databaseUrl: cluster.connectionString,
-          accountId: '123456789012',
-          region: 'us-east-1',
-          allowReset: false,
-          logger: pino({ level: 'silent' }),
-        }),
-        /^Error: with --database-url, give the master key that seals stored secrets in ROLEGATE_MASTER_KEY or --master-key-file/,
+  test('no table holds a secret in plaintext', async () => {
+    const old = generateMasterKey()
+    server = await startTestServer({
+      databaseUrl: cluster.connectionString,
+      masterKey: formatMasterKey(old),
+    })
+    const secrets = await makeSecrets(server, 'carol')
+    const client = new pg.Client({ connectionString: cluster.connectionString })
+    await client.connect()
+    const dump = async () => {
+      const { rows } = await client.query<{ name: string }>(
+        "select table_name as name from information_schema.tables where table_schema = 'public'",
       )
-    })
+      let text = ''
+      for (const { name } of rows) {
+        const result = await client.query(`select t::text as row from "${name}" t`)
+        text += result.rows.map((row: { row: string }) => row.row).join('\n')
+      }
+      return text
+    }
+    try {
+      assertNoneIn(await dump(), secrets, 'PostgreSQL')
 
-    test('no table holds a secret in plaintext', async () => {
-      const old = generateMasterKey()
+      // With ROLEGATE_MASTER_KEY, the operator puts the new key first; rotation seals with it.
+      const alone = await rolegate(
+        ['keys', 'rotate-master', '--database-url', cluster.connectionString],
+        { ROLEGATE_MASTER_KEY: formatMasterKey(old) },
+      )
+      assert.equal(alone.code, 1)
+      assert.match(alone.err, /put the new master key first in ROLEGATE_MASTER_KEY \(NEW,OLD/)
+      const fresh = generateMasterKey()
+      const both = `${formatMasterKey(fresh)},${formatMasterKey(old)}`
+      const rotated = await rolegate(
+        ['keys', 'rotate-master', '--database-url', cluster.connectionString],
+        { ROLEGATE_MASTER_KEY: both },
+      )
+      assert.equal(rotated.code, 0, rotated.err)
+      assert.match(rotated.err, new RegExp(`sealed with ${fresh.id}; drop the other keys`))
+      const text = await dump()
+      assert.ok(text.includes(`rgsec1.${fresh.id}.`))
+      assert.equal(text.includes(`rgsec1.${old.id}.`), false)
+      await server.stop()
       server = await startTestServer({
         databaseUrl: cluster.connectionString,
-        masterKey: formatMasterKey(old),
+        masterKey: formatMasterKey(fresh),
       })
-      const secrets = await makeSecrets(server, 'carol')
-      const client = new pg.Client({ connectionString: cluster.connectionString })
-      await client.connect()
-      const dump = async () => {
-        const { rows } = await client.query<{ name: string }>(
-          "select table_name as name from information_schema.tables where table_schema = 'public'",
-        )
-        let text = ''
-        for (const { name } of rows) {
-          const result = await client.query(`select t::text as row from "${name}" t`)
-          text += result.rows.map((row: { row: string }) => row.row).join('\n')
-        }
-        return text
-      }
-      try {
-        assertNoneIn(await dump(), secrets, 'PostgreSQL')
-
-        // With ROLEGATE_MASTER_KEY, the operator puts the new key first; rotation seals with it.
-        const alone = await rolegate(
-          ['keys', 'rotate-master', '--database-url', cluster.connectionString],
-          { ROLEGATE_MASTER_KEY: formatMasterKey(old) },
-        )
-        assert.equal(alone.code, 1)
-        assert.match(alone.err, /put the new master key first in ROLEGATE_MASTER_KEY \(NEW,OLD/)
-        const fresh = generateMasterKey()
-        const both = `${formatMasterKey(fresh)},${formatMasterKey(old)}`
-        const rotated = await rolegate(
-          ['keys', 'rotate-master', '--database-url', cluster.connectionString],
-          { ROLEGATE_MASTER_KEY: both },
-        )
-        assert.equal(rotated.code, 0, rotated.err)
-        assert.match(rotated.err, new RegExp(`sealed with ${fresh.id}; drop the other keys`))
-        const text = await dump()
-        assert.ok(text.includes(`rgsec1.${fresh.id}.`))
-        assert.equal(text.includes(`rgsec1.${old.id}.`), false)
-        await server.stop()
-        server = await startTestServer({
-          databaseUrl: cluster.connectionString,
-          masterKey: formatMasterKey(fresh),
-        })
-        assert.deepEqual((await storedSecrets(server)).plain.sort(), secrets.plain.sort())
-      } finally {
-        await client.end()
-      }
-    })
-  },
-)
+      assert.deepEqual((await storedSecrets(server)).plain.sort(), secrets.plain.sort())
+    } finally {
+      await client.end()
+    }
+  })
+})
