@@ -39,14 +39,18 @@ export interface BodyReader {
 const EMPTY = new Uint8Array(0)
 /** Chunks this large are kept as node handed them (each its own copy of the bytes). */
 const KEEP_CHUNK = 1024
-/** Smaller chunks are gathered into buffers of this size, so each costs its bytes and no more. */
-const GATHER = 16 * 1024
+/**
+ * Smaller chunks are copied together into buffers that grow with the body, from 256 bytes to
+ * 16 KiB: what a body holds stays within twice what it was sent, plus 256 bytes.
+ */
+const GATHER_MIN = 256
+const GATHER_MAX = 16 * 1024
 
 /**
  * Reads `request`'s body as it streams in, counting every byte held against the shared budget.
- * Chunks of a kilobyte or more are kept; smaller ones are copied together into 16 KiB buffers, so a
- * body of a million 1-byte chunks is a megabyte, not a million Buffer objects. `refuse` is called
- * at most once, and the rest of the body is then left to flow away unread.
+ * Chunks of a kilobyte or more are kept; smaller ones are copied together, so a body of a million
+ * 1-byte chunks is a megabyte, not a million Buffer objects. `refuse` is called at most once, and
+ * the rest of the body is then left to flow away unread.
  */
 export function readBody(
   request: IncomingMessage,
@@ -70,7 +74,17 @@ export function readBody(
     return true
   }
   const closeGather = () => {
-    if (gather && gathered > 0) parts.push(gather.subarray(0, gathered))
+    if (gather && gathered > 0) {
+      let filled = gather.subarray(0, gathered)
+      if (gathered < gather.length) {
+        // A large chunk cut this buffer short: keep an exact copy, not the unused rest.
+        filled = Buffer.allocUnsafeSlow(gathered)
+        gather.copy(filled, 0, 0, gathered)
+        budget.give(gather.length - gathered)
+        held -= gather.length - gathered
+      }
+      parts.push(filled)
+    }
     gather = undefined
   }
   const add = (chunk: Buffer): BodyRefusal | undefined => {
@@ -84,8 +98,9 @@ export function readBody(
       while (offset < chunk.length) {
         if (!gather || gathered === gather.length) {
           closeGather()
+          const grown = Math.min(GATHER_MAX, Math.max(GATHER_MIN, length))
           // A declared body needs no more than what is still to come.
-          const size = declared === undefined ? GATHER : Math.min(GATHER, declared - length)
+          const size = declared === undefined ? grown : Math.min(grown, declared - length)
           if (!take(size)) return 'busy'
           gather = Buffer.allocUnsafeSlow(size)
           gathered = 0
