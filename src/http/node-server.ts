@@ -112,6 +112,10 @@ function refusal(code: ErrorCode, message: string, status?: number): HttpRespons
   return xmlEncoder.failure(error, { requestId: randomUUID(), namespace: IAM_NAMESPACE })
 }
 
+/**
+ * Over the budget is 503, not 413: the request is fine and the server is busy for now, and SDKs
+ * retry ServiceUnavailable with backoff, by which time other bodies will have been given back.
+ */
 const bodyRefusal = (reason: BodyRefusal, limits: ServerLimits): HttpResponse =>
   reason === 'too-large'
     ? refusal(
