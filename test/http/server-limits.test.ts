@@ -168,9 +168,10 @@ describe('server limits under floods', { concurrency: false }, () => {
     'a flood of 5,000 idle sockets is held to maxConnections and the server answers once they time out',
     { timeout: 60_000 },
     async (t) => {
-      // The real connection cap; short header timeouts so the flood ends within the test.
+      // The real connection cap; header timeouts short enough that the flood ends within the test,
+      // long enough that none is cut while 5,000 sockets are still being opened.
       const server = await serverProcess({
-        limits: { headersTimeoutMs: 8000, requestTimeoutMs: 8000, timeoutCheckIntervalMs: 250 },
+        limits: { headersTimeoutMs: 15_000, requestTimeoutMs: 15_000, timeoutCheckIntervalMs: 250 },
       })
       const before = await server.memory()
       const opened = performance.now()
@@ -188,7 +189,7 @@ describe('server limits under floods', { concurrency: false }, () => {
       const refused = await openWire(server.port)
       assert.equal(await refused.ended(2000), '')
       // The idle ones are cut at the headers timeout, after which the server answers again.
-      await Promise.all(wires.map((wire) => wire.ended(20_000)))
+      await Promise.all(wires.map((wire) => wire.ended(30_000)))
       assert.match(await normalRequest(server.port), /^HTTP\/1\.1 200 /)
       const memory = await server.memory()
       t.diagnostic(`peak RSS ${mib(memory.peakRss)} MiB`)

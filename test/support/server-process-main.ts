@@ -18,23 +18,18 @@ const app: App = {
 const options = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>
 const server = await startServer(app, { host: '127.0.0.1', port: 0, ...options })
 
-/** The open connections node counts, when the running server exposes node's server. */
-function connections(): Promise<number | undefined> {
-  const node = (
-    server as { node?: { getConnections(done: (e: Error | null, n: number) => void): void } }
-  ).node
-  if (!node) return Promise.resolve(undefined)
-  return new Promise((resolve) =>
-    node.getConnections((error, count) => resolve(error ? undefined : count)),
+/** The open connections node counts. */
+const connections = () =>
+  new Promise<number | undefined>((resolve) =>
+    server.node.getConnections((error, count) => resolve(error ? undefined : count)),
   )
-}
 
 process.on('message', (message: string) => {
   if (message === 'memory') {
     void connections().then((count) =>
       process.send?.({
         rss: process.memoryUsage.rss(),
-        // getrusage's ru_maxrss: the peak resident set size, in KiB on Linux.
+        // getrusage's ru_maxrss: the peak resident set size, in KiB (node's docs).
         peakRss: process.resourceUsage().maxRSS * 1024,
         connections: count,
       }),
