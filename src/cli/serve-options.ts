@@ -1,5 +1,6 @@
 // `rolegate serve` options: parsed with node:util parseArgs and checked once, here, into the
 // composition root's config.
+import { BlockList, isIP } from 'node:net'
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
 import type { RolegateConfig } from '../main.js'
@@ -34,7 +35,8 @@ Options:
                          development only, logged as a warning)
   --workers N            serve from N processes sharing the port and the database (default 1);
                          each notices writes made through the others before it answers
-  --allow-reset          enable POST /_rolegate/reset and /moto-api/reset (wipes all state)
+  --allow-reset          enable POST /_rolegate/reset and /moto-api/reset (wipes all state);
+                         only with a loopback --host, and never for browser requests
   --quiet                no request logs on stderr
   -h, --help             show this help
 
@@ -66,6 +68,17 @@ export const MAX_WORKERS = 64
 
 export class UsageError extends Error {
   override readonly name = 'UsageError'
+}
+
+const LOOPBACK = new BlockList()
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4')
+LOOPBACK.addAddress('::1', 'ipv6')
+
+/** Whether `host` is a loopback address, or `localhost`, which resolves to one. */
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true
+  const family = isIP(host)
+  return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6')
 }
 
 export function parseServeOptions(args: string[]): ServeOptions | 'help' {
@@ -115,6 +128,12 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
   }
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) {
     throw new UsageError(`--region must look like us-east-1, got '${values.region}'`)
+  }
+  if (values['allow-reset'] && !isLoopback(values.host)) {
+    throw new UsageError(
+      `--allow-reset needs a loopback --host (127.0.0.1, ::1 or localhost), got '${values.host}': ` +
+        'anyone who can reach the server could wipe its state',
+    )
   }
   const databaseUrl = values['database-url']
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {

@@ -1,8 +1,9 @@
 // rolegate's own endpoints beside the AWS API: a health check, and a state reset for test suites
 // (`/_rolegate/reset`, and `/moto-api/reset` for suites written against moto) that exists only
-// when the server was started with --allow-reset; otherwise it answers 403 and changes nothing.
+// when the server was started with --allow-reset (on loopback only); otherwise it answers 403 and
+// changes nothing. A request a browser could send across origins never resets.
 import type { HttpRequest, HttpResponse } from './http-message.js'
-import { jsonResponse } from './http-message.js'
+import { headerValue, jsonResponse } from './http-message.js'
 
 export interface AdminHooks {
   /** Wipes all state and bootstraps again; absent unless resets were allowed. */
@@ -43,6 +44,16 @@ export async function adminRoute(
           'Resetting state is disabled; start rolegate serve with --allow-reset to enable it.',
       })
     }
+    // Any web page the browser shows could POST here (the server listens on loopback, but the
+    // browser is on loopback too); browsers mark such requests, test suites do not.
+    if (fromBrowser(request)) {
+      return jsonResponse(403, {
+        error: 'ResetFromBrowser',
+        message:
+          'Resetting state is refused for requests with an Origin or Sec-Fetch-Site header, ' +
+          'which a browser sends.',
+      })
+    }
     await hooks.reset()
     return jsonResponse(200, { status: 'reset' })
   }
@@ -51,6 +62,10 @@ export async function adminRoute(
   }
   return undefined
 }
+
+const fromBrowser = (request: HttpRequest) =>
+  headerValue(request, 'origin') !== undefined ||
+  headerValue(request, 'sec-fetch-site') !== undefined
 
 function methodNotAllowed(allowed: string): HttpResponse {
   const response = jsonResponse(405, { error: 'MethodNotAllowed', message: `Use ${allowed}.` })

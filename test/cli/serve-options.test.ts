@@ -27,7 +27,7 @@ describe('parseServeOptions', () => {
   test('every option', () => {
     const options = parseServeOptions([
       '--host',
-      '0.0.0.0',
+      '::1',
       '--port',
       '0',
       '--data',
@@ -52,7 +52,7 @@ describe('parseServeOptions', () => {
       '4',
     ])
     assert.deepEqual(options, {
-      host: '0.0.0.0',
+      host: '::1',
       port: 0,
       dataDir: '/var/lib/rolegate',
       databaseUrl: 'postgres://u:p@db/rolegate',
@@ -67,6 +67,15 @@ describe('parseServeOptions', () => {
       quiet: true,
       workers: 4,
     })
+  })
+
+  test('--allow-reset with any loopback host', () => {
+    for (const host of ['127.0.0.1', '127.3.2.1', '::1', '0:0:0:0:0:0:0:1', 'localhost']) {
+      const options = parseServeOptions(['--host', host, '--allow-reset'])
+      assert.equal(options === 'help' ? undefined : options.allowReset, true, host)
+    }
+    const open = parseServeOptions(['--host', '0.0.0.0'])
+    assert.equal(open === 'help' ? undefined : open.host, '0.0.0.0')
   })
 
   test('--help and -h', () => {
@@ -86,6 +95,13 @@ describe('parseServeOptions', () => {
     [['--workers', '65'], /--workers must be a number from 1 to 64/],
     [['--workers', 'two'], /--workers must be a number/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [
+      ['--host', '0.0.0.0', '--allow-reset'],
+      /--allow-reset needs a loopback --host .*'0\.0\.0\.0'/,
+    ],
+    [['--host', '::', '--allow-reset'], /--allow-reset needs a loopback --host/],
+    [['--host', '192.168.1.5', '--allow-reset'], /--allow-reset needs a loopback --host/],
+    [['--host', 'rolegate.internal', '--allow-reset'], /--allow-reset needs a loopback --host/],
     [['extra'], /positional/i],
   ]
   for (const [args, message] of bad) {

@@ -525,6 +525,45 @@ describe('reset, when allowed', () => {
   })
 })
 
+describe('reset from a browser', () => {
+  test('is refused with 403 even when allowed, and changes nothing', async () => {
+    const store = await openSqliteStore({ file: ':memory:' })
+    try {
+      const { app } = await composeApp({
+        store,
+        accountId: '123456789012',
+        region: 'us-east-1',
+        adminKey: ADMIN,
+        allowReset: true,
+        logger: pino({ level: 'silent' }),
+      })
+      await app.handle(signedQuery({ Action: 'CreateUser', UserName: 'kept', ...V }, ADMIN))
+      // What a page on any site makes a browser send with fetch(..., { method: 'POST' }).
+      const browser: Array<[string, string]> = [
+        ['Origin', 'https://evil.example'],
+        ['Origin', 'null'],
+        ['Sec-Fetch-Site', 'cross-site'],
+        ['sec-fetch-site', 'same-origin'],
+      ]
+      for (const header of browser) {
+        for (const path of ['/_rolegate/reset', '/moto-api/reset']) {
+          const request = queryRequest({})
+          const response = await app.handle({
+            ...request,
+            path,
+            headers: [...request.headers, header],
+          })
+          assert.equal(response.status, 403, `${header.join(': ')} ${path}`)
+          assert.equal((JSON.parse(response.body) as { error: string }).error, 'ResetFromBrowser')
+        }
+      }
+      assert.equal(await userCount(store), 2)
+    } finally {
+      await store.close()
+    }
+  })
+})
+
 describe('unexpected failures', () => {
   test('become 500 ServiceFailure with a generic message, logged', async () => {
     const store = await openSqliteStore({ file: ':memory:' })

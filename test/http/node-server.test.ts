@@ -1,16 +1,20 @@
-// The HTTP/1.1 server: what reaches the app is what the client sent, the app's answer is what the
-// client gets back, and the bytes on the wire follow RFC 9112 (checked with raw sockets).
+// The HTTP server (node:http, llhttp): what reaches the app is what the client sent, the app's
+// answer is what the client gets back, the limits are the documented ones, and what the server
+// refuses before the app gets AWS's error envelope (checked with raw sockets and the AWS SDK).
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { describe, test } from 'node:test'
 import { connect as tlsConnect } from 'node:tls'
+import { CreateSAMLProviderCommand, IAMClient } from '@aws-sdk/client-iam'
 import { pino } from 'pino'
 import type { App } from '../../src/http/app.js'
 import type { HttpRequest } from '../../src/http/http-message.js'
-import { plainAddress, startServer } from '../../src/http/node-server.js'
+import { SERVER_LIMITS, plainAddress, startServer } from '../../src/http/node-server.js'
 import type { RunningServer, ServerOptions } from '../../src/http/node-server.js'
 import { createCertificateAuthority, createServerCertificate } from '../../src/tls/certificate.js'
 import { delay, masked, openWire, recordingApp, send as sendRaw } from '../support/http1-wire.js'
+import { iamSdk, rejection } from '../support/iam-sdk.js'
 
 /** An app that answers with what it was handed, to look at the adapter's side. */
 function echoApp(seen: HttpRequest[]): App {
@@ -86,24 +90,54 @@ describe('startServer', () => {
     }
   })
 
-  test('refuses a body over the limit with 413 without calling the app', async () => {
+  test('refuses a body over the limit with 413 in AWS shape, read by the AWS SDK, before the app', async () => {
     const seen: HttpRequest[] = []
     const server = await startServer(echoApp(seen), {
       host: '127.0.0.1',
       port: 0,
-      maxBodyBytes: 1024,
+      limits: { maxBodyBytes: 1024 },
     })
     try {
-      const response = await send(server.url, {
-        method: 'POST',
-        path: '/',
-        body: Buffer.alloc(4096, 'a'),
-      }).catch((error: NodeJS.ErrnoException) => ({
-        status: error.code === 'ECONNRESET' ? 413 : 0,
-        headers: {},
-        body: '',
-      }))
-      assert.equal(response.status, 413)
+      const iam = iamSdk(server.url, { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' })
+      const error = await rejection(
+        iam.send(
+          new CreateSAMLProviderCommand({ Name: 'big', SAMLMetadataDocument: 'a'.repeat(4096) }),
+        ),
+      )
+      assert.equal(error.name, 'RequestEntityTooLargeException')
+      assert.equal(error.$metadata?.httpStatusCode, 413)
+      assert.equal(error.$fault, 'client')
+      assert.match(error.message, /larger than 1024 bytes/)
+      assert.match(error.$metadata?.requestId ?? '', /^[0-9a-f-]{36}$/)
+      assert.equal(seen.length, 0)
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('answers 503 ServiceUnavailable past the body budget, which the AWS SDK retries', async () => {
+    const seen: HttpRequest[] = []
+    const server = await startServer(echoApp(seen), {
+      host: '127.0.0.1',
+      port: 0,
+      limits: { maxBufferedBodyBytes: 512 },
+    })
+    try {
+      const iam = new IAMClient({
+        endpoint: server.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+        maxAttempts: 2,
+      })
+      const error = await rejection(
+        iam.send(
+          new CreateSAMLProviderCommand({ Name: 'big', SAMLMetadataDocument: 'a'.repeat(4096) }),
+        ),
+      )
+      assert.equal(error.name, 'ServiceUnavailable')
+      assert.equal(error.$metadata?.httpStatusCode, 503)
+      assert.equal(error.$fault, 'server')
+      assert.equal((error.$metadata as { attempts?: number }).attempts, 2)
       assert.equal(seen.length, 0)
     } finally {
       await server.close()
@@ -168,7 +202,7 @@ describe('startServer', () => {
 async function withServer(
   app: App,
   body: (server: RunningServer) => Promise<void>,
-  options: Pick<ServerOptions, 'maxBodyBytes' | 'logger'> = {},
+  options: Pick<ServerOptions, 'limits' | 'logger'> = {},
 ) {
   const server = await startServer(app, { host: '127.0.0.1', port: 0, ...options })
   try {
@@ -186,10 +220,11 @@ describe('startServer on the wire', () => {
       const wire = await openWire(server.port)
       sendRaw(wire, GET('/x?a=1'))
       const text = await wire.waitFor('GET /x?a=1 ')
+      // node's bytes: the app's fields as given, then Date and the connection's terms.
       assert.equal(
         masked(text),
-        'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nContent-Length: 11\r\nDate: *\r\n' +
-          'Connection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\nGET /x?a=1 ',
+        'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 11\r\nDate: *\r\n' +
+          'Connection: keep-alive\r\nKeep-Alive: timeout=5, max=1000\r\n\r\nGET /x?a=1 ',
       )
       assert.match(text, /Date: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT\r\n/)
       await delay(50)
@@ -209,7 +244,7 @@ describe('startServer on the wire', () => {
       const kept = await openWire(server.port)
       sendRaw(kept, 'GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n')
       await kept.waitFor('GET /b ')
-      assert.match(kept.received(), /Connection: keep-alive\r\nKeep-Alive: timeout=5\r\n/)
+      assert.match(kept.received(), /Connection: keep-alive\r\nKeep-Alive: timeout=5, max=1000\r\n/)
       sendRaw(kept, 'GET /c HTTP/1.0\r\n\r\n')
       assert.match(await kept.ended(), /GET \/c $/)
     })
@@ -272,13 +307,20 @@ describe('startServer on the wire', () => {
     })
   })
 
-  test('refuses an expectation other than 100-continue with 417', async () => {
+  test('refuses an expectation other than 100-continue with 417 and keeps the connection', async () => {
     const seen: HttpRequest[] = []
     await withServer(recordingApp(seen), async (server) => {
       const wire = await openWire(server.port)
       sendRaw(wire, 'POST / HTTP/1.1\r\nHost: h\r\nExpect: teapot\r\nContent-Length: 0\r\n\r\n')
-      assert.match(await wire.ended(), /^HTTP\/1\.1 417 Expectation Failed\r\n/)
-      assert.equal(seen.length, 0)
+      // node answers this one itself.
+      assert.match(await wire.waitFor('\r\n0\r\n\r\n'), /^HTTP\/1\.1 417 Expectation Failed\r\n/)
+      sendRaw(wire, GET('/next'))
+      await wire.waitFor('GET /next ')
+      assert.deepEqual(
+        seen.map((request) => request.path),
+        ['/next'],
+      )
+      wire.socket.destroy()
     })
   })
 
@@ -289,7 +331,7 @@ describe('startServer on the wire', () => {
       sendRaw(
         wire,
         'POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n' +
-          '5;a=b\r\nAct=1\r\n6 ;x\r\n&Two=2\r\n0\r\nX-Checksum: abc\r\n\r\n' +
+          '5;a=b\r\nAct=1\r\n6;x\r\n&Two=2\r\n0\r\nX-Checksum: abc\r\n\r\n' +
           GET('/after'),
       )
       await wire.waitFor('GET /after ')
@@ -304,42 +346,29 @@ describe('startServer on the wire', () => {
     })
   })
 
-  test('refuses Content-Length with Transfer-Encoding and closes: nothing is smuggled', async () => {
+  test('refuses a malformed request in AWS shape and closes; the framing suite has the rest', async () => {
     const seen: HttpRequest[] = []
     await withServer(recordingApp(seen), async (server) => {
       const wire = await openWire(server.port)
-      sendRaw(
-        wire,
-        'POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n' +
-          '0\r\n\r\n' +
-          GET('/smuggled'),
+      sendRaw(wire, 'GET / HTTP/1.1\nHost: h\n\n')
+      const text = await wire.ended()
+      const [head, body] = text.split('\r\n\r\n')
+      assert.match(
+        head ?? '',
+        /^HTTP\/1\.1 400 Bad Request\r\ncontent-type: text\/xml\r\nx-amzn-RequestId: [0-9a-f-]{36}\r\n/,
       )
-      assert.equal(await wire.ended(), 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+      assert.match(head ?? '', /\r\nConnection: close$/)
+      assert.equal(
+        body?.replace(/[0-9a-f-]{36}/, 'ID'),
+        '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>' +
+          '<Code>MalformedHttpRequestException</Code><Message>Problems with the request at the ' +
+          'HTTP level (HPE_INVALID_VERSION).</Message></Error><RequestId>ID</RequestId></ErrorResponse>',
+      )
       assert.equal(seen.length, 0)
     })
   })
 
-  test('refuses malformed requests with 400, other versions with 505, and closes', async () => {
-    const table: Array<[string, string]> = [
-      ['GET / HTTP/1.1\nHost: h\n\n', '400 Bad Request'],
-      ['GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n', '400 Bad Request'],
-      ['GET / HTTP/1.1\r\n\r\n', '400 Bad Request'],
-      ['nonsense\r\n\r\n', '400 Bad Request'],
-      ['GET / HTTP/2.0\r\nHost: h\r\n\r\n', '505 HTTP Version Not Supported'],
-      ['POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\nx', '400 Bad Request'],
-    ]
-    const seen: HttpRequest[] = []
-    await withServer(recordingApp(seen), async (server) => {
-      for (const [request, status] of table) {
-        const wire = await openWire(server.port)
-        sendRaw(wire, request)
-        assert.equal(await wire.ended(), `HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`, request)
-      }
-      assert.equal(seen.length, 0)
-    })
-  })
-
-  test('refuses a head over 16 KiB with 431 and closes', async () => {
+  test('refuses a head over 16 KiB with 431 in AWS shape and closes', async () => {
     await withServer(recordingApp([]), async (server) => {
       const fits = await openWire(server.port)
       sendRaw(fits, GET('/', `X-Big: ${'a'.repeat(16 * 1024 - 100)}\r\n`))
@@ -347,29 +376,75 @@ describe('startServer on the wire', () => {
       fits.socket.destroy()
       const wire = await openWire(server.port)
       sendRaw(wire, GET('/', `X-Big: ${'a'.repeat(16 * 1024)}\r\n`))
-      assert.match(await wire.ended(), /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/)
+      const text = await wire.ended()
+      assert.match(text, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/)
+      assert.match(text, /<Code>RequestEntityTooLargeException<\/Code>/)
     })
   })
 
-  test('refuses bodies over maxBodyBytes with 413, declared or chunked, before the app', async () => {
+  test('refuses bodies over the limit with 413, declared or chunked, before the app', async () => {
     const seen: HttpRequest[] = []
-    const tooLarge =
-      'HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\nContent-Type: text/plain\r\n' +
-      'Content-Length: 23\r\n\r\nRequest body too large\n'
+    const tooLarge = (text: string) => {
+      assert.match(text, /^HTTP\/1\.1 413 Payload Too Large\r\ncontent-type: text\/xml\r\n/)
+      assert.match(
+        text,
+        /<Code>RequestEntityTooLargeException<\/Code><Message>The request body is larger than 100 bytes, the most this server accepts\.<\/Message>/,
+      )
+    }
     await withServer(
       recordingApp(seen),
       async (server) => {
         const declared = await openWire(server.port)
         sendRaw(declared, 'POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 101\r\n\r\n')
-        assert.equal(await declared.ended(), tooLarge)
+        tooLarge(await declared.waitFor('</ErrorResponse>'))
         const chunked = await openWire(server.port)
         sendRaw(chunked, 'POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n')
         sendRaw(chunked, `40\r\n${'a'.repeat(64)}\r\n`)
         sendRaw(chunked, `40\r\n${'a'.repeat(64)}\r\n`)
-        assert.equal(await chunked.ended(), tooLarge)
+        tooLarge(await chunked.waitFor('</ErrorResponse>'))
+        // The rest of a body that never ends is dropped for a while, then the connection closed.
+        await Promise.all([declared.ended(), chunked.ended()])
         assert.equal(seen.length, 0)
       },
-      { maxBodyBytes: 100 },
+      { limits: { maxBodyBytes: 100 } },
+    )
+  })
+
+  test('reads and drops the rest of a refused body, then serves the next request', async () => {
+    const seen: HttpRequest[] = []
+    await withServer(
+      recordingApp(seen),
+      async (server) => {
+        const wire = await openWire(server.port)
+        sendRaw(wire, `POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 300\r\n\r\n${'a'.repeat(300)}`)
+        await wire.waitFor('</ErrorResponse>')
+        sendRaw(wire, GET('/next'))
+        await wire.waitFor('GET /next ')
+        assert.deepEqual(
+          seen.map((request) => request.path),
+          ['/next'],
+        )
+        wire.socket.destroy()
+      },
+      { limits: { maxBodyBytes: 100 } },
+    )
+  })
+
+  test('refuses a body over the limit before 100 Continue, and closes', async () => {
+    await withServer(
+      recordingApp([]),
+      async (server) => {
+        const wire = await openWire(server.port)
+        sendRaw(
+          wire,
+          'POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 101\r\n\r\n',
+        )
+        const text = await wire.ended()
+        assert.match(text, /^HTTP\/1\.1 413 Payload Too Large\r\n/)
+        assert.match(text, /\r\nconnection: close\r\n/i)
+        assert.doesNotMatch(text, /100 Continue/)
+      },
+      { limits: { maxBodyBytes: 100 } },
     )
   })
 
@@ -379,9 +454,9 @@ describe('startServer on the wire', () => {
       sendRaw(wire, `HEAD /h HTTP/1.1\r\nHost: h\r\n\r\n${GET('/next')}`)
       const text = masked(await wire.waitFor('GET /next '))
       assert.ok(
-        text.startsWith('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nContent-Length: 8\r\n'),
+        text.startsWith('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 8\r\n'),
       )
-      assert.match(text, /Keep-Alive: timeout=5\r\n\r\nHTTP\/1\.1 200 OK\r\n/)
+      assert.match(text, /Keep-Alive: timeout=5, max=1000\r\n\r\nHTTP\/1\.1 200 OK\r\n/)
       wire.socket.destroy()
     })
   })
@@ -463,7 +538,7 @@ describe('startServer on the wire', () => {
     })
   })
 
-  test('answers 500 with Connection: close and logs when the app throws', async () => {
+  test('answers 500 InternalFailure with Connection: close and logs when the app throws', async () => {
     const lines: string[] = []
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) })
     const app: App = {
@@ -480,10 +555,13 @@ describe('startServer on the wire', () => {
         for (const path of ['/throws', '/bad-header']) {
           const wire = await openWire(server.port)
           sendRaw(wire, GET(path))
-          assert.equal(
-            await wire.ended(),
-            'HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Type: text/plain\r\n' +
-              'Content-Length: 15\r\n\r\nInternal error\n',
+          const text = await wire.ended()
+          assert.match(text, /^HTTP\/1\.1 500 Internal Server Error\r\n/)
+          assert.match(text, /\r\nconnection: close\r\n/)
+          assert.doesNotMatch(text, /Injected/)
+          assert.match(
+            text,
+            /<Type>Receiver<\/Type><Code>InternalFailure<\/Code><Message>The request processing has failed because of an unknown error, exception or failure\.<\/Message>/,
           )
         }
       },
@@ -541,6 +619,101 @@ describe('startServer on the wire', () => {
       }
     },
   )
+})
+
+/** The README's "Limits" table: each limit's name (in backticks) and its value. */
+function documentedLimits(): Map<string, number> {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  const section = readme.slice(readme.indexOf('### Limits'), readme.indexOf('## What it serves'))
+  const units: Record<string, number> = { KiB: 1024, MiB: 1024 * 1024, s: 1000, '': 1 }
+  const limits = new Map<string, number>()
+  for (const row of section.matchAll(/^\| [^|]*`(\w+)`\) *\| ([\d,]+) ?(KiB|MiB|s)? *\|/gm)) {
+    const [, name, number, unit] = row as unknown as [string, string, string, string | undefined]
+    limits.set(name, Number(number.replaceAll(',', '')) * (units[unit ?? ''] ?? NaN))
+  }
+  return limits
+}
+
+describe('limits', () => {
+  test("the server runs with the limits the README documents, set on node's server", async () => {
+    const documented = documentedLimits()
+    assert.deepEqual([...documented.keys()].sort(), Object.keys(SERVER_LIMITS).sort())
+    for (const [name, value] of documented) {
+      assert.equal(SERVER_LIMITS[name as keyof typeof SERVER_LIMITS], value, name)
+    }
+    await withServer(recordingApp([]), async (server) => {
+      const node = server.node
+      assert.deepEqual(server.limits, SERVER_LIMITS)
+      const maxHeaderSize = (node as unknown as { maxHeaderSize: number }).maxHeaderSize
+      assert.equal(maxHeaderSize, documented.get('maxHeaderBytes'))
+      assert.equal(node.maxConnections, documented.get('maxConnections'))
+      assert.equal(node.maxRequestsPerSocket, documented.get('maxRequestsPerSocket'))
+      assert.equal(node.headersTimeout, documented.get('headersTimeoutMs'))
+      assert.equal(node.requestTimeout, documented.get('requestTimeoutMs'))
+      assert.equal(node.keepAliveTimeout, documented.get('keepAliveTimeoutMs'))
+      assert.equal(node.timeout, documented.get('socketIdleTimeoutMs'))
+      const interval = (node as unknown as { connectionsCheckingInterval: number })
+        .connectionsCheckingInterval
+      assert.equal(interval, documented.get('timeoutCheckIntervalMs'))
+    })
+  })
+
+  test('the last request a connection may carry is answered with Connection: close, then it closes', async () => {
+    const seen: HttpRequest[] = []
+    await withServer(
+      recordingApp(seen),
+      async (server) => {
+        const wire = await openWire(server.port)
+        sendRaw(wire, GET('/1'))
+        assert.match(await wire.waitFor('GET /1 '), /Keep-Alive: timeout=5, max=2\r\n/)
+        sendRaw(wire, GET('/2'))
+        const text = await wire.ended()
+        assert.match(
+          text.slice(text.lastIndexOf('HTTP/1.1')),
+          /\r\nConnection: close\r\n[^]*GET \/2 $/,
+        )
+        // A client that pipelines past the limit gets node's bare 503 for the one too many.
+        const piped = await openWire(server.port)
+        sendRaw(piped, GET('/a') + GET('/b') + GET('/c'))
+        assert.match(await piped.ended(), /GET \/b HTTP\/1\.1 503 Service Unavailable\r\n/)
+        assert.deepEqual(
+          seen.map((request) => request.path),
+          ['/1', '/2', '/a', '/b'],
+        )
+      },
+      { limits: { maxRequestsPerSocket: 2 } },
+    )
+  })
+
+  test('a connection with more pipelined requests waiting than allowed is closed', async () => {
+    const seen: string[] = []
+    const lines: string[] = []
+    const app: App = {
+      handle: async (request) => {
+        seen.push(request.path)
+        await delay(100)
+        return { status: 200, headers: {}, body: request.path }
+      },
+    }
+    await withServer(
+      app,
+      async (server) => {
+        const fits = await openWire(server.port)
+        sendRaw(fits, GET('/a') + GET('/b') + GET('/c'))
+        await fits.waitFor(/\/c$/)
+        fits.socket.destroy()
+        const wire = await openWire(server.port)
+        sendRaw(wire, GET('/1') + GET('/2') + GET('/3') + GET('/4'))
+        await wire.ended()
+        assert.deepEqual(seen, ['/a', '/b', '/c', '/1'])
+      },
+      {
+        limits: { maxPipelinedRequests: 2 },
+        logger: pino({ level: 'warn' }, { write: (line: string) => lines.push(line) }),
+      },
+    )
+    assert.equal(lines.filter((line) => line.includes('too many pipelined requests')).length, 1)
+  })
 })
 
 describe('plainAddress', () => {
