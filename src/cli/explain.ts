@@ -14,7 +14,12 @@ import { parseArn } from '../core/arn.js'
 import { AwsError } from '../core/errors.js'
 import { loadPrincipalSimulation, simulatedPrincipal } from '../iam/simulate.js'
 import type { PrincipalPolicies } from '../iam/simulate.js'
-import { buildRequestContext, formatDecision, simulatePolicies } from '../policy/index.js'
+import {
+  PolicyCache,
+  buildRequestContext,
+  formatDecision,
+  simulatePolicies,
+} from '../policy/index.js'
 import type { ContextValue, Decision, RequestPrincipal } from '../policy/index.js'
 import type { Store } from '../store/ports.js'
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js'
@@ -132,7 +137,10 @@ function requestPrincipal(
 export async function explain(store: Store, options: ExplainOptions, now: Date): Promise<Decision> {
   const { source, session } = policySource(options.principal)
   const account = parseArn(source)?.account ?? ''
-  const policies = await store.transaction((repo) => loadPrincipalSimulation(repo, account, source))
+  const compiled = new PolicyCache()
+  const policies = await store.transaction((repo) =>
+    loadPrincipalSimulation(repo, account, source, compiled),
+  )
   const entity = policies.entity
   const tags =
     entity.type === 'user' ? entity.user.tags : entity.type === 'role' ? entity.role.tags : []

@@ -4,6 +4,7 @@
 import type { Caller, CallerSession, RequestInfo } from '../core/caller.js'
 import { AwsError, accessDenied } from '../core/errors.js'
 import {
+  ActionNames,
   PolicyCache,
   accessDeniedMessage,
   buildRequestContext,
@@ -58,6 +59,7 @@ export interface AuthorizeOptions {
 
 export class IamAuthorizer implements Authorizer {
   private readonly compiled = new PolicyCache({ limit: 5000 })
+  private readonly actionNames = new ActionNames()
   private principals = new Map<string, PrincipalPolicies>()
   private cachedGeneration = -1
   /** Managed session policies' documents by ARN, for the current store generation. */
@@ -104,7 +106,7 @@ export class IamAuthorizer implements Authorizer {
         ? {}
         : { resourceAccount: options.resourceAccount }),
     }
-    const decision = evaluate(evaluation)
+    const decision = evaluate(evaluation, { actionNames: this.actionNames })
     if (decision.decision !== 'Allowed') {
       // Denials are rare: only then is the decision taken again with its full trace, for the
       // encoded authorization message.
@@ -112,7 +114,7 @@ export class IamAuthorizer implements Authorizer {
         principal: { id: caller.userId, name: caller.name, arn: caller.arn },
         action,
         resource,
-        decision: evaluate(evaluation, { trace: true }),
+        decision: evaluate(evaluation, { trace: true, actionNames: this.actionNames }),
         context: requestContext.entries(),
       })
     }

@@ -4,6 +4,7 @@ import type { Caller } from '../core/caller.js'
 import type { IdSource } from '../core/ids.js'
 import type { Input, Shape } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
+import type { PolicyCache } from '../policy/index.js'
 import type { EntityType, IamRepository } from '../store/ports.js'
 
 export interface IamContext {
@@ -15,6 +16,8 @@ export interface IamContext {
   ids: IdSource
   now: Date
   region: string
+  /** Compiles policy documents once per text (the simulator); owned by the service. */
+  policies: PolicyCache
 }
 
 /** What an operation may consult to name the resource it is authorised against. */

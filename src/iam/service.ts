@@ -7,6 +7,7 @@ import type { Params } from '../core/input.js'
 import { readInput } from '../core/input.js'
 import { OperationRegistry } from '../core/operation-registry.js'
 import type { ResultObject } from '../core/result.js'
+import { PolicyCache } from '../policy/index.js'
 import { StoreConflictError } from '../store/errors.js'
 import type { EntityType, Store, Tag } from '../store/ports.js'
 import { iamArn } from '../core/arn.js'
@@ -69,6 +70,8 @@ function resourceTagContext(tags: readonly Tag[]): AuthorizationContext {
 
 export class IamService {
   private readonly operations: OperationRegistry<IamOperation>
+  /** Documents the simulator compiles, once per text: this service's own, shared with no other. */
+  private readonly policies = new PolicyCache({ limit: 1000 })
 
   constructor(
     private readonly store: Store,
@@ -109,6 +112,7 @@ export class IamService {
           ids: this.ids,
           now: request.now,
           region: request.region,
+          policies: this.policies,
         }),
       )
     } catch (error) {

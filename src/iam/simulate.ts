@@ -6,7 +6,8 @@ import { AwsError, invalidInput, noSuchEntity } from '../core/errors.js'
 import { memberName, optionalString, stringList } from '../core/input.js'
 import type { Field, Params } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
-import { PolicyCache, RequestContext, compilePolicy, simulatePolicies } from '../policy/index.js'
+import { RequestContext, compilePolicy, simulatePolicies } from '../policy/index.js'
+import type { PolicyCache } from '../policy/index.js'
 import type {
   CompiledPolicy,
   CompiledPolicyKind,
@@ -156,15 +157,13 @@ export function sourcePolicyId(policy: PolicyText): string {
   return policy.source.split('/').join('_')
 }
 
-// Stored documents are parsed once and reused until their text changes.
-const storedPolicies = new PolicyCache({ limit: 1000 })
-
-function compileStored(policy: PolicyText): CompiledPolicy {
+/** A stored policy, compiled once per text in the caller's cache. */
+function compileStored(policy: PolicyText, policies: PolicyCache): CompiledPolicy {
   const id = sourcePolicyId(policy)
   // A boundary naming a policy that no longer exists allows nothing, as at authorisation.
   if (policy.text === undefined) return compilePolicy({ statements: [] }, id, policy.kind)
   try {
-    return storedPolicies.get(policy.text, policy.kind, id)
+    return policies.get(policy.text, policy.kind, id)
   } catch (error) {
     const reason = error instanceof AwsError ? error.message : String(error)
     throw new Error(`stored policy ${policy.source} does not parse: ${reason}`, { cause: error })
@@ -172,9 +171,14 @@ function compileStored(policy: PolicyText): CompiledPolicy {
 }
 
 /** A policy passed in the request: a document that does not parse is the caller's InvalidInput. */
-function compileInput(text: string, kind: CompiledPolicyKind, id: string): CompiledPolicy {
+function compileInput(
+  policies: PolicyCache,
+  text: string,
+  kind: CompiledPolicyKind,
+  id: string,
+): CompiledPolicy {
   try {
-    return storedPolicies.get(text, kind, id)
+    return policies.get(text, kind, id)
   } catch (error) {
     if (error instanceof AwsError && error.code === 'MalformedPolicyDocument') {
       throw invalidInput(error.message)
@@ -230,18 +234,20 @@ export interface PrincipalPolicies {
   boundary: CompiledPolicy | undefined
 }
 
+/** The entity a PolicySourceArn names with its policies, compiled in `policies`. */
 export async function loadPrincipalSimulation(
   repo: IamRepository,
   accountId: string,
   policySourceArn: string,
+  policies: PolicyCache,
 ): Promise<PrincipalPolicies> {
   const entity = await findPrincipalEntity(repo, accountId, policySourceArn)
   const loaded = await loadPrincipalPolicies(repo, entity)
   return {
     entity,
     arn: loaded.principalArn,
-    identity: loaded.identity.map(compileStored),
-    boundary: loaded.boundary === undefined ? undefined : compileStored(loaded.boundary),
+    identity: loaded.identity.map((policy) => compileStored(policy, policies)),
+    boundary: loaded.boundary === undefined ? undefined : compileStored(loaded.boundary, policies),
   }
 }
 
@@ -426,9 +432,9 @@ interface SharedInput {
 }
 
 /** The policies and context a request passes in, compiled (InvalidInput when one does not parse). */
-function inputPolicies(input: SharedInput) {
+function inputPolicies(input: SharedInput, policies: PolicyCache) {
   const identity = (input.PolicyInputList ?? []).map((text, i) =>
-    compileInput(text, 'identity', `PolicyInputList.${i + 1}`),
+    compileInput(policies, text, 'identity', `PolicyInputList.${i + 1}`),
   )
   const boundaries = input.PermissionsBoundaryPolicyInputList ?? []
   if (boundaries.length > 1) {
@@ -437,11 +443,11 @@ function inputPolicies(input: SharedInput) {
   const boundary =
     boundaries[0] === undefined
       ? undefined
-      : compileInput(boundaries[0], 'boundary', 'PermissionsBoundaryPolicyInputList.1')
+      : compileInput(policies, boundaries[0], 'boundary', 'PermissionsBoundaryPolicyInputList.1')
   const resourcePolicy =
     input.ResourcePolicy === undefined
       ? undefined
-      : compileInput(input.ResourcePolicy, 'resource', 'ResourcePolicy')
+      : compileInput(policies, input.ResourcePolicy, 'resource', 'ResourcePolicy')
   return { identity, boundary, resourcePolicy }
 }
 
@@ -465,9 +471,10 @@ const simulatePrincipalPolicy = defineOperation({
       context.repo,
       context.accountId,
       input.PolicySourceArn,
+      context.policies,
     )
     checkCallerArn(input.CallerArn)
-    const extra = inputPolicies(input)
+    const extra = inputPolicies(input, context.policies)
     if (extra.resourcePolicy !== undefined && own.entity.type !== 'user' && !input.CallerArn) {
       throw invalidInput(
         'CallerArn is required when a ResourcePolicy is simulated for a PolicySourceArn that is not a user.',
@@ -498,7 +505,7 @@ const simulateCustomPolicy = defineOperation({
   readOnly: true,
   async run(input, context) {
     checkCallerArn(input.CallerArn)
-    const policies = inputPolicies(input)
+    const policies = inputPolicies(input, context.policies)
     if (policies.resourcePolicy !== undefined && input.CallerArn === undefined) {
       throw invalidInput('CallerArn is required when a ResourcePolicy is simulated.')
     }
@@ -528,9 +535,10 @@ const getContextKeysForPrincipalPolicy = defineOperation({
       context.repo,
       context.accountId,
       input.PolicySourceArn,
+      context.policies,
     )
     const extra = (input.PolicyInputList ?? []).map((text, i) =>
-      compileInput(text, 'identity', `PolicyInputList.${i + 1}`),
+      compileInput(context.policies, text, 'identity', `PolicyInputList.${i + 1}`),
     )
     return contextKeysResult([...own.identity, ...extra])
   },
@@ -541,10 +549,10 @@ const getContextKeysForCustomPolicy = defineOperation({
   input: { PolicyInputList: policyList(true) },
   resource: () => '*',
   readOnly: true,
-  async run(input) {
+  async run(input, context) {
     return contextKeysResult(
       (input.PolicyInputList ?? []).map((text, i) =>
-        compileInput(text, 'identity', `PolicyInputList.${i + 1}`),
+        compileInput(context.policies, text, 'identity', `PolicyInputList.${i + 1}`),
       ),
     )
   },

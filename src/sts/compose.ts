@@ -24,6 +24,7 @@ import { GenerationCache } from './generation-cache.js'
 import { SessionKeyring } from './keyring.js'
 import type { StsAuthorizer, VerifyWebIdentity } from './operation.js'
 import { stsOperations } from './operations.js'
+import { StoredRoles } from './role-arn.js'
 import { StsService } from './service.js'
 import { SessionCredentialResolver } from './session-resolver.js'
 
@@ -116,6 +117,7 @@ export function composeSts(options: StsOptions): Sts {
   const service = new StsService(
     {
       store,
+      roles: new StoredRoles(store),
       keyring,
       authorizer: options.authorizer,
       messages,

@@ -13,6 +13,7 @@ import type { PolicyCache } from '../policy/index.js'
 import type { Store } from '../store/ports.js'
 import type { AuthorizationMessages } from './authorization-message.js'
 import type { SessionKeyring } from './keyring.js'
+import type { StoredRoles } from './role-arn.js'
 
 /** The IAM authoriser as STS uses it: with a resource policy (a role's trust policy) when asked. */
 export interface StsAuthorizer {
@@ -31,6 +32,8 @@ export type VerifyWebIdentity = (token: string, accountId: string) => Promise<Ve
 
 export interface StsDeps {
   store: Store
+  /** The roles AssumeRole* name, cached for this service. */
+  roles: StoredRoles
   keyring: SessionKeyring
   authorizer: StsAuthorizer
   messages: AuthorizationMessages

@@ -14,6 +14,7 @@ import { readInput } from '../../src/core/input.js'
 import { EXPLAIN_HELP, parseExplainOptions } from '../../src/cli/explain.js'
 import { runCli } from '../../src/cli/run-cli.js'
 import { iamOperations } from '../../src/iam/operations.js'
+import { PolicyCache } from '../../src/policy/policy-cache.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 
 const ACCOUNT = '123456789012'
@@ -72,6 +73,7 @@ async function dataDirectory(): Promise<string> {
         ids: randomIds,
         now: new Date(),
         region: 'us-east-1',
+        policies: new PolicyCache(),
       }),
     )
   }
