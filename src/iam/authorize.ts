@@ -13,7 +13,6 @@ import {
 } from '../policy/index.js'
 import type {
   CompiledPolicy,
-  CompiledPolicyKind,
   EvaluationRequest,
   PrincipalTypeValue,
   RequestPrincipal,
@@ -27,9 +26,13 @@ import type {
   Tag,
   UserRecord,
 } from '../store/ports.js'
+import type {
+  AuthorizationContext,
+  AuthorizeOptions,
+  Authorizer,
+  PolicyText,
+} from '../authorization/authorizer.js'
 import { awsManagedPolicy } from './aws-managed-policies.js'
-import type { AuthorizationContext } from './operation.js'
-import type { Authorizer } from './service.js'
 
 /** Everything about a principal that authorisation reads, compiled. */
 interface PrincipalPolicies {
@@ -38,23 +41,6 @@ interface PrincipalPolicies {
   /** aws:PrincipalArn: the user's ARN, or the role's for a role session. */
   principalArn: string
   tags: Tag[]
-}
-
-/** One policy's text as loaded for a principal, before compiling. */
-export interface PolicyText {
-  /** Undefined for a boundary naming a policy that no longer exists: it allows nothing. */
-  text: string | undefined
-  kind: CompiledPolicyKind
-  /** `TYPE/ENTITY/POLICY` (e.g. `user/bob/s3-read`) for inline policies, else the ARN. */
-  source: string
-}
-
-/** What a call may add to the caller's own policies (STS: the role's trust policy). */
-export interface AuthorizeOptions {
-  /** The resource's own policy, e.g. the trust policy of the role being assumed. */
-  resourcePolicy?: PolicyText
-  /** The account owning the resource, when its ARN does not say. */
-  resourceAccount?: string
 }
 
 export class IamAuthorizer implements Authorizer {

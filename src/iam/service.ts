@@ -11,18 +11,8 @@ import { PolicyCache } from '../policy/index.js'
 import { StoreConflictError } from '../store/errors.js'
 import type { EntityType, Store, Tag } from '../store/ports.js'
 import { iamArn } from '../core/arn.js'
-import type { AuthorizationContext, IamOperation, ResourceScope } from './operation.js'
-
-export interface Authorizer {
-  /** Throws AccessDenied, in AWS's words, unless the caller may perform `action` on `resource`. */
-  authorize(
-    caller: Caller,
-    action: string,
-    resource: string,
-    context: AuthorizationContext,
-    request: RequestInfo,
-  ): Promise<void>
-}
+import type { AuthorizationContext, Authorizer } from '../authorization/authorizer.js'
+import type { IamOperation, ResourceScope } from './operation.js'
 
 export const IAM_VERSION = '2010-05-08'
 

@@ -7,8 +7,8 @@ import type { Params } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import type { Clock } from '../core/clock.js'
 import type { AuthorizationDetails, AwsError } from '../core/errors.js'
-import { invalidClientTokenId } from '../iam/identities.js'
-import type { UsageNotes } from '../iam/usage-recorder.js'
+import { invalidClientTokenId } from '../credentials/credential-resolver.js'
+import type { UsageNotes } from '../credentials/usage-recorder.js'
 import { JwksCache, createHttpsFetch, verifyWebIdentityToken } from '../federation/oidc/index.js'
 import type {
   FetchLike,
