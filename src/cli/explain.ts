@@ -12,8 +12,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { parseArn } from '../core/arn.js'
 import { AwsError } from '../core/errors.js'
-import { loadPrincipalSimulation, simulatedPrincipal } from '../iam/simulate.js'
-import type { PrincipalPolicies } from '../iam/simulate.js'
+import { loadPrincipalSimulation, simulatedPrincipal } from '../iam/simulation-principal.js'
+import type { PrincipalPolicies } from '../iam/simulation-principal.js'
 import {
   PolicyCache,
   buildRequestContext,
