@@ -1,5 +1,6 @@
 // Composition root: config -> store -> services -> server. The only place adapters are chosen
 // (SQLite in the data directory unless a PostgreSQL URL is given) and where files are written.
+import { existsSync } from 'node:fs'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -131,21 +132,50 @@ async function saveAdminCredentials(dataDir: string, key: AdminKey): Promise<str
 
 const redactUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
 
+/** The PostgreSQL URL the state lives at, or undefined for SQLite in the data directory. */
+function postgresUrl(databaseUrl: string | undefined): string | undefined {
+  if (databaseUrl === undefined || databaseUrl === '') return undefined
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error(`--database-url must be a postgres:// URL, got ${redactUrl(databaseUrl)}`)
+  }
+  return databaseUrl
+}
+
+// Loaded only when asked for: the pg driver costs start-up time SQLite users need not pay.
+const postgresAdapter = () => import('./store/postgres/open-postgres-store.js')
+
 async function openStore(config: RolegateConfig): Promise<{ store: Store; database: string }> {
-  if (config.databaseUrl !== undefined && config.databaseUrl !== '') {
-    if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
-      throw new Error(
-        `--database-url must be a postgres:// URL, got ${redactUrl(config.databaseUrl)}`,
-      )
-    }
-    // Loaded only when asked for: the pg driver costs start-up time SQLite users need not pay.
-    const { openPostgresStore } = await import('./store/postgres/open-postgres-store.js')
-    const store = await openPostgresStore({ connectionString: config.databaseUrl })
-    return { store, database: redactUrl(config.databaseUrl) }
+  const url = postgresUrl(config.databaseUrl)
+  if (url !== undefined) {
+    const { openPostgresStore } = await postgresAdapter()
+    return { store: await openPostgresStore({ connectionString: url }), database: redactUrl(url) }
   }
   const file = join(config.dataDir, 'rolegate.db')
   const shared = config.sharedStore === true
   return { store: await openSqliteStore({ file, shared }), database: file }
+}
+
+/** Where a command that only reads finds the state (`rolegate explain`). */
+export interface StateLocation {
+  /** Holds rolegate.db when no database URL is given. */
+  dataDir: string
+  /** `postgres://...`: the state is in PostgreSQL. */
+  databaseUrl?: string | undefined
+}
+
+/**
+ * The state a server keeps, opened to read only: never created or migrated, and no lock taken
+ * that would hold up a server using it at the same time.
+ */
+export async function openStoreToRead(location: StateLocation): Promise<Store> {
+  const url = postgresUrl(location.databaseUrl)
+  if (url !== undefined) {
+    const { openPostgresStore } = await postgresAdapter()
+    return openPostgresStore({ connectionString: url, readOnly: true })
+  }
+  const file = join(location.dataDir, 'rolegate.db')
+  if (!existsSync(file)) throw new Error(`no rolegate database at ${file} (see --data)`)
+  return openSqliteStore({ file, readOnly: true })
 }
 
 export const defaultLogger = (quiet = false): Logger =>

@@ -2,7 +2,7 @@
 // composition root. Kept apart from main.ts so tests can run it without starting a process.
 import cluster from 'node:cluster'
 import { relative } from 'node:path'
-import { adminKeyFromEnvironment, defaultLogger, startRolegate } from '../main.js'
+import { adminKeyFromEnvironment, defaultLogger, openStoreToRead, startRolegate } from '../main.js'
 import type { RunningRolegate } from '../main.js'
 import { serveAsWorker, startWorkers } from '../workers.js'
 import type { RunningWorkers } from '../workers.js'
@@ -54,7 +54,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number | Servin
     io.out(HELP)
     return command === undefined ? 1 : 0
   }
-  if (command === 'explain') return runExplain(rest, io)
+  if (command === 'explain') return runExplain(rest, io, openStoreToRead)
   if (isClientCommand(command)) return runClientCommand(command, rest, io)
   if (command !== 'serve') {
     io.err(`rolegate: unknown command '${command}'\n\n${HELP}`)

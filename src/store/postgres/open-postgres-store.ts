@@ -12,11 +12,16 @@ import { errorCode } from '../kysely/backend.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
 import type { OtherWriters } from '../kysely/kysely-store.js'
 import type { Database as Tables } from '../kysely/schema.js'
-import { migrateToLatest } from '../migrations/migrations.js'
+import { migrateToLatest, requireCurrentSchema } from '../migrations/migrations.js'
 
 export interface PostgresStoreOptions {
   /** e.g. `postgres://user:password@host:5432/rolegate` */
   connectionString: string
+  /**
+   * Only read an existing rolegate database (e.g. `rolegate explain`): never created or migrated,
+   * every transaction READ ONLY, and no listener for other processes' writes.
+   */
+  readOnly?: boolean
 }
 
 const postgresBackend: Backend = {
@@ -37,6 +42,12 @@ const postgresBackend: Backend = {
         return undefined
     }
   },
+}
+
+const readOnlyBackend: Backend = {
+  ...postgresBackend,
+  // PostgreSQL itself refuses any write, and one snapshot serves the whole transaction.
+  begin: 'begin isolation level repeatable read, read only',
 }
 
 const CHANNEL = 'rolegate_writes'
@@ -107,6 +118,15 @@ export const openPostgresStore = async (options: PostgresStoreOptions): Promise<
   // process. The pool drops the client and the next query reports any lasting trouble.
   pool.on('error', () => undefined)
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+  if (options.readOnly === true) {
+    try {
+      await requireCurrentSchema(db, 'postgres')
+    } catch (error) {
+      await db.destroy()
+      throw error
+    }
+    return new KyselyStore(db, readOnlyBackend)
+  }
   let others: OtherWriters
   try {
     await migrateToLatest(db, 'postgres')
