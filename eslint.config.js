@@ -1,19 +1,7 @@
-// Lint rules, including the dependency direction of ../shared/STYLE.md enforced per folder.
+// Lint rules; the dependency direction of ../shared/STYLE.md, per folder, is in eslint.layers.js.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
-
-const layer = (files, forbidden, message) => ({
-  files,
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      { patterns: forbidden.map((group) => ({ group: [group], message })) },
-    ],
-  },
-})
-
-const ours = ['**/policy/**', '**/sigv4/**', '**/federation/**', '**/store/**', '**/iam/**']
-const upper = ['**/sts/**', '**/kubernetes/**', '**/http/**', '**/cli/**', '**/main*']
+import { layers } from './eslint.layers.js'
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.rolegate/**', 'web/dist/**'] },
@@ -27,45 +15,7 @@ export default tseslint.config(
     },
   },
   { files: ['src/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'error' } },
-  layer(
-    ['src/core/**'],
-    [...ours, ...upper, 'node:http', 'node:net'],
-    'core imports nothing of ours',
-  ),
-  layer(
-    ['src/policy/**', 'src/sigv4/**'],
-    ['node:*', '**/store/**', '**/iam/**', ...upper, '**/federation/**'],
-    'policy/ and sigv4/ are pure: core only, no node:*',
-  ),
-  layer(['src/store/**'], ['**/iam/**', ...upper], 'store sits below the services'),
-  layer(['src/iam/**'], upper, 'iam/ must not reach up into sts, kubernetes, http or cli'),
-  layer(
-    ['src/federation/**', 'src/tls/**'],
-    [
-      '**/iam/**',
-      '**/admin-api/**',
-      '**/store/kysely/**',
-      '**/store/sqlite/**',
-      '**/store/postgres/**',
-      ...upper,
-    ],
-    'federation/ and tls/ sit below the services: core and store ports only',
-  ),
-  layer(
-    ['src/sts/**'],
-    ['**/http/**', '**/cli/**', '**/main*', '**/admin-api/**', '**/kubernetes/**'],
-    'sts/ must not reach up into http, cli or the admin API',
-  ),
-  layer(
-    ['src/admin-api/**'],
-    ['**/http/**', '**/cli/**', '**/main*'],
-    'admin-api/ is a service: no http or cli',
-  ),
-  layer(
-    ['src/http/**'],
-    ['**/cli/**', '**/main*', '**/store/sqlite/**', '**/store/postgres/**'],
-    'adapters are chosen in main.ts',
-  ),
+  ...layers,
   {
     files: ['scripts/**/*.js', 'bin/**/*.js', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

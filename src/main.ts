@@ -1,5 +1,6 @@
 // Composition root: config -> store -> services -> server. The only place adapters are chosen
 // (SQLite in the data directory unless a PostgreSQL URL is given) and where files are written.
+import { existsSync } from 'node:fs'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -17,11 +18,11 @@ import { iamQueryService } from './http/query-service.js'
 import { IamAuthorizer } from './iam/authorize.js'
 import { bootstrap } from './iam/bootstrap.js'
 import type { AdminKey } from './iam/bootstrap.js'
-import { AccessKeyResolver } from './iam/identities.js'
 import { iamOperations } from './iam/operations.js'
 import { IamService } from './iam/service.js'
-import { UsageRecorder } from './iam/usage-recorder.js'
 import type { ResealCount, Store } from './store/ports.js'
+import { AccessKeyResolver } from './credentials/access-key-resolver.js'
+import { UsageRecorder } from './credentials/usage-recorder.js'
 import { openSqliteStore } from './store/sqlite/open-sqlite-store.js'
 import { AdminService } from './admin-api/service.js'
 import { adminOperations } from './admin-api/operations.js'
@@ -29,8 +30,9 @@ import { BuiltInIssuers } from './federation/issuer/index.js'
 import { certificateNames, ensureLocalTls } from './tls/local-tls.js'
 import { composeSts, refuseUserSessions } from './sts/compose.js'
 import type { BuiltInKeys } from './sts/compose.js'
-import { loadMasterKeys, writeKeyFile } from './composition/master-key.js'
-import type { LoadedMasterKeys } from './composition/master-key.js'
+import { loadMasterKeys, MASTER_KEY_ENV, writeKeyFile } from './composition/master-key.js'
+
+export { MASTER_KEY_ENV }
 import { generateMasterKey } from './store/secrets/master-keyring.js'
 import type { MasterKeyring } from './store/secrets/master-keyring.js'
 
@@ -145,33 +147,37 @@ async function ensureDataDir(dataDir: string): Promise<void> {
   await chmod(dataDir, 0o700)
 }
 
-const usesPostgres = (config: Pick<RolegateConfig, 'databaseUrl'>) =>
-  config.databaseUrl !== undefined && config.databaseUrl !== ''
+/** The PostgreSQL URL the state lives at, or undefined for SQLite in the data directory. */
+function postgresUrl(databaseUrl: string | undefined): string | undefined {
+  if (databaseUrl === undefined || databaseUrl === '') return undefined
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error(`--database-url must be a postgres:// URL, got ${redactUrl(databaseUrl)}`)
+  }
+  return databaseUrl
+}
 
-const masterKeysFor = (
-  config: Pick<RolegateConfig, 'dataDir' | 'databaseUrl' | 'masterKey' | 'masterKeyFile'>,
-): LoadedMasterKeys =>
+// Loaded only when asked for: the pg driver costs start-up time SQLite users need not pay.
+const postgresAdapter = () => import('./store/postgres/open-postgres-store.js')
+
+/** Where the master keys come from for the state at `location`. */
+const masterKeysFor = (location: StateLocation, options: { readOnly?: boolean } = {}) =>
   loadMasterKeys({
-    masterKey: config.masterKey,
-    masterKeyFile: config.masterKeyFile,
-    dataDir: config.dataDir,
-    sharedDatabase: usesPostgres(config),
+    masterKey: location.masterKey,
+    masterKeyFile: location.masterKeyFile,
+    dataDir: location.dataDir,
+    sharedDatabase: postgresUrl(location.databaseUrl) !== undefined,
+    readOnly: options.readOnly === true,
   })
 
 async function openStore(
   config: Pick<RolegateConfig, 'dataDir' | 'databaseUrl' | 'sharedStore'>,
   secrets: MasterKeyring,
 ): Promise<{ store: Store; database: string }> {
-  if (config.databaseUrl !== undefined && usesPostgres(config)) {
-    if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
-      throw new Error(
-        `--database-url must be a postgres:// URL, got ${redactUrl(config.databaseUrl)}`,
-      )
-    }
-    // Loaded only when asked for: the pg driver costs start-up time SQLite users need not pay.
-    const { openPostgresStore } = await import('./store/postgres/open-postgres-store.js')
-    const store = await openPostgresStore({ connectionString: config.databaseUrl, secrets })
-    return { store, database: redactUrl(config.databaseUrl) }
+  const url = postgresUrl(config.databaseUrl)
+  if (url !== undefined) {
+    const { openPostgresStore } = await postgresAdapter()
+    const store = await openPostgresStore({ connectionString: url, secrets })
+    return { store, database: redactUrl(url) }
   }
   const file = join(config.dataDir, 'rolegate.db')
   const shared = config.sharedStore === true
@@ -194,9 +200,7 @@ export interface MasterKeyRotation {
  * read the file follow it on their own. With ROLEGATE_MASTER_KEY, the operator puts the new key
  * first (after restarting the servers with it there), and drops the old ones once this is done.
  */
-export async function rotateMasterKey(
-  config: Pick<RolegateConfig, 'dataDir' | 'databaseUrl' | 'masterKey' | 'masterKeyFile'>,
-): Promise<MasterKeyRotation> {
+export async function rotateMasterKey(config: StateLocation): Promise<MasterKeyRotation> {
   const loaded = masterKeysFor(config)
   let keyring = loaded.keyring
   const fresh = loaded.file === undefined ? undefined : generateMasterKey()
@@ -229,6 +233,34 @@ export async function rotateMasterKey(
   } finally {
     await store.close()
   }
+}
+
+/** Where the state is and the master keys that open its secrets (`explain`, `rotate-master`). */
+export interface StateLocation {
+  /** Holds rolegate.db when no database URL is given, and its master-key file. */
+  dataDir: string
+  /** `postgres://...`: the state is in PostgreSQL. */
+  databaseUrl?: string | undefined
+  /** ROLEGATE_MASTER_KEY. */
+  masterKey?: string | undefined
+  /** `--master-key-file`. */
+  masterKeyFile?: string | undefined
+}
+
+/**
+ * The state a server keeps, opened to read only: never created or migrated, and no lock taken
+ * that would hold up a server using it at the same time.
+ */
+export async function openStoreToRead(location: StateLocation): Promise<Store> {
+  const url = postgresUrl(location.databaseUrl)
+  const secrets = masterKeysFor(location, { readOnly: true }).keyring
+  if (url !== undefined) {
+    const { openPostgresStore } = await postgresAdapter()
+    return openPostgresStore({ connectionString: url, readOnly: true, secrets })
+  }
+  const file = join(location.dataDir, 'rolegate.db')
+  if (!existsSync(file)) throw new Error(`no rolegate database at ${file} (see --data)`)
+  return openSqliteStore({ file, readOnly: true, secrets })
 }
 
 export const defaultLogger = (quiet = false): Logger =>

@@ -7,7 +7,7 @@ import type { Params, Shape } from '../core/input.js'
 import { readInput } from '../core/input.js'
 import { OperationRegistry } from '../core/operation-registry.js'
 import type { ResultObject } from '../core/result.js'
-import type { Authorizer } from '../iam/service.js'
+import type { Authorizer } from '../authorization/authorizer.js'
 import type { Store } from '../store/ports.js'
 import type { AdminEnvironment, AdminOperation } from './operation.js'
 

@@ -1,31 +1,34 @@
 // `rolegate explain`: whether a principal may perform an action on a resource, and why: the
 // decision, every policy and statement considered, and each condition's expected and actual values.
 //
-// Design: explain opens the server's data directory read-only and runs the policy engine here,
-// rather than calling SimulatePrincipalPolicy over SigV4. That API answers in AWS's shape only
-// (the deciding statements' positions; no conditions, no values, nothing on the statements that
-// failed to match), and a rolegate element added to it would no longer be AWS's shape. Here the
-// policies come from the authoriser's own loader and go through the same engine, so the decision
-// is the server's and the trace is whole. SQLite in WAL mode lets it read beside a running server.
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+// Design: explain reads the server's state and runs the policy engine here, rather than calling
+// SimulatePrincipalPolicy over SigV4. That API answers in AWS's shape only (the deciding
+// statements' positions; no conditions, no values, nothing on the statements that failed to
+// match), and a rolegate element added to it would no longer be AWS's shape. Here the policies
+// come from the authoriser's own loader and go through the same engine, so the decision is the
+// server's and the trace is whole. The composition root opens the store, read-only: SQLite in WAL
+// mode or PostgreSQL's READ ONLY transactions let it read beside a running server.
 import { parseArgs } from 'node:util'
 import { parseArn } from '../core/arn.js'
 import { AwsError } from '../core/errors.js'
-import { loadPrincipalSimulation, simulatedPrincipal } from '../iam/simulate.js'
-import type { PrincipalPolicies } from '../iam/simulate.js'
-import { buildRequestContext, formatDecision, simulatePolicies } from '../policy/index.js'
+import { loadPrincipalSimulation, simulatedPrincipal } from '../iam/simulation-principal.js'
+import type { PrincipalPolicies } from '../iam/simulation-principal.js'
+import {
+  PolicyCache,
+  buildRequestContext,
+  formatDecision,
+  simulatePolicies,
+} from '../policy/index.js'
 import type { ContextValue, Decision, RequestPrincipal } from '../policy/index.js'
 import type { Store } from '../store/ports.js'
-import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js'
-import { loadMasterKeys, MASTER_KEY_ENV } from '../composition/master-key.js'
+import { MASTER_KEY_ENV } from '../main.js'
 import type { CliIo } from './run-cli.js'
 
 export const EXPLAIN_HELP = `Usage: rolegate explain --principal ARN --action ACTION [options]
 
 Explains whether the principal may perform the action on the resource, with every policy,
-statement and condition that was considered. Reads the server's data directory; it may run while
-the server does.
+statement and condition that was considered. Reads the server's state (its data directory, or
+its PostgreSQL database); it may run while the server does, and never writes.
 
 Options:
   --principal ARN        a user, group or role ARN, or a role session
@@ -35,6 +38,7 @@ Options:
   --context KEY=VALUE    a request context value, e.g. aws:SourceIp=10.0.0.1; repeat a key
                          for a multi-valued key
   --data DIR             the server's state directory (default ./.rolegate)
+  --database-url URL     the server's PostgreSQL database (postgres://...) instead of DIR
   -h, --help             show this help
 
 Exit status: 0 allowed, 3 denied, 2 usage error, 1 other failure.
@@ -50,7 +54,17 @@ export interface ExplainOptions {
   resource: string
   context: Record<string, ContextValue>
   dataDir: string
+  /** `postgres://...`: read the state from PostgreSQL instead of DIR/rolegate.db. */
+  databaseUrl: string | undefined
 }
+
+/** Where the state is, as the command line says: opened (read-only) by the composition root. */
+export type OpenStoreToRead = (location: {
+  dataDir: string
+  databaseUrl: string | undefined
+  /** ROLEGATE_MASTER_KEY, when the state's master key comes from the environment. */
+  masterKey: string | undefined
+}) => Promise<Store>
 
 export function parseExplainOptions(args: string[]): ExplainOptions | 'help' {
   let parsed
@@ -65,6 +79,7 @@ export function parseExplainOptions(args: string[]): ExplainOptions | 'help' {
         resource: { type: 'string', default: '*' },
         context: { type: 'string', multiple: true, default: [] },
         data: { type: 'string', default: './.rolegate' },
+        'database-url': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -77,6 +92,10 @@ export function parseExplainOptions(args: string[]): ExplainOptions | 'help' {
   if (values.action === undefined) throw new ExplainUsageError('--action is required')
   if (!/^[\w-]+:[\w*?-]+$/.test(values.action)) {
     throw new ExplainUsageError(`--action must look like service:Action, got '${values.action}'`)
+  }
+  const databaseUrl = values['database-url']
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ExplainUsageError('--database-url must start with postgres:// or postgresql://')
   }
   const context: Record<string, string[]> = {}
   for (const pair of values.context) {
@@ -95,19 +114,8 @@ export function parseExplainOptions(args: string[]): ExplainOptions | 'help' {
       Object.entries(context).map(([key, list]) => [key, list.length === 1 ? list[0]! : list]),
     ),
     dataDir: values.data,
+    databaseUrl,
   }
-}
-
-/** The data directory's SQLite database, read-only: explain never creates or migrates it. */
-export async function openReadOnlyStore(dataDir: string, env: NodeJS.ProcessEnv): Promise<Store> {
-  const file = join(dataDir, 'rolegate.db')
-  if (!existsSync(file)) throw new Error(`no rolegate database at ${file} (see --data)`)
-  const { keyring } = loadMasterKeys({
-    masterKey: env[MASTER_KEY_ENV],
-    dataDir,
-    sharedDatabase: false,
-  })
-  return openSqliteStore({ file, readOnly: true, secrets: keyring })
 }
 
 /** A role session ARN names its role; everything else is looked up as given. */
@@ -138,7 +146,10 @@ function requestPrincipal(
 export async function explain(store: Store, options: ExplainOptions, now: Date): Promise<Decision> {
   const { source, session } = policySource(options.principal)
   const account = parseArn(source)?.account ?? ''
-  const policies = await store.transaction((repo) => loadPrincipalSimulation(repo, account, source))
+  const compiled = new PolicyCache()
+  const policies = await store.transaction((repo) =>
+    loadPrincipalSimulation(repo, account, source, compiled),
+  )
   const entity = policies.entity
   const tags =
     entity.type === 'user' ? entity.user.tags : entity.type === 'role' ? entity.role.tags : []
@@ -167,7 +178,12 @@ export async function explain(store: Store, options: ExplainOptions, now: Date):
 }
 
 /** `rolegate explain ...`: resolves with the exit status. */
-export async function runExplain(args: string[], io: CliIo, now = new Date()): Promise<number> {
+export async function runExplain(
+  args: string[],
+  io: CliIo,
+  openStore: OpenStoreToRead,
+  now = new Date(),
+): Promise<number> {
   let options: ExplainOptions | 'help'
   try {
     options = parseExplainOptions(args)
@@ -182,7 +198,11 @@ export async function runExplain(args: string[], io: CliIo, now = new Date()): P
   }
   let store: Store | undefined
   try {
-    store = await openReadOnlyStore(options.dataDir, io.env)
+    store = await openStore({
+      dataDir: options.dataDir,
+      databaseUrl: options.databaseUrl,
+      masterKey: io.env[MASTER_KEY_ENV],
+    })
     const decision = await explain(store, options, now)
     io.out(`${formatDecision(decision)}\n`)
     return decision.decision === 'Allowed' ? 0 : 3

@@ -2,8 +2,7 @@
 // database directly (like a migration) through the composition root; parsing and output only.
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { MASTER_KEY_ENV } from '../composition/master-key.js'
-import { rotateMasterKey } from '../main.js'
+import { MASTER_KEY_ENV, rotateMasterKey } from '../main.js'
 import type { CliIo } from './run-cli.js'
 
 export const ROTATE_MASTER_HELP = `Usage: rolegate keys rotate-master [--data DIR | --database-url URL] [options]

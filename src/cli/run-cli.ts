@@ -2,12 +2,17 @@
 // composition root. Kept apart from main.ts so tests can run it without starting a process.
 import cluster from 'node:cluster'
 import { relative } from 'node:path'
-import { adminKeyFromEnvironment, defaultLogger, startRolegate } from '../main.js'
+import {
+  adminKeyFromEnvironment,
+  defaultLogger,
+  MASTER_KEY_ENV,
+  openStoreToRead,
+  startRolegate,
+} from '../main.js'
 import type { RunningRolegate } from '../main.js'
 import { serveAsWorker, startWorkers } from '../workers.js'
 import type { RunningWorkers } from '../workers.js'
 import { runExplain } from './explain.js'
-import { MASTER_KEY_ENV } from '../composition/master-key.js'
 import { runRotateMaster } from './rotate-master.js'
 import { isClientCommand, runClientCommand } from './client-commands.js'
 import { HELP, parseServeOptions, SERVE_HELP, UsageError } from './serve-options.js'
@@ -56,7 +61,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number | Servin
     io.out(HELP)
     return command === undefined ? 1 : 0
   }
-  if (command === 'explain') return runExplain(rest, io)
+  if (command === 'explain') return runExplain(rest, io, openStoreToRead)
   if (command === 'keys' && rest[0] === 'rotate-master') return runRotateMaster(rest.slice(1), io)
   if (isClientCommand(command)) return runClientCommand(command, rest, io)
   if (command !== 'serve') {

@@ -25,6 +25,11 @@ export interface MasterKeyOptions {
   dataDir: string
   /** True with `--database-url`: no key file is made on the operator's behalf. */
   sharedDatabase: boolean
+  /**
+   * Opening to read only (`explain`): no key file is made either; without one, a throwaway key
+   * stands in, which opens nothing sealed (the store then says whose key it needs).
+   */
+  readOnly?: boolean
 }
 
 /** The keys in force and where they come from. */
@@ -116,6 +121,10 @@ export function loadMasterKeys(options: MasterKeyOptions): LoadedMasterKeys {
   try {
     statSync(file)
   } catch {
+    if (options.readOnly === true) {
+      const keys = [generateMasterKey()]
+      return { keyring: new MasterKeyring(keys), keys, source: file, file: undefined, created }
+    }
     writeKeyFile(file, [generateMasterKey()])
     created = true
   }

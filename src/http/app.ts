@@ -7,15 +7,15 @@ import { AwsError, isAwsError } from '../core/errors.js'
 import type { IdSource } from '../core/ids.js'
 import type { Params } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
-import type { CredentialResolver } from '../iam/identities.js'
-import type { UsageNotes } from '../iam/usage-recorder.js'
+import type { CredentialResolver } from '../credentials/credential-resolver.js'
+import type { UsageNotes } from '../credentials/usage-recorder.js'
 import type { Sigv4Crypto } from '../sigv4/crypto.js'
 import { adminRoute, isAdminPath } from './admin-routes.js'
 import type { AdminHooks } from './admin-routes.js'
 import { isIssuerPath, issuerRoute } from './issuer-routes.js'
 import type { IssuerDocuments } from './issuer-routes.js'
 import { SigningKeyCache } from '../sigv4/signing-key.js'
-import type { ParsedSignature } from '../sigv4/parse-signature.js'
+import type { PrecheckedSignature } from '../sigv4/verify-signature.js'
 import { authenticate, readSignature } from './authenticate.js'
 import type { HttpRequest, HttpResponse } from './http-message.js'
 import { headerValue } from './http-message.js'
@@ -72,11 +72,11 @@ interface Route {
 /** Signed requests go to the service their credential scope names; unsigned ones by Version. */
 function route(
   services: AppDeps['services'],
-  signature: ParsedSignature | undefined,
+  signature: PrecheckedSignature | undefined,
   params: Params,
 ): Route {
   const service = signature
-    ? services[signature.scope.service]
+    ? services[signature.parsed.scope.service]
     : Object.values(services).find((candidate) => candidate.version === params['Version'])
   return { service, namespace: service?.namespace ?? IAM_NAMESPACE }
 }

@@ -3,15 +3,15 @@
 import type { Logger } from 'pino'
 import type { Caller } from '../core/caller.js'
 import { AwsError } from '../core/errors.js'
-import { resolveCredential } from '../iam/identities.js'
-import type { CredentialResolver } from '../iam/identities.js'
-import { noteCallerUse } from '../iam/usage-recorder.js'
-import type { UsageNotes } from '../iam/usage-recorder.js'
+import { resolveCredential } from '../credentials/credential-resolver.js'
+import type { CredentialResolver } from '../credentials/credential-resolver.js'
+import { noteCallerUse } from '../credentials/usage-recorder.js'
+import type { UsageNotes } from '../credentials/usage-recorder.js'
 import type { Sigv4Crypto } from '../sigv4/crypto.js'
 import { parseSignature } from '../sigv4/parse-signature.js'
-import type { ParsedSignature } from '../sigv4/parse-signature.js'
 import type { SigningKeyCache } from '../sigv4/signing-key.js'
 import { precheckSignature, verifySignature } from '../sigv4/verify-signature.js'
+import type { PrecheckedSignature } from '../sigv4/verify-signature.js'
 import type { HttpRequest } from './http-message.js'
 
 /** The services a credential scope may name (`rolegate`: its own API); AWS's errors name IAM. */
@@ -41,28 +41,27 @@ export const missingAuthenticationToken = () =>
  * The request's signature after the checks that need no secret, in AWS's order, or undefined
  * when it is not signed at all. Throws IncompleteSignature / SignatureDoesNotMatch.
  */
-export function readSignature(request: HttpRequest, now: Date): ParsedSignature | undefined {
+export function readSignature(request: HttpRequest, now: Date): PrecheckedSignature | undefined {
   const parsed = parseSignature(request)
-  if (parsed) precheckSignature(parsed, now, { services: SIGNING_SERVICES })
-  return parsed
+  return parsed && precheckSignature(parsed, now, { services: SIGNING_SERVICES })
 }
 
 /** The caller behind a signed request, or AWS's refusal. */
 export async function authenticate(
   request: HttpRequest,
-  signature: ParsedSignature | undefined,
+  prechecked: PrecheckedSignature | undefined,
   now: Date,
   deps: AuthenticationDeps,
 ): Promise<Authenticated> {
-  if (!signature) throw missingAuthenticationToken()
+  if (!prechecked) throw missingAuthenticationToken()
+  const signature = prechecked.parsed
   const credential = await resolveCredential(
     deps.credentials,
     signature.accessKeyId,
     signature.sessionToken,
   )
-  const result = verifySignature(request, signature, credential.secretAccessKey, now, {
+  const result = verifySignature(request, prechecked, credential.secretAccessKey, {
     crypto: deps.crypto,
-    services: SIGNING_SERVICES,
     keyCache: deps.keyCache,
   })
   if (!result.ok) {

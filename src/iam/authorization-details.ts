@@ -12,14 +12,14 @@ import type {
 } from '../store/ports.js'
 import { listAwsManagedPolicies } from './aws-managed-policies.js'
 import { renderAttachedPolicy } from './attachments.js'
-import type { PolicyUsage, PolicyView } from './managed-policies.js'
+import type { PolicyUsage, PolicyView } from './managed-policy-views.js'
 import {
   findPolicy,
   listVersions,
   policyUsage,
   renderPolicy,
   renderVersion,
-} from './managed-policies.js'
+} from './managed-policy-views.js'
 import { defineOperation } from './operation.js'
 import { paginate, pagingInput } from './pagination.js'
 import { encodePolicyDocument, renderGroup, renderRole, renderUser } from './render.js'

@@ -4,6 +4,7 @@
 import type { Caller, CallerSession, RequestInfo } from '../core/caller.js'
 import { AwsError, accessDenied } from '../core/errors.js'
 import {
+  ActionNames,
   PolicyCache,
   accessDeniedMessage,
   buildRequestContext,
@@ -12,7 +13,6 @@ import {
 } from '../policy/index.js'
 import type {
   CompiledPolicy,
-  CompiledPolicyKind,
   EvaluationRequest,
   PrincipalTypeValue,
   RequestPrincipal,
@@ -26,9 +26,13 @@ import type {
   Tag,
   UserRecord,
 } from '../store/ports.js'
+import type {
+  AuthorizationContext,
+  AuthorizeOptions,
+  Authorizer,
+  PolicyText,
+} from '../authorization/authorizer.js'
 import { awsManagedPolicy } from './aws-managed-policies.js'
-import type { AuthorizationContext } from './operation.js'
-import type { Authorizer } from './service.js'
 
 /** Everything about a principal that authorisation reads, compiled. */
 interface PrincipalPolicies {
@@ -39,25 +43,9 @@ interface PrincipalPolicies {
   tags: Tag[]
 }
 
-/** One policy's text as loaded for a principal, before compiling. */
-export interface PolicyText {
-  /** Undefined for a boundary naming a policy that no longer exists: it allows nothing. */
-  text: string | undefined
-  kind: CompiledPolicyKind
-  /** `TYPE/ENTITY/POLICY` (e.g. `user/bob/s3-read`) for inline policies, else the ARN. */
-  source: string
-}
-
-/** What a call may add to the caller's own policies (STS: the role's trust policy). */
-export interface AuthorizeOptions {
-  /** The resource's own policy, e.g. the trust policy of the role being assumed. */
-  resourcePolicy?: PolicyText
-  /** The account owning the resource, when its ARN does not say. */
-  resourceAccount?: string
-}
-
 export class IamAuthorizer implements Authorizer {
   private readonly compiled = new PolicyCache({ limit: 5000 })
+  private readonly actionNames = new ActionNames()
   private principals = new Map<string, PrincipalPolicies>()
   private cachedGeneration = -1
   /** Managed session policies' documents by ARN, for the current store generation. */
@@ -104,7 +92,7 @@ export class IamAuthorizer implements Authorizer {
         ? {}
         : { resourceAccount: options.resourceAccount }),
     }
-    const decision = evaluate(evaluation)
+    const decision = evaluate(evaluation, { actionNames: this.actionNames })
     if (decision.decision !== 'Allowed') {
       // Denials are rare: only then is the decision taken again with its full trace, for the
       // encoded authorization message.
@@ -112,7 +100,7 @@ export class IamAuthorizer implements Authorizer {
         principal: { id: caller.userId, name: caller.name, arn: caller.arn },
         action,
         resource,
-        decision: evaluate(evaluation, { trace: true }),
+        decision: evaluate(evaluation, { trace: true, actionNames: this.actionNames }),
         context: requestContext.entries(),
       })
     }

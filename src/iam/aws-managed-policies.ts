@@ -112,29 +112,31 @@ function readPackage(): ExtractedPolicy[] {
 }
 
 interface Catalogue {
-  byArn: Map<string, AwsManagedPolicy>
+  byArn: ReadonlyMap<string, Readonly<AwsManagedPolicy>>
   /** Sorted by name. */
-  all: AwsManagedPolicy[]
+  all: readonly Readonly<AwsManagedPolicy>[]
 }
 
+// Static data read from a file once, on first use, and frozen: every server in the process reads
+// the same documents, and none can change them for another.
 let catalogue: Catalogue | undefined
 
 function load(): Catalogue {
   if (catalogue) return catalogue
   const all = (readExtracted() ?? readPackage())
     .filter((entry) => entry.arn.startsWith(`${AWS_MANAGED_POLICY_PREFIX}/`))
-    .map(toPolicy)
+    .map((entry) => Object.freeze(toPolicy(entry)))
     .sort((a, b) => (a.policyName < b.policyName ? -1 : a.policyName > b.policyName ? 1 : 0))
-  catalogue = { byArn: new Map(all.map((policy) => [policy.arn, policy])), all }
+  catalogue = { byArn: new Map(all.map((policy) => [policy.arn, policy])), all: Object.freeze(all) }
   return catalogue
 }
 
 /** The AWS managed policy with exactly this ARN (AWS matches policy ARNs case-sensitively). */
-export const awsManagedPolicy = (arn: string): AwsManagedPolicy | undefined =>
+export const awsManagedPolicy = (arn: string): Readonly<AwsManagedPolicy> | undefined =>
   arn.startsWith(`${AWS_MANAGED_POLICY_PREFIX}/`) ? load().byArn.get(arn) : undefined
 
 /** Every AWS managed policy, sorted by name. */
-export const listAwsManagedPolicies = (): AwsManagedPolicy[] => load().all
+export const listAwsManagedPolicies = (): readonly Readonly<AwsManagedPolicy>[] => load().all
 
 /** Whether an ARN names a policy in AWS's catalogue space, existing or not. */
 export const isAwsManagedPolicyArn = (arn: string): boolean =>

@@ -4,6 +4,8 @@ import type { Caller } from '../core/caller.js'
 import type { IdSource } from '../core/ids.js'
 import type { Input, Shape } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
+import type { AuthorizationContext } from '../authorization/authorizer.js'
+import type { PolicyCache } from '../policy/index.js'
 import type { EntityType, IamRepository } from '../store/ports.js'
 
 export interface IamContext {
@@ -15,6 +17,8 @@ export interface IamContext {
   ids: IdSource
   now: Date
   region: string
+  /** Compiles policy documents once per text (the simulator); owned by the service. */
+  policies: PolicyCache
 }
 
 /** What an operation may consult to name the resource it is authorised against. */
@@ -30,9 +34,6 @@ export interface ResourceScope {
   /** The named user's ARN, or the caller's own for calls that default to the calling user. */
   userOrCaller(name: string | undefined): Promise<string>
 }
-
-/** Request context keys an operation adds for authorisation, e.g. `aws:RequestTag/team`. */
-export type AuthorizationContext = Record<string, string | string[]>
 
 export interface IamOperation<S extends Shape = Shape> {
   /** The Query `Action`, e.g. `CreateRole`; the IAM action is `iam:` + this. */

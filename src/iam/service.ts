@@ -7,21 +7,12 @@ import type { Params } from '../core/input.js'
 import { readInput } from '../core/input.js'
 import { OperationRegistry } from '../core/operation-registry.js'
 import type { ResultObject } from '../core/result.js'
+import { PolicyCache } from '../policy/index.js'
 import { StoreConflictError } from '../store/errors.js'
 import type { EntityType, Store, Tag } from '../store/ports.js'
 import { iamArn } from '../core/arn.js'
-import type { AuthorizationContext, IamOperation, ResourceScope } from './operation.js'
-
-export interface Authorizer {
-  /** Throws AccessDenied, in AWS's words, unless the caller may perform `action` on `resource`. */
-  authorize(
-    caller: Caller,
-    action: string,
-    resource: string,
-    context: AuthorizationContext,
-    request: RequestInfo,
-  ): Promise<void>
-}
+import type { AuthorizationContext, Authorizer } from '../authorization/authorizer.js'
+import type { IamOperation, ResourceScope } from './operation.js'
 
 export const IAM_VERSION = '2010-05-08'
 
@@ -69,6 +60,8 @@ function resourceTagContext(tags: readonly Tag[]): AuthorizationContext {
 
 export class IamService {
   private readonly operations: OperationRegistry<IamOperation>
+  /** Documents the simulator compiles, once per text: this service's own, shared with no other. */
+  private readonly policies = new PolicyCache({ limit: 1000 })
 
   constructor(
     private readonly store: Store,
@@ -109,6 +102,7 @@ export class IamService {
           ids: this.ids,
           now: request.now,
           region: request.region,
+          policies: this.policies,
         }),
       )
     } catch (error) {

@@ -6,8 +6,9 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 
 import { parseArn } from '../core/arn.js'
+import type { ActionNames } from './action-names.js'
 import type { CompiledPolicy, CompiledStatement } from './compile-policy.js'
-import { actionMatches } from './compile-policy.js'
+import { GRANT_SLOT, actionMatches, matchedStatement } from './compile-policy.js'
 import type { RequestContext } from './context.js'
 import type {
   Decision,
@@ -50,6 +51,8 @@ export interface EvaluationRequest {
 export interface EvaluateOptions {
   /** Record every statement and condition considered (for explain and SimulatePolicy). */
   trace?: boolean
+  /** The caller's memo of lower-cased action names; without it the name is lower-cased anew. */
+  actionNames?: ActionNames
 }
 
 /** Collects what a decision reports while policies are evaluated. */
@@ -145,44 +148,14 @@ function recordMatch(
   grant: GrantKind,
   sink: Sink,
 ): void {
-  sink.matched.push(
-    matchedStatement(policy, type, statement, type === 'resource' ? grant : undefined),
-  )
-}
-
-// A matched statement depends only on the statement, the policy type and (resource policies) the
-// grant, so each is built once, frozen, and shared by every decision that matches it.
-const TYPE_SLOT: Record<PolicyType, number> = {
-  identity: 0,
-  resource: 1,
-  boundary: 2,
-  session: 3,
-  scp: 4,
-  rcp: 5,
-}
-
-function matchedStatement(
-  policy: CompiledPolicy,
-  type: PolicyType,
-  statement: CompiledStatement,
-  grant: GrantKind | undefined,
-): MatchedStatement {
-  const slot = TYPE_SLOT[type] * 4 + (grant === undefined ? 0 : RANK[grant])
-  let matched = statement.matchedSlots[slot]
-  if (matched === undefined) {
-    const fresh: MatchedStatement = {
-      policyId: policy.id,
-      policyType: type,
-      effect: statement.effect,
-      statementIndex: statement.index,
-      span: statement.span,
-    }
-    if (statement.sid !== undefined) fresh.sid = statement.sid
-    if (grant !== undefined) fresh.grant = grant
-    matched = Object.freeze(fresh)
-    statement.matchedSlots[slot] = matched
-  }
-  return matched
+  const granted = type === 'resource' ? grant : undefined
+  // The statement carries its record for the type its policy's kind is evaluated as; a policy
+  // passed as another type (a test, a simulation) gets a fresh one.
+  const shared =
+    type === statement.matchedType
+      ? statement.matched[granted === undefined ? 0 : GRANT_SLOT[granted]]
+      : undefined
+  sink.matched.push(shared ?? matchedStatement(policy.id, type, statement, granted))
 }
 
 const resultOf = (outcome: number): DecisionKind =>
@@ -355,19 +328,6 @@ function identitySideDenial(
   return undefined
 }
 
-// Action names come from a small, fixed vocabulary: keeping one lower-cased string per action
-// lets every policy's action cache hit on an already-hashed key.
-const lowered = new Map<string, string>()
-function lowerAction(action: string): string {
-  let lower = lowered.get(action)
-  if (lower === undefined) {
-    lower = action.toLowerCase()
-    if (lowered.size >= 4096) lowered.clear()
-    lowered.set(action, lower)
-  }
-  return lower
-}
-
 /** The identity side's policy types present in this request. */
 function identitySideTypes(outcomes: Partial<Record<PolicyType, TypeOutcome>>): PolicyType[] {
   const side: PolicyType[] = ['identity']
@@ -378,7 +338,7 @@ function identitySideTypes(outcomes: Partial<Record<PolicyType, TypeOutcome>>): 
 
 /** Decides one request. Pure and synchronous. */
 export function evaluate(req: EvaluationRequest, options: EvaluateOptions = {}): Decision {
-  const actionLower = lowerAction(req.action)
+  const actionLower = options.actionNames?.lower(req.action) ?? req.action.toLowerCase()
   const sink: Sink = { matched: [], missing: [], traces: options.trace === true ? [] : undefined }
   const outcomes: Partial<Record<PolicyType, TypeOutcome>> = {}
   const who = req.principal

@@ -18,6 +18,7 @@ export type {
 } from './context.js'
 export type { GrantKind, PrincipalKind, RequestPrincipal } from './principal.js'
 
+export { ActionNames } from './action-names.js'
 export { evaluate, resourceAccountOf } from './evaluate.js'
 export type { EvaluateOptions, EvaluationRequest, OrganizationPolicies } from './evaluate.js'
 export { POLICY_TYPE_LABEL } from './decision.js'

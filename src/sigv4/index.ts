@@ -33,9 +33,16 @@ export type { Credentials, PresignOptions, SignOptions, SignedRequest } from './
 export { presignRequest, signRequest } from './sign.js'
 export type { ParsedSignature } from './parse-signature.js'
 export { parseSignature } from './parse-signature.js'
-export type { PrecheckOptions, VerifyOptions, VerifyResult } from './verify-signature.js'
+export type {
+  CheckOptions,
+  PrecheckOptions,
+  PrecheckedSignature,
+  VerifyOptions,
+  VerifyResult,
+} from './verify-signature.js'
 export {
   SIGNATURE_MISMATCH_MESSAGE,
+  checkSignature,
   precheckSignature,
   verifySignature,
 } from './verify-signature.js'

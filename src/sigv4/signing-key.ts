@@ -1,5 +1,5 @@
-// Step 3: the signing key, four chained HMACs from the secret. A small LRU cache keeps the hot path
-// (one caller, one day, one region, one service) to a single HMAC per request.
+// Step 3: the signing key, four chained HMACs from the secret. A small LRU cache, owned by whoever
+// verifies or signs, keeps the hot path (one caller, day, region and service) to one HMAC a request.
 
 import type { Sigv4Crypto } from './crypto.js'
 import type { CredentialScope } from './credential-scope.js'
@@ -77,19 +77,13 @@ export class SigningKeyCache {
   }
 }
 
-// One default cache per crypto implementation, so callers that pass none still skip the HMACs.
-const defaultCaches = new WeakMap<Sigv4Crypto, SigningKeyCache>()
-
+/** The signing key from the caller's cache when it passes one, else derived anew. */
 export const signingKey = (
   crypto: Sigv4Crypto,
   secretAccessKey: string,
   scope: CredentialScope,
   cache?: SigningKeyCache,
-): Uint8Array => {
-  let chosen = cache ?? defaultCaches.get(crypto)
-  if (!chosen) {
-    chosen = new SigningKeyCache(crypto)
-    defaultCaches.set(crypto, chosen)
-  }
-  return chosen.get(secretAccessKey, scope)
-}
+): Uint8Array =>
+  cache === undefined
+    ? deriveSigningKey(crypto, secretAccessKey, scope)
+    : cache.get(secretAccessKey, scope)

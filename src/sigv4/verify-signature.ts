@@ -1,5 +1,6 @@
-// The server's check of a parsed signature: time window, presigned expiry, host signed, credential
-// scope, payload hash, then the signature itself, compared in constant time.
+// The server's check of a parsed signature in two steps: the precheck (time window, presigned
+// expiry, host signed, credential scope) needs no secret and yields a PrecheckedSignature, which is
+// the only thing verification takes (payload hash, then the signature, in constant time).
 
 import { AwsError } from '../core/errors.js'
 import { amzDay, formatAmzDate } from './amz-date.js'
@@ -24,11 +25,20 @@ export interface PrecheckOptions {
   maxClockSkewSeconds?: number
 }
 
-export interface VerifyOptions extends PrecheckOptions, CanonicalUriOptions {
+export interface VerifyOptions extends CanonicalUriOptions {
   crypto: Sigv4Crypto
   /** Accept `x-amz-content-sha256: UNSIGNED-PAYLOAD` (an S3 feature; off for IAM and STS). */
   allowUnsignedPayload?: boolean
+  /** The caller's signing keys, kept across requests; without it each key is derived anew. */
   keyCache?: SigningKeyCache
+}
+
+/** Both steps at once (checkSignature). */
+export interface CheckOptions extends PrecheckOptions, VerifyOptions {}
+
+/** A parsed signature that passed precheckSignature: what verifySignature takes. */
+export interface PrecheckedSignature {
+  readonly parsed: ParsedSignature
 }
 
 export type VerifyResult =
@@ -107,48 +117,22 @@ const checkScope = (parsed: ParsedSignature, options: PrecheckOptions): void => 
   if (problems.length > 0) throw mismatch(problems.join(' '))
 }
 
-/** The time and the rules a parsed signature last passed the precheck with. */
-interface Passed {
-  nowMs: number
-  services: readonly string[]
-  regions: readonly string[] | undefined
-  skewSeconds: number
-}
-
-// The server prechecks before it looks the key up and verifies after; remembering what passed lets
-// verifySignature skip the second run only when nothing it depends on differs.
-const passedPrechecks = new WeakMap<ParsedSignature, Passed>()
-
-const samePrecheck = (passed: Passed | undefined, nowMs: number, options: PrecheckOptions) =>
-  passed !== undefined &&
-  passed.nowMs === nowMs &&
-  passed.services === options.services &&
-  passed.regions === options.regions &&
-  passed.skewSeconds === (options.maxClockSkewSeconds ?? DEFAULT_SKEW_SECONDS)
-
 /**
  * The checks that need no secret, in AWS's order: time window (or presigned expiry), host signed,
  * credential scope. Call it before looking the access key up, so a stale or misdirected request is
- * refused the way AWS refuses it; verifySignature runs it again unless this very signature already
- * passed it for the same time and options. Throws AwsError.
+ * refused the way AWS refuses it. Throws AwsError; what it returns is what verifySignature takes.
  */
 export const precheckSignature = (
   parsed: ParsedSignature,
   now: Date,
   options: PrecheckOptions,
-): void => {
-  const skewSeconds = options.maxClockSkewSeconds ?? DEFAULT_SKEW_SECONDS
-  checkTime(parsed, now, skewSeconds)
+): PrecheckedSignature => {
+  checkTime(parsed, now, options.maxClockSkewSeconds ?? DEFAULT_SKEW_SECONDS)
   if (!parsed.signedHeaders.some((name) => name.toLowerCase() === 'host')) {
     throw mismatch("'Host' must be a 'SignedHeader' in the AWS Authorization.")
   }
   checkScope(parsed, options)
-  passedPrechecks.set(parsed, {
-    nowMs: now.getTime(),
-    services: options.services,
-    regions: options.regions,
-    skewSeconds,
-  })
+  return { parsed }
 }
 
 /** The payload hash to sign with: the body's, after checking any hash the client claims. */
@@ -179,16 +163,13 @@ const resolvePayloadHash = (
  */
 export const verifySignature = (
   request: SignableRequest,
-  parsed: ParsedSignature,
+  prechecked: PrecheckedSignature,
   secretAccessKey: string,
-  now: Date,
   options: VerifyOptions,
 ): VerifyResult => {
+  const { parsed } = prechecked
   let hash: string
   try {
-    if (!samePrecheck(passedPrechecks.get(parsed), now.getTime(), options)) {
-      precheckSignature(parsed, now, options)
-    }
     hash = resolvePayloadHash(request, parsed, options)
   } catch (error) {
     if (error instanceof AwsError) return { ok: false, error }
@@ -218,6 +199,24 @@ export const verifySignature = (
     }
   }
   return refused(computed)
+}
+
+/** Both steps for one request: a precheck refusal comes back as a result, as a mismatch does. */
+export const checkSignature = (
+  request: SignableRequest,
+  parsed: ParsedSignature,
+  secretAccessKey: string,
+  now: Date,
+  options: CheckOptions,
+): VerifyResult => {
+  let prechecked: PrecheckedSignature
+  try {
+    prechecked = precheckSignature(parsed, now, options)
+  } catch (error) {
+    if (error instanceof AwsError) return { ok: false, error }
+    throw error
+  }
+  return verifySignature(request, prechecked, secretAccessKey, options)
 }
 
 const NO_EXCLUSIONS: readonly string[] = []

@@ -11,7 +11,7 @@ import { defineStsOperation } from './operation.js'
 import { optionalString, requiredString } from '../core/input.js'
 import { issueRoleSession } from './issue-role-session.js'
 import { DEFAULT_ROLE_SESSION_SECONDS } from './results.js'
-import { findRole, readRoleArn } from './role-arn.js'
+import { readRoleArn } from './role-arn.js'
 import { checkSessionPolicies } from './session-policies.js'
 import { sessionTagSet } from './session-tags.js'
 
@@ -48,7 +48,7 @@ export const assumeRoleWithWebIdentity = defineStsOperation({
     const identity = await deps.verifyWebIdentity(input.WebIdentityToken.trim(), target.account)
     const tags = sessionTagSet(identity.sessionTags, identity.transitiveTagKeys, undefined)
     const sourceIdentity = sourceIdentityOf(identity.claims)
-    const role = await findRole(deps.store, target)
+    const role = await deps.roles.find(target)
     if (!role) {
       throw accessDenied(WEB_IDENTITY_DENIED, {
         principal: { id: identity.subject, name: identity.subject, arn: identity.provider.arn },

@@ -13,7 +13,7 @@ import * as field from './input-fields.js'
 import { defineStsOperation, signedCaller } from './operation.js'
 import { issueRoleSession } from './issue-role-session.js'
 import { CHAINED_SESSION_MAX_SECONDS, DEFAULT_ROLE_SESSION_SECONDS } from './results.js'
-import { findRole, readRoleArn } from './role-arn.js'
+import { readRoleArn } from './role-arn.js'
 import { checkSessionPolicies } from './session-policies.js'
 import { sessionTagSet, tagContext } from './session-tags.js'
 
@@ -46,7 +46,7 @@ export const assumeRole = defineStsOperation({
       throw accessDenied(MFA_FAILED)
     }
     const principal = { id: caller.userId, name: caller.name, arn: caller.arn }
-    const role = await findRole(deps.store, target)
+    const role = await deps.roles.find(target)
     if (!role) {
       // No such role answers as a trust policy that does not name the caller, as AWS does.
       const action = 'sts:AssumeRole'

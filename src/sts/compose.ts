@@ -7,8 +7,8 @@ import type { ResultObject } from '../core/result.js'
 import type { Clock } from '../core/clock.js'
 import type { IdSource } from '../core/ids.js'
 import type { AuthorizationDetails, AwsError } from '../core/errors.js'
-import { invalidClientTokenId } from '../iam/identities.js'
-import type { UsageNotes } from '../iam/usage-recorder.js'
+import { invalidClientTokenId } from '../credentials/credential-resolver.js'
+import type { UsageNotes } from '../credentials/usage-recorder.js'
 import { JwksCache, createHttpsFetch, verifyWebIdentityToken } from '../federation/oidc/index.js'
 import type {
   FetchLike,
@@ -25,6 +25,7 @@ import { GenerationCache } from './generation-cache.js'
 import { SessionKeyring } from './keyring.js'
 import type { StsAuthorizer, VerifyWebIdentity } from './operation.js'
 import { stsOperations } from './operations.js'
+import { StoredRoles } from './role-arn.js'
 import { StsService } from './service.js'
 import { SessionCredentialResolver } from './session-resolver.js'
 
@@ -119,6 +120,7 @@ export function composeSts(options: StsOptions): Sts {
   const service = new StsService(
     {
       store,
+      roles: new StoredRoles(store),
       keyring,
       authorizer: options.authorizer,
       messages,

@@ -7,13 +7,13 @@ import type { IdSource } from '../core/ids.js'
 import type { Input, Shape } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import type { VerifiedWebIdentity } from '../federation/oidc/index.js'
-import type { AuthorizeOptions } from '../iam/authorize.js'
-import type { AuthorizationContext } from '../iam/operation.js'
-import type { UsageNotes } from '../iam/usage-recorder.js'
+import type { AuthorizationContext, AuthorizeOptions } from '../authorization/authorizer.js'
+import type { UsageNotes } from '../credentials/usage-recorder.js'
 import type { PolicyCache } from '../policy/index.js'
 import type { Store } from '../store/ports.js'
 import type { AuthorizationMessages } from './authorization-message.js'
 import type { SessionKeyring } from './keyring.js'
+import type { StoredRoles } from './role-arn.js'
 
 /** The IAM authoriser as STS uses it: with a resource policy (a role's trust policy) when asked. */
 export interface StsAuthorizer {
@@ -32,6 +32,8 @@ export type VerifyWebIdentity = (token: string, accountId: string) => Promise<Ve
 
 export interface StsDeps {
   store: Store
+  /** The roles AssumeRole* name, cached for this service. */
+  roles: StoredRoles
   keyring: SessionKeyring
   authorizer: StsAuthorizer
   messages: AuthorizationMessages

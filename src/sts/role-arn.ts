@@ -21,27 +21,24 @@ export function readRoleArn(text: string): RoleTarget {
   return { arn: text, account: arn.account, roleName: roleName === '' ? undefined : roleName }
 }
 
-/** Roles by account and name, per store: every AssumeRole* call reads one. */
-const roleCaches = new WeakMap<Store, GenerationCache<RoleRecord | undefined>>()
-
-function rolesOf(store: Store): GenerationCache<RoleRecord | undefined> {
-  let cache = roleCaches.get(store)
-  if (cache === undefined) {
-    cache = new GenerationCache(store)
-    roleCaches.set(store, cache)
-  }
-  return cache
-}
-
 /**
- * The role the ARN names, path included; undefined when there is none. Read from memory until the
- * store's generation moves, so a deleted role or an edited trust policy counts from the next call.
+ * The roles AssumeRole* name, read from the store and kept in memory until its generation moves,
+ * so a deleted role or an edited trust policy counts from the next call. One per STS service.
  */
-export async function findRole(store: Store, target: RoleTarget): Promise<RoleRecord | undefined> {
-  const { roleName } = target
-  if (roleName === undefined || !/^\d{12}$/.test(target.account)) return undefined
-  const role = await rolesOf(store).get(`${target.account}\u0000${roleName}`, () =>
-    store.transaction((repo) => repo.getRoleByName(target.account, roleName)),
-  )
-  return role && role.arn === target.arn ? role : undefined
+export class StoredRoles {
+  private readonly cache: GenerationCache<RoleRecord | undefined>
+
+  constructor(private readonly store: Store) {
+    this.cache = new GenerationCache(store)
+  }
+
+  /** The role the ARN names, path included; undefined when there is none. */
+  async find(target: RoleTarget): Promise<RoleRecord | undefined> {
+    const { roleName } = target
+    if (roleName === undefined || !/^\d{12}$/.test(target.account)) return undefined
+    const role = await this.cache.get(`${target.account}\u0000${roleName}`, () =>
+      this.store.transaction((repo) => repo.getRoleByName(target.account, roleName)),
+    )
+    return role && role.arn === target.arn ? role : undefined
+  }
 }

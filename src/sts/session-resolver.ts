@@ -3,8 +3,8 @@
 // Opened tokens are remembered briefly so a busy client does not pay for the cipher every call.
 import type { Clock } from '../core/clock.js'
 import { AwsError } from '../core/errors.js'
-import { invalidClientTokenId } from '../iam/identities.js'
-import type { CredentialResolver, ResolvedCredential } from '../iam/identities.js'
+import { invalidClientTokenId } from '../credentials/credential-resolver.js'
+import type { CredentialResolver, ResolvedCredential } from '../credentials/credential-resolver.js'
 import type { SessionKeyring } from './keyring.js'
 import { callerFromClaims, openSessionToken } from './session-token.js'
 

@@ -1,12 +1,13 @@
-// `rolegate explain` over a real data directory: the decision, the policies and statements that
-// matched or why none did, conditions with expected and actual values, role sessions, exit
-// statuses, usage errors, and that the database is only read.
-import { describe, test } from 'node:test'
+// `rolegate explain` over a real data directory, and over a real PostgreSQL database: the decision,
+// the policies and statements that matched or why none did, conditions with expected and actual
+// values, role sessions, exit statuses, usage errors, and that the database is only read.
+import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 import type { Caller } from '../../src/core/caller.js'
 import { randomIds } from '../../src/core/ids.js'
 import type { Params } from '../../src/core/input.js'
@@ -14,9 +15,17 @@ import { readInput } from '../../src/core/input.js'
 import { EXPLAIN_HELP, parseExplainOptions } from '../../src/cli/explain.js'
 import { runCli } from '../../src/cli/run-cli.js'
 import { iamOperations } from '../../src/iam/operations.js'
-import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
-import { TEST_MASTER_KEY, testSecrets } from '../support/secrets.js'
+import { openStoreToRead } from '../../src/main.js'
 import { writeKeyFile } from '../../src/composition/master-key.js'
+import { formatMasterKey } from '../../src/store/secrets/master-keyring.js'
+import { TEST_MASTER_KEY, testSecrets } from '../support/secrets.js'
+import { requireOrSkip } from '../support/requirements.js'
+import { PolicyCache } from '../../src/policy/policy-cache.js'
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js'
+import type { Store } from '../../src/store/ports.js'
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
+import { postgresUnavailable, startPostgres } from '../support/postgres.js'
+import type { PostgresCluster } from '../support/postgres.js'
 
 const ACCOUNT = '123456789012'
 const ALICE = `arn:aws:iam::${ACCOUNT}:user/alice`
@@ -55,12 +64,8 @@ const ALICE_POLICY = JSON.stringify(
   2,
 )
 
-/** A data directory holding rolegate.db with alice (inline policy) and a role, then closed. */
-async function dataDirectory(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'rolegate-explain-'))
-  // The master key the server would have made beside the database.
-  writeKeyFile(join(dir, 'master-key'), [TEST_MASTER_KEY])
-  const store = await openSqliteStore({ file: join(dir, 'rolegate.db'), secrets: testSecrets() })
+/** Alice (with an inline policy) and a role, written through the IAM operations. */
+async function seed(store: Store): Promise<void> {
   await store.transaction((repo) =>
     repo.insertAccount({ accountId: ACCOUNT, createDate: new Date('2024-01-01T00:00:00Z') }),
   )
@@ -76,6 +81,7 @@ async function dataDirectory(): Promise<string> {
         ids: randomIds,
         now: new Date(),
         region: 'us-east-1',
+        policies: new PolicyCache(),
       }),
     )
   }
@@ -94,6 +100,15 @@ async function dataDirectory(): Promise<string> {
     RoleName: 'deployer',
     PolicyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
   })
+}
+
+/** A data directory holding rolegate.db with alice (inline policy) and a role, then closed. */
+async function dataDirectory(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'rolegate-explain-'))
+  // The master key the server would have made beside the database.
+  writeKeyFile(join(dir, 'master-key'), [TEST_MASTER_KEY])
+  const store = await openSqliteStore({ file: join(dir, 'rolegate.db'), secrets: testSecrets() })
+  await seed(store)
   await store.close()
   return dir
 }
@@ -110,7 +125,8 @@ async function explain(args: string[]): Promise<Run> {
   const code = await runCli(['explain', ...args], {
     out: (text) => (out += text),
     err: (text) => (err += text),
-    env: {},
+    // A PostgreSQL database's master key comes from the environment; SQLite's from its directory.
+    env: { ROLEGATE_MASTER_KEY: formatMasterKey(TEST_MASTER_KEY) },
   })
   assert.equal(typeof code, 'number')
   return { code: code as number, out, err }
@@ -366,5 +382,121 @@ describe('rolegate explain', () => {
     assert.deepEqual(options.context, { 'aws:TagKeys': ['team', 'env'], 'ec2:Filter': 'a=b' })
     assert.equal(options.resource, '*')
     assert.equal(options.dataDir, './.rolegate')
+  })
+})
+
+describe('rolegate explain --database-url', { skip: requireOrSkip(postgresUnavailable()) }, () => {
+  let cluster: PostgresCluster | undefined
+  let url = ''
+  before(async () => {
+    cluster = await startPostgres()
+    url = cluster.connectionString
+    const store = await openPostgresStore({ connectionString: url, secrets: testSecrets() })
+    await seed(store)
+    await store.close()
+  })
+  after(async () => {
+    await cluster?.stop()
+  })
+
+  test("explains from the server's PostgreSQL database, as from its data directory", async () => {
+    const allowed = await explain([
+      '--principal',
+      ALICE,
+      '--action',
+      'iam:CreateRole',
+      '--resource',
+      ROLE_TARGET,
+      '--context',
+      'aws:SourceIp=10.1.2.3',
+      '--context',
+      'aws:RequestedRegion=us-east-1',
+      '--database-url',
+      url,
+      // The URL wins over the data directory, which does not even exist.
+      '--data',
+      join(tmpdir(), 'rolegate-explain-no-such-dir'),
+    ])
+    assert.equal(allowed.code, 0, allowed.err)
+    const lines = allowed.out.split('\n')
+    assert.equal(lines[0], `ALLOWED  iam:CreateRole on ${ROLE_TARGET}`)
+    assert.ok(
+      lines.includes('  + Allow statement 1 "CreateAppRoles" (lines 4:5-14:5)'),
+      allowed.out,
+    )
+    assert.ok(
+      lines.includes(
+        '      + IpAddress aws:SourceIp: expected ["10.0.0.0/8"], actual ["10.1.2.3"]',
+      ),
+      allowed.out,
+    )
+    const session = await explain([
+      '--principal',
+      `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci-run`,
+      '--action',
+      'iam:CreateRole',
+      '--database-url',
+      url,
+    ])
+    assert.equal(session.code, 3, session.err)
+    assert.match(session.out, /^IMPLICITLY DENIED {2}iam:CreateRole on \*$/m)
+    assert.match(session.out, /^identity-based policy IAMReadOnlyAccess: ImplicitlyDenied$/m)
+  })
+
+  test('the database is opened read-only: a write through it is refused by PostgreSQL', async () => {
+    const store = await openStoreToRead({
+      dataDir: '.',
+      databaseUrl: url,
+      masterKey: formatMasterKey(TEST_MASTER_KEY),
+    })
+    try {
+      await assert.rejects(
+        store.transaction((repo) =>
+          repo.insertAccount({ accountId: '999999999999', createDate: new Date() }),
+        ),
+        /read-only transaction/,
+      )
+      const accounts = await store.transaction((repo) => repo.getAccount('999999999999'))
+      assert.equal(accounts, undefined)
+    } finally {
+      await store.close()
+    }
+  })
+
+  test('an empty database is refused and left empty; a URL that is not postgres is a usage error', async () => {
+    const empty = await cluster!.createDatabase('rolegate_explain_empty')
+    const run = await explain([
+      '--principal',
+      ALICE,
+      '--action',
+      'iam:GetUser',
+      '--database-url',
+      empty,
+    ])
+    assert.deepEqual(run, {
+      code: 1,
+      out: '',
+      err: 'rolegate explain: no rolegate database there: `rolegate serve` creates one\n',
+    })
+    const client = new pg.Client({ connectionString: empty })
+    await client.connect()
+    try {
+      const { rows } = await client.query(
+        "select table_name from information_schema.tables where table_schema = 'public'",
+      )
+      assert.deepEqual(rows, [])
+    } finally {
+      await client.end()
+    }
+    const mysql = await explain([
+      '--principal',
+      ALICE,
+      '--action',
+      'iam:GetUser',
+      '--database-url',
+      'mysql://localhost/rolegate',
+    ])
+    assert.equal(mysql.code, 2)
+    assert.match(mysql.err, /--database-url must start with postgres:\/\/ or postgresql:\/\//)
   })
 })

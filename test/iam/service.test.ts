@@ -216,3 +216,42 @@ test('a user or role being acted on supplies aws:ResourceTag and iam:ResourceTag
   }
   await store.close()
 })
+
+test('each service compiles simulated policies in its own cache, shared with no other service', async () => {
+  const store = await openSqliteStore({ file: ':memory:' })
+  await store.transaction((repo) =>
+    repo.insertAccount({ accountId: ACCOUNT, createDate: new Date() }),
+  )
+  const seen: unknown[] = []
+  const sizes: number[] = []
+  const peek = defineOperation({
+    name: 'PeekPolicyCache',
+    input: {},
+    resource: () => '*',
+    async run(_input, context) {
+      seen.push(context.policies)
+      sizes.push(context.policies.size)
+      return {}
+    },
+  })
+  const operations = [...iamOperations, peek]
+  const first = new IamService(store, new IamAuthorizer(store), randomIds, operations)
+  const second = new IamService(store, new IamAuthorizer(store), randomIds, operations)
+  const policy = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+  })
+  await first.call(
+    rootCaller(),
+    'SimulateCustomPolicy',
+    { 'PolicyInputList.member.1': policy, 'ActionNames.member.1': 's3:GetObject' },
+    request(),
+  )
+  await first.call(rootCaller(), 'PeekPolicyCache', {}, request())
+  await second.call(rootCaller(), 'PeekPolicyCache', {}, request())
+  await first.call(rootCaller(), 'PeekPolicyCache', {}, request())
+  assert.deepEqual(sizes, [1, 0, 1])
+  assert.equal(seen[0], seen[2])
+  assert.notEqual(seen[0], seen[1])
+  await store.close()
+})

@@ -11,7 +11,7 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam'
 import { nodeCrypto } from '../../src/core/node-crypto.js'
-import { parseSignature, verifySignature } from '../../src/sigv4/index.js'
+import { parseSignature, checkSignature } from '../../src/sigv4/index.js'
 import type { SignableRequest, VerifyResult } from '../../src/sigv4/index.js'
 
 const credentials = {
@@ -81,7 +81,7 @@ const toSignable = (request: SmithyRequest): SignableRequest => ({
 const verifyAt = (request: SignableRequest, now: Date, services = ['sts']): VerifyResult => {
   const parsed = parseSignature(request)
   assert.ok(parsed)
-  return verifySignature(request, parsed, credentials.secretAccessKey, now, {
+  return checkSignature(request, parsed, credentials.secretAccessKey, now, {
     crypto: nodeCrypto,
     services,
   })
@@ -194,7 +194,7 @@ const startServer = async (services: string[]) => {
       }
       const parsed = parseSignature(request)
       const result = parsed
-        ? verifySignature(request, parsed, credentials.secretAccessKey, new Date(), {
+        ? checkSignature(request, parsed, credentials.secretAccessKey, new Date(), {
             crypto: nodeCrypto,
             services,
           })

@@ -85,10 +85,20 @@ test('toHex writes every byte as two lowercase digits', () => {
   assert.equal(toHex(new Uint8Array()), '')
 })
 
-test('signingKey keeps a default cache per crypto implementation', () => {
+test('signingKey remembers keys only in the cache it is given', () => {
   const { crypto, hmacs } = counting()
   const scope = { date: '20150830', region: 'us-east-1', service: 'iam' }
+  // No cache: each call derives the key (four HMACs) and keeps it nowhere.
   signingKey(crypto, secret, scope)
   signingKey(crypto, secret, scope)
-  assert.equal(hmacs(), 4)
+  assert.equal(hmacs(), 8)
+  // Two owners, two caches: one's derivation does not serve the other.
+  const first = new SigningKeyCache(crypto)
+  const second = new SigningKeyCache(crypto)
+  const key = signingKey(crypto, secret, scope, first)
+  assert.deepEqual(signingKey(crypto, secret, scope, first), key)
+  assert.equal(hmacs(), 12)
+  assert.deepEqual(signingKey(crypto, secret, scope, second), key)
+  assert.equal(hmacs(), 16)
+  assert.deepEqual([first.size, second.size], [1, 1])
 })

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict'
 import { nodeCrypto } from '../../src/core/node-crypto.js'
 import {
   SIGNATURE_MISMATCH_MESSAGE,
+  SigningKeyCache,
   UNSIGNED_PAYLOAD,
+  checkSignature,
   computeSignature,
   parseSignature,
   precheckSignature,
@@ -11,7 +13,7 @@ import {
   signRequest,
   verifySignature,
 } from '../../src/sigv4/index.js'
-import type { SignableRequest, VerifyOptions, VerifyResult } from '../../src/sigv4/index.js'
+import type { CheckOptions, SignableRequest, VerifyResult } from '../../src/sigv4/index.js'
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -20,7 +22,7 @@ const credentials = {
 const signedAt = new Date('2015-08-30T12:36:00Z')
 const minutes = (n: number) => n * 60_000
 const at = (offsetMs: number) => new Date(signedAt.getTime() + offsetMs)
-const options: VerifyOptions = { crypto: nodeCrypto, services: ['sts'] }
+const options: CheckOptions = { crypto: nodeCrypto, services: ['sts'] }
 const body = new TextEncoder().encode('Action=GetCallerIdentity&Version=2011-06-15')
 
 const unsigned: SignableRequest = {
@@ -62,9 +64,9 @@ const presigned = (expiresIn: number) =>
 const verify = (
   request: SignableRequest,
   now: Date,
-  opts: VerifyOptions = options,
+  opts: CheckOptions = options,
   secret = credentials.secretAccessKey,
-): VerifyResult => verifySignature(request, parseSignature(request)!, secret, now, opts)
+): VerifyResult => checkSignature(request, parseSignature(request)!, secret, now, opts)
 
 const refusal = (result: VerifyResult): [string, number, string] => {
   assert.equal(result.ok, false)
@@ -138,46 +140,54 @@ const handMade = (authorization: string, date = '20150830T123600Z'): SignableReq
   ],
 })
 
-test('a signature that passed the precheck is checked again when the time or rules differ', () => {
+test('verification takes what the precheck returned, and nothing else carries over', () => {
   const request = signed()
   const parsed = parseSignature(request)!
   const secret = credentials.secretAccessKey
-  precheckSignature(parsed, signedAt, options)
-  assert.equal(verifySignature(request, parsed, secret, signedAt, options).ok, true)
-  // Passed at signedAt, verified 16 minutes later: the window is checked again.
+  const prechecked = precheckSignature(parsed, signedAt, options)
+  assert.equal(prechecked.parsed, parsed)
+  assert.equal(verifySignature(request, prechecked, secret, options).ok, true)
+  // The same signature that passed once is checked whole again: a later time or narrower rules
+  // refuse it, whatever an earlier precheck said.
+  assert.throws(() => precheckSignature(parsed, at(minutes(16)), options), {
+    code: 'SignatureDoesNotMatch',
+    message: /^Signature expired:/,
+  })
+  assert.throws(() => precheckSignature(parsed, signedAt, { ...options, services: ['iam'] }), {
+    message: "Credential should be scoped to correct service: 'iam'.",
+  })
+  assert.throws(() => precheckSignature(parsed, signedAt, { ...options, regions: ['eu-west-1'] }), {
+    message: "Credential should be scoped to a valid region, not 'us-east-1'.",
+  })
+  // A failed precheck leaves nothing behind: the earlier value still verifies the same way, and
+  // one-step checking of the same signature at the late time is refused.
+  assert.equal(verifySignature(request, prechecked, secret, options).ok, true)
   assert.equal(
-    refusal(verifySignature(request, parsed, secret, at(minutes(16)), options))[2].startsWith(
-      'Signature expired:',
-    ),
-    true,
-  )
-  // Passed for sts, verified against rules that serve only iam: the scope is checked again.
-  assert.deepEqual(
-    refusal(verifySignature(request, parsed, secret, signedAt, { ...options, services: ['iam'] })),
-    ['SignatureDoesNotMatch', 403, "Credential should be scoped to correct service: 'iam'."],
-  )
-  assert.equal(
-    refusal(
-      verifySignature(request, parsed, secret, signedAt, { ...options, regions: ['eu-west-1'] }),
-    )[2],
-    "Credential should be scoped to a valid region, not 'us-east-1'.",
-  )
-  assert.equal(
-    refusal(
-      verifySignature(request, parsed, secret, at(minutes(10)), {
-        ...options,
-        maxClockSkewSeconds: 300,
-      }),
-    )[2].startsWith('Signature expired:'),
-    true,
-  )
-  // A failed precheck leaves nothing behind that a later verify could lean on.
-  const other = parseSignature(request)!
-  assert.throws(() => precheckSignature(other, at(minutes(16)), options))
-  assert.equal(
-    refusal(verifySignature(request, other, secret, at(minutes(16)), options))[0],
+    refusal(checkSignature(request, parsed, secret, at(minutes(16)), options))[0],
     'SignatureDoesNotMatch',
   )
+  assert.deepEqual(refusal(verifySignature(request, prechecked, 'not-the-secret', options)), [
+    'SignatureDoesNotMatch',
+    403,
+    SIGNATURE_MISMATCH_MESSAGE,
+  ])
+})
+
+test('signing keys are kept only in the cache the verifier passes', () => {
+  const request = signed()
+  const prechecked = precheckSignature(parseSignature(request)!, signedAt, options)
+  const secret = credentials.secretAccessKey
+  const mine = new SigningKeyCache(nodeCrypto)
+  const theirs = new SigningKeyCache(nodeCrypto)
+  assert.equal(
+    verifySignature(request, prechecked, secret, { ...options, keyCache: mine }).ok,
+    true,
+  )
+  assert.equal(mine.size, 1)
+  assert.equal(theirs.size, 0)
+  // Without a cache the key is derived for the call and kept nowhere.
+  assert.equal(verifySignature(request, prechecked, secret, options).ok, true)
+  assert.equal(theirs.size, 0)
 })
 
 test('host must be signed', () => {
@@ -207,7 +217,7 @@ test('every credential scope problem is reported at once, in AWS wording', () =>
 })
 
 test('the service must be one the server serves; any region unless restricted', () => {
-  const iamAndSts: VerifyOptions = { ...options, services: ['iam', 'sts'] }
+  const iamAndSts: CheckOptions = { ...options, services: ['iam', 'sts'] }
   assert.equal(verify(signed('iam'), signedAt, iamAndSts).ok, true)
   assert.equal(verify(signed('sts'), signedAt, iamAndSts).ok, true)
   assert.deepEqual(
@@ -215,7 +225,7 @@ test('the service must be one the server serves; any region unless restricted', 
     "Credential should be scoped to correct service: 'iam'.",
   )
 
-  const euOnly: VerifyOptions = { ...options, regions: ['eu-west-1'] }
+  const euOnly: CheckOptions = { ...options, regions: ['eu-west-1'] }
   assert.equal(
     refusal(verify(signed(), signedAt, euOnly))[2],
     "Credential should be scoped to a valid region, not 'us-east-1'.",

@@ -8,6 +8,7 @@ import type { Params } from '../../src/core/input.js'
 import { readInput } from '../../src/core/input.js'
 import type { ResultObject } from '../../src/core/result.js'
 import { iamOperations } from '../../src/iam/operations.js'
+import { PolicyCache } from '../../src/policy/policy-cache.js'
 import type { ResourceScope } from '../../src/iam/operation.js'
 import { resourceScope } from '../../src/iam/service.js'
 import type { Store } from '../../src/store/ports.js'
@@ -37,6 +38,7 @@ export async function iamHarness(now: () => Date = () => new Date()): Promise<Ia
   await store.transaction((repo) =>
     repo.insertAccount({ accountId: ACCOUNT, createDate: new Date('2024-01-01T00:00:00Z') }),
   )
+  const policies = new PolicyCache()
   return {
     store,
     async call(action, params = {}, caller = rootCaller()) {
@@ -51,6 +53,7 @@ export async function iamHarness(now: () => Date = () => new Date()): Promise<Ia
           ids: randomIds,
           now: now(),
           region: 'us-east-1',
+          policies,
         }),
       )
     },

@@ -16,15 +16,37 @@ export const migrationsFor = (dialect: DialectName): Record<string, Migration> =
   '0004-store-settings': storeSettingsMigration(dialect),
 })
 
-/** Brings the schema up to date; concurrent openers are kept apart by Kysely's migration lock. */
-export const migrateToLatest = async <DB>(db: Kysely<DB>, dialect: DialectName): Promise<void> => {
-  const migrator = new Migrator({
+const migratorFor = <DB>(db: Kysely<DB>, dialect: DialectName): Migrator =>
+  new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrationsFor(dialect)) },
   })
-  const { error, results } = await migrator.migrateToLatest()
+
+/** Brings the schema up to date; concurrent openers are kept apart by Kysely's migration lock. */
+export const migrateToLatest = async <DB>(db: Kysely<DB>, dialect: DialectName): Promise<void> => {
+  const { error, results } = await migratorFor(db, dialect).migrateToLatest()
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new Error(`store migration ${failed} failed`, { cause: error })
+  }
+}
+
+/**
+ * For a reader that may not migrate (rolegate explain): throws unless every migration has run.
+ * Only reads: Kysely looks for its migration table before selecting from it.
+ */
+export const requireCurrentSchema = async <DB>(
+  db: Kysely<DB>,
+  dialect: DialectName,
+): Promise<void> => {
+  const migrations = await migratorFor(db, dialect).getMigrations()
+  const pending = migrations.filter((m) => m.executedAt === undefined).map((m) => m.name)
+  if (pending.length === migrations.length) {
+    throw new Error('no rolegate database there: `rolegate serve` creates one')
+  }
+  if (pending.length > 0) {
+    throw new Error(
+      `the rolegate database is older than this rolegate (pending migrations: ${pending.join(', ')}); \`rolegate serve\` migrates it`,
+    )
   }
 }

@@ -12,7 +12,7 @@ import { errorCode } from '../kysely/backend.js'
 import { KyselyStore } from '../kysely/kysely-store.js'
 import type { OtherWriters } from '../kysely/kysely-store.js'
 import type { Database as Tables } from '../kysely/schema.js'
-import { migrateToLatest } from '../migrations/migrations.js'
+import { migrateToLatest, requireCurrentSchema } from '../migrations/migrations.js'
 import type { SecretSealer } from '../secrets/master-keyring.js'
 import { SealedColumns } from '../kysely/sealed-columns.js'
 
@@ -21,6 +21,11 @@ export interface PostgresStoreOptions {
   connectionString: string
   /** Seals the secrets kept in the database; its key never enters the database. */
   secrets: SecretSealer
+  /**
+   * Only read an existing rolegate database (e.g. `rolegate explain`): never created or migrated,
+   * every transaction READ ONLY, and no listener for other processes' writes.
+   */
+  readOnly?: boolean
 }
 
 const postgresBackend: Backend = {
@@ -41,6 +46,12 @@ const postgresBackend: Backend = {
         return undefined
     }
   },
+}
+
+const readOnlyBackend: Backend = {
+  ...postgresBackend,
+  // PostgreSQL itself refuses any write, and one snapshot serves the whole transaction.
+  begin: 'begin isolation level repeatable read, read only',
 }
 
 const CHANNEL = 'rolegate_writes'
@@ -111,17 +122,23 @@ export const openPostgresStore = async (options: PostgresStoreOptions): Promise<
   // process. The pool drops the client and the next query reports any lasting trouble.
   pool.on('error', () => undefined)
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+  const sealed = new SealedColumns(options.secrets)
   let store: KyselyStore
   try {
-    await migrateToLatest(db, 'postgres')
-    const others: OtherWriters = await notificationWatch(options.connectionString)
-    store = new KyselyStore(db, postgresBackend, new SealedColumns(options.secrets), others)
+    if (options.readOnly === true) {
+      await requireCurrentSchema(db, 'postgres')
+      store = new KyselyStore(db, readOnlyBackend, sealed)
+    } else {
+      await migrateToLatest(db, 'postgres')
+      const others: OtherWriters = await notificationWatch(options.connectionString)
+      store = new KyselyStore(db, postgresBackend, sealed, others)
+    }
   } catch (error) {
     await db.destroy()
     throw error
   }
   try {
-    await store.prepare({ readOnly: false })
+    await store.prepare({ readOnly: options.readOnly === true })
   } catch (error) {
     await store.close()
     throw error

@@ -1,31 +1,9 @@
-// Who signed a request: turns an access key id into its secret and the Caller it stands for. The
-// long-term key resolver answers from memory and reloads only when the store's generation moves.
+// IAM users' long-term access keys (AKIA...) as a credential resolver: answers from memory and
+// reloads only when the store's generation moves.
 import { iamArn } from '../core/arn.js'
-import type { Caller } from '../core/caller.js'
-import { AwsError } from '../core/errors.js'
 import type { Store } from '../store/ports.js'
-
-export interface ResolvedCredential {
-  /** The secret the request's signature must have been made with. */
-  secretAccessKey: string
-  caller: Caller
-}
-
-/**
- * One source of credentials. Resolvers are tried in order; one that does not know the key
- * answers undefined so the next can try. One that knows it but refuses it throws an AwsError.
- * Temporary credentials (ASIA keys with X-Amz-Security-Token) arrive as a second resolver.
- */
-export interface CredentialResolver {
-  resolve(
-    accessKeyId: string,
-    sessionToken: string | undefined,
-  ): Promise<ResolvedCredential | undefined>
-}
-
-/** AWS's answer for a key it does not know, and for one it knows but will not honour. */
-export const invalidClientTokenId = () =>
-  new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.')
+import { invalidClientTokenId } from './credential-resolver.js'
+import type { CredentialResolver, ResolvedCredential } from './credential-resolver.js'
 
 /** What a long-term key resolves to; `inactive` keys are refused the way AWS refuses them. */
 type KeyEntry =
@@ -88,17 +66,4 @@ export class AccessKeyResolver implements CredentialResolver {
       }
     })
   }
-}
-
-/** Tries each resolver in turn; a key none of them knows is AWS's InvalidClientTokenId. */
-export async function resolveCredential(
-  resolvers: readonly CredentialResolver[],
-  accessKeyId: string,
-  sessionToken: string | undefined,
-): Promise<ResolvedCredential> {
-  for (const resolver of resolvers) {
-    const found = await resolver.resolve(accessKeyId, sessionToken)
-    if (found) return found
-  }
-  throw invalidClientTokenId()
 }

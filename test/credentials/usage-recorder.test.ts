@@ -10,8 +10,8 @@ import {
   UsageRecorder,
   intervalSchedule,
   noteCallerUse,
-} from '../../src/iam/usage-recorder.js'
-import type { UsageNotes, UsageSchedule } from '../../src/iam/usage-recorder.js'
+} from '../../src/credentials/usage-recorder.js'
+import type { UsageNotes, UsageSchedule } from '../../src/credentials/usage-recorder.js'
 import type { Store, UsageBatch } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 

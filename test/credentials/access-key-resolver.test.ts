@@ -1,10 +1,13 @@
+// Credential resolution: IAM users' long-term keys read from the store (and cached until its
+// generation moves), and the resolver chain that ends in InvalidClientTokenId.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { AwsError } from '../../src/core/errors.js'
 import { randomIds } from '../../src/core/ids.js'
 import { bootstrap } from '../../src/iam/bootstrap.js'
-import type { CredentialResolver } from '../../src/iam/identities.js'
-import { AccessKeyResolver, resolveCredential } from '../../src/iam/identities.js'
+import { AccessKeyResolver } from '../../src/credentials/access-key-resolver.js'
+import { resolveCredential } from '../../src/credentials/credential-resolver.js'
+import type { CredentialResolver } from '../../src/credentials/credential-resolver.js'
 import type { Store } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 
