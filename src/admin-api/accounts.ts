@@ -20,10 +20,10 @@ const createAccount = defineAdminOperation({
   async run(input, context) {
     const { repo, ids, now } = context
     const accountId = input.AccountId
-    if (await repo.getAccount(accountId)) {
+    if (await repo.accounts.get(accountId)) {
       throw alreadyExists(`Account ${accountId} already exists.`)
     }
-    await repo.insertAccount({ accountId, createDate: now })
+    await repo.accounts.insert({ accountId, createDate: now })
     const user = {
       accountId,
       userId: ids.uniqueId('user'),
@@ -34,8 +34,8 @@ const createAccount = defineAdminOperation({
       permissionsBoundaryArn: null,
       tags: [],
     }
-    await repo.insertUser(user)
-    await repo.attachPolicy({
+    await repo.users.insert(user)
+    await repo.attachments.attach({
       accountId,
       entityType: 'user',
       entityId: user.userId,
@@ -50,7 +50,7 @@ const createAccount = defineAdminOperation({
       createDate: now,
       lastUsed: null,
     }
-    await repo.insertAccessKey(key)
+    await repo.accessKeys.insert(key)
     return {
       Account: { AccountId: accountId, CreateDate: now },
       AdminUser: { UserName: user.userName, UserId: user.userId, Arn: user.arn },

@@ -45,7 +45,7 @@ export const issuerNotFound = (name: string) =>
 
 /** The caller's account's issuer of that name; other accounts' issuers are never consulted. */
 async function findIssuer(context: AdminContext, name: string): Promise<IssuerRecord> {
-  const issuer = await context.repo.getIssuer(context.accountId, name)
+  const issuer = await context.repo.issuers.get(context.accountId, name)
   if (!issuer) throw issuerNotFound(name)
   return issuer
 }
@@ -59,8 +59,8 @@ async function refuseWhileTrusted(context: AdminContext, issuer: IssuerRef): Pro
   const url = context.issuers.url(issuer).replace(/^https?:\/\//, '')
   // IAM keeps a provider's URL as it was registered, a trailing slash included.
   const providers = [
-    ...(await context.repo.listOidcProvidersByUrl(url)),
-    ...(await context.repo.listOidcProvidersByUrl(`${url}/`)),
+    ...(await context.repo.oidcProviders.listByUrl(url)),
+    ...(await context.repo.oidcProviders.listByUrl(`${url}/`)),
   ]
   if (providers.length === 0) return
   const own = providers.filter((provider) => provider.accountId === context.accountId)
@@ -108,12 +108,12 @@ const createIssuer = defineAdminOperation({
       now,
     ),
   async run(input, context, key) {
-    if (await context.repo.getIssuer(context.accountId, input.IssuerName)) {
+    if (await context.repo.issuers.get(context.accountId, input.IssuerName)) {
       throw alreadyExists(`Issuer with name ${input.IssuerName} already exists.`)
     }
     const issuer = { name: input.IssuerName, accountId: context.accountId, createDate: context.now }
-    await context.repo.insertIssuer(issuer)
-    await context.repo.insertIssuerKey({ ...key, createDate: context.now })
+    await context.repo.issuers.insert(issuer)
+    await context.repo.issuers.insertKey({ ...key, createDate: context.now })
     return { Issuer: { ...renderIssuer(context, issuer), SigningKeyId: key.kid } }
   },
 })
@@ -125,7 +125,7 @@ const deleteIssuer = defineAdminOperation({
   async run(input, context) {
     const issuer = await findIssuer(context, input.IssuerName)
     if (input.Force !== true) await refuseWhileTrusted(context, issuer)
-    await context.repo.deleteIssuer(issuer.accountId, issuer.name)
+    await context.repo.issuers.delete(issuer.accountId, issuer.name)
     return undefined
   },
 })
@@ -136,7 +136,7 @@ const getIssuer = defineAdminOperation({
   resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
   async run(input, context) {
     const issuer = await findIssuer(context, input.IssuerName)
-    const keys = await context.repo.listIssuerKeys(issuer.accountId, issuer.name)
+    const keys = await context.repo.issuers.listKeys(issuer.accountId, issuer.name)
     return {
       Issuer: renderIssuer(context, issuer),
       Keys: keys.filter((key) => isPublished(key, context.now)).map(renderKey),
@@ -149,7 +149,7 @@ const listIssuers = defineAdminOperation({
   input: {},
   resource: (_input, caller) => issuerArn(caller.accountId, '*'),
   async run(_input, context) {
-    const issuers = await context.repo.listIssuers(context.accountId)
+    const issuers = await context.repo.issuers.list(context.accountId)
     return { Issuers: issuers.map((issuer) => renderIssuer(context, issuer)) }
   },
 })
@@ -166,7 +166,7 @@ const rotateIssuerKey = defineAdminOperation({
     ),
   async run(input, context, prepared) {
     const issuer = await findIssuer(context, input.IssuerName)
-    const keys = await context.repo.listIssuerKeys(issuer.accountId, issuer.name)
+    const keys = await context.repo.issuers.listKeys(issuer.accountId, issuer.name)
     // Without an Algorithm the issuer keeps signing with the one it has.
     const current = signingKey(keys)?.algorithm
     const wanted: IssuerAlgorithm =
@@ -177,10 +177,10 @@ const rotateIssuerKey = defineAdminOperation({
         : await generateIssuerKey(issuer, wanted, context.now)
     const rotation = planRotation(keys, context.now)
     for (const old of rotation.expired) {
-      await context.repo.deleteIssuerKey(old.accountId, old.issuerName, old.kid)
+      await context.repo.issuers.deleteKey(old.accountId, old.issuerName, old.kid)
     }
-    for (const old of rotation.retired) await context.repo.updateIssuerKey(old)
-    await context.repo.insertIssuerKey({ ...key, createDate: context.now })
+    for (const old of rotation.retired) await context.repo.issuers.updateKey(old)
+    await context.repo.issuers.insertKey({ ...key, createDate: context.now })
     return {
       SigningKey: renderKey(key),
       RetiredKeys: rotation.retired.map(renderKey),
@@ -229,7 +229,7 @@ const issueToken = defineAdminOperation({
   resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
   async run(input, context) {
     const issuer = await findIssuer(context, input.IssuerName)
-    const key = signingKey(await context.repo.listIssuerKeys(issuer.accountId, issuer.name))
+    const key = signingKey(await context.repo.issuers.listKeys(issuer.accountId, issuer.name))
     if (!key) throw new AwsError('ServiceFailure', `Issuer ${input.IssuerName} has no signing key.`)
     if (input.Pod !== undefined && !input.Subject.startsWith('system:serviceaccount:')) {
       throw validationError('Pod applies only to a system:serviceaccount:NAMESPACE:NAME subject.')

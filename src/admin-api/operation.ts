@@ -6,7 +6,7 @@ import type { IdSource } from '../core/ids.js'
 import type { Input, Shape } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import type { BuiltInIssuers } from '../federation/issuer/index.js'
-import type { IamRepository } from '../store/ports.js'
+import type { Repositories } from '../store/repositories.js'
 
 /** What the admin API knows about the server it runs in. */
 export interface AdminEnvironment {
@@ -20,7 +20,7 @@ export interface AdminContext extends AdminEnvironment {
   accountId: string
   caller: Caller
   /** Open inside the call's transaction: everything written commits or rolls back together. */
-  repo: IamRepository
+  repo: Repositories
   now: Date
 }
 

@@ -26,7 +26,7 @@ function renderKeys(keys: readonly SessionKeyRecord[]): ResultObject[] {
 }
 
 async function findKey(context: AdminContext, id: string): Promise<SessionKeyRecord> {
-  const key = (await context.repo.listSessionKeys()).find((candidate) => candidate.keyId === id)
+  const key = (await context.repo.sessionKeys.list()).find((candidate) => candidate.keyId === id)
   if (!key) throw noSuchEntity(`The session key with id ${id} cannot be found.`)
   return key
 }
@@ -38,8 +38,8 @@ const rotateSessionKey = defineAdminOperation({
   resource: (_input, caller) => keyArn(caller.accountId, '*'),
   async run(_input, context) {
     const key = newSessionKey(context.now)
-    await context.repo.insertSessionKey(key)
-    const keys = await context.repo.listSessionKeys()
+    await context.repo.sessionKeys.insert(key)
+    const keys = await context.repo.sessionKeys.list()
     return { SessionKey: renderKeys(keys).find((rendered) => rendered['KeyId'] === key.keyId) }
   },
 })
@@ -52,7 +52,7 @@ const retireSessionKey = defineAdminOperation({
   async run(input, context) {
     const key = await findKey(context, input.KeyId)
     if (key.retireDate === null) {
-      await context.repo.updateSessionKey({ ...key, retireDate: context.now })
+      await context.repo.sessionKeys.update({ ...key, retireDate: context.now })
     }
     return undefined
   },
@@ -68,7 +68,7 @@ const deleteSessionKey = defineAdminOperation({
     if (key.retireDate === null) {
       throw deleteConflict(`Cannot delete session key ${key.keyId}: retire it first.`)
     }
-    await context.repo.deleteSessionKey(key.keyId)
+    await context.repo.sessionKeys.delete(key.keyId)
     return undefined
   },
 })
@@ -79,7 +79,7 @@ const listSessionKeys = defineAdminOperation({
   primaryAccountOnly: true,
   resource: (_input, caller) => keyArn(caller.accountId, '*'),
   async run(_input, context) {
-    return { SessionKeys: renderKeys(await context.repo.listSessionKeys()) }
+    return { SessionKeys: renderKeys(await context.repo.sessionKeys.list()) }
   },
 })
 

@@ -44,10 +44,10 @@ export class AccessKeyResolver implements CredentialResolver {
 
   private load(accessKeyId: string): Promise<KeyEntry> {
     return this.store.transaction(async (repo): Promise<KeyEntry> => {
-      const key = await repo.getAccessKey(accessKeyId)
+      const key = await repo.accessKeys.get(accessKeyId)
       if (!key) return { kind: 'unknown' }
       if (key.status !== 'Active') return { kind: 'inactive' }
-      const user = await repo.getUserById(key.userId)
+      const user = await repo.users.getById(key.userId)
       if (!user) return { kind: 'unknown' }
       return {
         kind: 'active',

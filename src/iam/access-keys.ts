@@ -25,7 +25,7 @@ async function requireUserKey(
   user: UserRecord,
   id: string,
 ): Promise<AccessKeyRecord> {
-  const key = await context.repo.getAccessKey(id)
+  const key = await context.repo.accessKeys.get(id)
   if (!key || key.userId !== user.userId) throw keyNotFound(id)
   return key
 }
@@ -36,7 +36,7 @@ const createAccessKey = defineOperation({
   resource: (input, scope) => scope.userOrCaller(input.UserName),
   async run(input, context) {
     const user = await requireNamedOrCallingUser(context, input.UserName)
-    const keys = await context.repo.listAccessKeys(user.userId)
+    const keys = await context.repo.accessKeys.listForUser(user.userId)
     if (keys.length >= MAX_ACCESS_KEYS_PER_USER) {
       throw limitExceeded(`Cannot exceed quota for AccessKeysPerUser: ${MAX_ACCESS_KEYS_PER_USER}`)
     }
@@ -49,7 +49,7 @@ const createAccessKey = defineOperation({
       createDate: context.now,
       lastUsed: null,
     }
-    await context.repo.insertAccessKey(key)
+    await context.repo.accessKeys.insert(key)
     return { AccessKey: renderNewAccessKey(key, user.userName) }
   },
 })
@@ -61,7 +61,7 @@ const listAccessKeys = defineOperation({
   readOnly: true,
   async run(input, context) {
     const user = await requireNamedOrCallingUser(context, input.UserName)
-    const keys = await context.repo.listAccessKeys(user.userId)
+    const keys = await context.repo.accessKeys.listForUser(user.userId)
     return paginate(keys, input, 'AccessKeyMetadata', (key) =>
       renderAccessKeyMetadata(key, user.userName),
     )
@@ -80,7 +80,7 @@ const updateAccessKey = defineOperation({
     const user = await requireNamedOrCallingUser(context, input.UserName)
     const key = await requireUserKey(context, user, input.AccessKeyId)
     // `Status` is required, so the input check has already refused a request without it.
-    await context.repo.updateAccessKey({ ...key, status: input.Status ?? key.status })
+    await context.repo.accessKeys.update({ ...key, status: input.Status ?? key.status })
     return undefined
   },
 })
@@ -92,7 +92,7 @@ const deleteAccessKey = defineOperation({
   async run(input, context) {
     const user = await requireNamedOrCallingUser(context, input.UserName)
     const key = await requireUserKey(context, user, input.AccessKeyId)
-    await context.repo.deleteAccessKey(key.accessKeyId)
+    await context.repo.accessKeys.delete(key.accessKeyId)
     return undefined
   },
 })
@@ -104,9 +104,9 @@ const getAccessKeyLastUsed = defineOperation({
   resource: (_input, scope) => scope.userOrCaller(undefined),
   readOnly: true,
   async run(input, context) {
-    const key = await context.repo.getAccessKey(input.AccessKeyId)
+    const key = await context.repo.accessKeys.get(input.AccessKeyId)
     if (!key || key.accountId !== context.accountId) throw keyNotFound(input.AccessKeyId)
-    const user = await context.repo.getUserById(key.userId)
+    const user = await context.repo.users.getById(key.userId)
     if (!user) throw keyNotFound(input.AccessKeyId)
     // A key never used reports N/A for service and region and no date, as AWS does.
     const lastUsed = key.lastUsed

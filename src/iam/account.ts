@@ -44,14 +44,14 @@ const createAccountAlias = defineOperation({
   resource: () => '*',
   async run(input, context) {
     checkAlias(input.AccountAlias)
-    if ((await context.repo.findAccountByAlias(input.AccountAlias)) !== undefined) {
+    if ((await context.repo.accounts.findByAlias(input.AccountAlias)) !== undefined) {
       throw alreadyExists(`The account alias ${input.AccountAlias} already exists.`)
     }
     // An account has one alias: a new one replaces the old rather than being refused.
-    for (const old of await context.repo.listAccountAliases(context.accountId)) {
-      await context.repo.deleteAccountAlias(context.accountId, old)
+    for (const old of await context.repo.accounts.listAliases(context.accountId)) {
+      await context.repo.accounts.deleteAlias(context.accountId, old)
     }
-    await context.repo.insertAccountAlias(context.accountId, input.AccountAlias)
+    await context.repo.accounts.insertAlias(context.accountId, input.AccountAlias)
     return undefined
   },
 })
@@ -62,11 +62,11 @@ const deleteAccountAlias = defineOperation({
   resource: () => '*',
   async run(input, context) {
     checkAlias(input.AccountAlias)
-    const held = await context.repo.listAccountAliases(context.accountId)
+    const held = await context.repo.accounts.listAliases(context.accountId)
     if (!held.includes(input.AccountAlias)) {
       throw noSuchEntity(`The account alias ${input.AccountAlias} cannot be found.`)
     }
-    await context.repo.deleteAccountAlias(context.accountId, input.AccountAlias)
+    await context.repo.accounts.deleteAlias(context.accountId, input.AccountAlias)
     return undefined
   },
 })
@@ -77,7 +77,7 @@ const listAccountAliases = defineOperation({
   resource: () => '*',
   readOnly: true,
   async run(input, context) {
-    const aliases = await context.repo.listAccountAliases(context.accountId)
+    const aliases = await context.repo.accounts.listAliases(context.accountId)
     return paginate(aliases, input, 'AccountAliases', (alias) => alias)
   },
 })

@@ -111,7 +111,7 @@ function attachOperation(kind: EntityKind) {
         throw noSuchEntity(`Policy ${input.PolicyArn} does not exist or is not attachable.`)
       }
       const holder = await requireHolder(context, kind.type, nameOf(input))
-      const attached = await context.repo.listAttachedPolicies(holder.type, holder.id)
+      const attached = await context.repo.attachments.listForEntity(holder.type, holder.id)
       // Attaching a policy that is already attached succeeds and changes nothing, as in AWS.
       if (attached.includes(policy.arn)) return undefined
       if (attached.length >= MAX_ATTACHED_POLICIES) {
@@ -119,7 +119,7 @@ function attachOperation(kind: EntityKind) {
           `Cannot exceed quota for PoliciesPer${kind.word}: ${MAX_ATTACHED_POLICIES}`,
         )
       }
-      await context.repo.attachPolicy({
+      await context.repo.attachments.attach({
         accountId: context.accountId,
         entityType: holder.type,
         entityId: holder.id,
@@ -140,9 +140,9 @@ function detachOperation(kind: EntityKind) {
     async run(input, context) {
       checkPolicyArn(input.PolicyArn)
       const holder = await requireHolder(context, kind.type, nameOf(input))
-      const attached = await context.repo.listAttachedPolicies(holder.type, holder.id)
+      const attached = await context.repo.attachments.listForEntity(holder.type, holder.id)
       if (!attached.includes(input.PolicyArn)) throw policyNotFound(input.PolicyArn)
-      await context.repo.detachPolicy({
+      await context.repo.attachments.detach({
         accountId: context.accountId,
         entityType: holder.type,
         entityId: holder.id,
@@ -163,9 +163,9 @@ function listAttachedOperation(kind: EntityKind) {
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, nameOf(input))
       const prefix = input.PathPrefix ?? '/'
-      const attached = (await context.repo.listAttachedPolicies(holder.type, holder.id)).filter(
-        (policyArn) => policyNameAndPath(policyArn).path.startsWith(prefix),
-      )
+      const attached = (
+        await context.repo.attachments.listForEntity(holder.type, holder.id)
+      ).filter((policyArn) => policyNameAndPath(policyArn).path.startsWith(prefix))
       return paginate(attached, input, 'AttachedPolicies', renderAttachedPolicy)
     },
   })
@@ -201,7 +201,7 @@ const listEntitiesForPolicy = defineOperation({
     const attachedIds = new Set(
       usage === 'PermissionsBoundary'
         ? []
-        : (await repo.listEntitiesForPolicy(accountId, policy.arn)).map(
+        : (await repo.attachments.listEntities(accountId, policy.arn)).map(
             (entity) => entity.entityId,
           ),
     )
@@ -210,7 +210,7 @@ const listEntitiesForPolicy = defineOperation({
     type Entry = { list: 'PolicyGroups' | 'PolicyUsers' | 'PolicyRoles'; value: ResultObject }
     const entries: Entry[] = []
     if (wants('Group')) {
-      for (const group of await repo.listGroups(accountId, prefix)) {
+      for (const group of await repo.groups.list(accountId, { pathPrefix: prefix })) {
         if (attachedIds.has(group.groupId)) {
           entries.push({
             list: 'PolicyGroups',
@@ -220,7 +220,7 @@ const listEntitiesForPolicy = defineOperation({
       }
     }
     if (wants('User')) {
-      for (const user of await repo.listUsers(accountId, prefix)) {
+      for (const user of await repo.users.list(accountId, { pathPrefix: prefix })) {
         if (usesPolicy(user.userId, user.permissionsBoundaryArn)) {
           entries.push({
             list: 'PolicyUsers',
@@ -230,7 +230,7 @@ const listEntitiesForPolicy = defineOperation({
       }
     }
     if (wants('Role')) {
-      for (const role of await repo.listRoles(accountId, prefix)) {
+      for (const role of await repo.roles.list(accountId, { pathPrefix: prefix })) {
         if (usesPolicy(role.roleId, role.permissionsBoundaryArn)) {
           entries.push({
             list: 'PolicyRoles',

@@ -3,23 +3,12 @@
 import { memberName, memberValues } from '../core/input.js'
 import type { Field } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
-import type {
-  EntityType,
-  GroupRecord,
-  IamRepository,
-  RoleRecord,
-  UserRecord,
-} from '../store/ports.js'
+import type { EntityType, GroupRecord, PolicyUses, RoleRecord, UserRecord } from '../store/ports.js'
+import type { Repositories } from '../store/repositories.js'
 import { listAwsManagedPolicies } from './aws-managed-policies.js'
 import { renderAttachedPolicy } from './attachments.js'
-import type { PolicyUsage, PolicyView } from './managed-policy-views.js'
-import {
-  findPolicy,
-  listVersions,
-  policyUsage,
-  renderPolicy,
-  renderVersion,
-} from './managed-policy-views.js'
+import type { PolicyView } from './managed-policy-views.js'
+import { findPolicy, listVersions, renderPolicy, renderVersion } from './managed-policy-views.js'
 import { defineOperation } from './operation.js'
 import { paginate, pagingInput } from './pagination.js'
 import { encodePolicyDocument, renderGroup, renderRole, renderUser } from './render.js'
@@ -63,11 +52,11 @@ type Entry =
 const LISTS = ['UserDetailList', 'GroupDetailList', 'RoleDetailList', 'Policies'] as const
 
 async function inlinePolicyList(
-  repo: IamRepository,
+  repo: Repositories,
   type: EntityType,
   id: string,
 ): Promise<ResultObject[] | undefined> {
-  const policies = await repo.listInlinePolicies(type, id)
+  const policies = await repo.inlinePolicies.list(type, id)
   if (policies.length === 0) return undefined
   return policies.map((policy) => ({
     PolicyName: policy.policyName,
@@ -75,10 +64,10 @@ async function inlinePolicyList(
   }))
 }
 
-const attachedList = async (repo: IamRepository, type: EntityType, id: string) =>
-  (await repo.listAttachedPolicies(type, id)).map(renderAttachedPolicy)
+const attachedList = async (repo: Repositories, type: EntityType, id: string) =>
+  (await repo.attachments.listForEntity(type, id)).map(renderAttachedPolicy)
 
-async function userDetail(repo: IamRepository, user: UserRecord): Promise<ResultObject> {
+async function userDetail(repo: Repositories, user: UserRecord): Promise<ResultObject> {
   const base = renderUser(user, 'full')
   return {
     Path: base['Path'],
@@ -87,14 +76,14 @@ async function userDetail(repo: IamRepository, user: UserRecord): Promise<Result
     Arn: base['Arn'],
     CreateDate: base['CreateDate'],
     UserPolicyList: await inlinePolicyList(repo, 'user', user.userId),
-    GroupList: (await repo.listGroupsForUser(user.userId)).map((group) => group.groupName),
+    GroupList: (await repo.groups.listForUser(user.userId)).map((group) => group.groupName),
     AttachedManagedPolicies: await attachedList(repo, 'user', user.userId),
     PermissionsBoundary: base['PermissionsBoundary'],
     Tags: base['Tags'],
   }
 }
 
-async function groupDetail(repo: IamRepository, group: GroupRecord): Promise<ResultObject> {
+async function groupDetail(repo: Repositories, group: GroupRecord): Promise<ResultObject> {
   return {
     ...renderGroup(group),
     GroupPolicyList: await inlinePolicyList(repo, 'group', group.groupId),
@@ -102,7 +91,7 @@ async function groupDetail(repo: IamRepository, group: GroupRecord): Promise<Res
   }
 }
 
-async function roleDetail(repo: IamRepository, role: RoleRecord): Promise<ResultObject> {
+async function roleDetail(repo: Repositories, role: RoleRecord): Promise<ResultObject> {
   const base = renderRole(role, 'get')
   return {
     Path: base['Path'],
@@ -122,9 +111,9 @@ async function roleDetail(repo: IamRepository, role: RoleRecord): Promise<Result
 }
 
 async function policyDetail(
-  repo: IamRepository,
+  repo: Repositories,
   policy: PolicyView,
-  usage: PolicyUsage,
+  usage: PolicyUses,
 ): Promise<ResultObject> {
   const versions = await listVersions(repo, policy)
   return {
@@ -135,9 +124,9 @@ async function policyDetail(
 
 /** AWS managed policies appear only when the account uses them (attached or as a boundary). */
 async function managedPolicies(
-  repo: IamRepository,
+  repo: Repositories,
   accountId: string,
-  usage: PolicyUsage,
+  usage: PolicyUses,
   filters: ReadonlySet<EntityFilter>,
 ): Promise<PolicyView[]> {
   const views: PolicyView[] = []
@@ -149,7 +138,7 @@ async function managedPolicies(
     }
   }
   if (filters.has('LocalManagedPolicy')) {
-    for (const policy of await repo.listPolicies(accountId)) {
+    for (const policy of await repo.policies.list(accountId)) {
       const view = await findPolicy(repo, accountId, policy.arn)
       if (view) views.push(view)
     }
@@ -166,19 +155,19 @@ export const getAccountAuthorizationDetails = defineOperation({
     const filters = new Set<EntityFilter>(input.Filter ?? ENTITY_FILTERS)
     const entries: Entry[] = []
     if (filters.has('User')) {
-      for (const user of await repo.listUsers(accountId))
+      for (const user of await repo.users.list(accountId))
         entries.push({ list: 'UserDetailList', user })
     }
     if (filters.has('Group')) {
-      for (const group of await repo.listGroups(accountId)) {
+      for (const group of await repo.groups.list(accountId)) {
         entries.push({ list: 'GroupDetailList', group })
       }
     }
     if (filters.has('Role')) {
-      for (const role of await repo.listRoles(accountId))
+      for (const role of await repo.roles.list(accountId))
         entries.push({ list: 'RoleDetailList', role })
     }
-    const usage = await policyUsage(repo, accountId)
+    const usage = await repo.attachments.countUses(accountId)
     for (const policy of await managedPolicies(repo, accountId, usage, filters)) {
       entries.push({ list: 'Policies', policy })
     }

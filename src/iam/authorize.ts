@@ -17,15 +17,8 @@ import type {
   PrincipalTypeValue,
   RequestPrincipal,
 } from '../policy/index.js'
-import type {
-  EntityType,
-  GroupRecord,
-  IamRepository,
-  RoleRecord,
-  Store,
-  Tag,
-  UserRecord,
-} from '../store/ports.js'
+import type { EntityType, GroupRecord, RoleRecord, Store, Tag, UserRecord } from '../store/ports.js'
+import type { Repositories } from '../store/repositories.js'
 import type {
   AuthorizationContext,
   AuthorizeOptions,
@@ -227,25 +220,25 @@ export interface LoadedPolicies {
 }
 
 /** The default version's document of a managed policy: AWS's catalogue or the account's own. */
-async function managedDocument(repo: IamRepository, arn: string): Promise<string | undefined> {
+async function managedDocument(repo: Repositories, arn: string): Promise<string | undefined> {
   const aws = awsManagedPolicy(arn)
   if (aws) return aws.document
-  const policy = await repo.getPolicy(arn)
+  const policy = await repo.policies.get(arn)
   if (!policy) return undefined
-  return (await repo.getPolicyVersion(arn, policy.defaultVersionId))?.document
+  return (await repo.policies.getVersion(arn, policy.defaultVersionId))?.document
 }
 
 async function entityPolicies(
-  repo: IamRepository,
+  repo: Repositories,
   entityType: EntityType,
   entityId: string,
   label: string,
 ): Promise<PolicyText[]> {
   const texts: PolicyText[] = []
-  for (const inline of await repo.listInlinePolicies(entityType, entityId)) {
+  for (const inline of await repo.inlinePolicies.list(entityType, entityId)) {
     texts.push({ text: inline.document, kind: 'identity', source: `${label}/${inline.policyName}` })
   }
-  for (const arn of await repo.listAttachedPolicies(entityType, entityId)) {
+  for (const arn of await repo.attachments.listForEntity(entityType, entityId)) {
     const text = await managedDocument(repo, arn)
     if (text !== undefined) texts.push({ text, kind: 'managed', source: arn })
   }
@@ -253,7 +246,7 @@ async function entityPolicies(
 }
 
 async function boundaryPolicy(
-  repo: IamRepository,
+  repo: Repositories,
   arn: string | null,
 ): Promise<PolicyText | undefined> {
   if (arn === null) return undefined
@@ -271,7 +264,7 @@ export type PrincipalEntity =
  * the order authorisation evaluates them. Groups have no boundary; their ARN stands as principal.
  */
 export async function loadPrincipalPolicies(
-  repo: IamRepository,
+  repo: Repositories,
   entity: PrincipalEntity,
 ): Promise<LoadedPolicies> {
   if (entity.type === 'role') {
@@ -294,7 +287,7 @@ export async function loadPrincipalPolicies(
   }
   const { user } = entity
   const identity = await entityPolicies(repo, 'user', user.userId, `user/${user.userName}`)
-  for (const group of await repo.listGroupsForUser(user.userId)) {
+  for (const group of await repo.groups.listForUser(user.userId)) {
     identity.push(
       ...(await entityPolicies(repo, 'group', group.groupId, `group/${group.groupName}`)),
     )
@@ -307,13 +300,13 @@ export async function loadPrincipalPolicies(
   }
 }
 
-async function loadPolicies(repo: IamRepository, caller: Caller): Promise<LoadedPolicies> {
+async function loadPolicies(repo: Repositories, caller: Caller): Promise<LoadedPolicies> {
   if (caller.type === 'assumed-role') {
-    const role = await repo.getRoleById(caller.principalId)
+    const role = await repo.roles.getById(caller.principalId)
     if (!role) return { identity: [], boundary: undefined, principalArn: caller.arn, tags: [] }
     return loadPrincipalPolicies(repo, { type: 'role', role })
   }
-  const user = await repo.getUserById(caller.principalId)
+  const user = await repo.users.getById(caller.principalId)
   if (!user) return { identity: [], boundary: undefined, principalArn: caller.arn, tags: [] }
   return loadPrincipalPolicies(repo, { type: 'user', user })
 }

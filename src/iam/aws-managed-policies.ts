@@ -113,7 +113,7 @@ function readPackage(): ExtractedPolicy[] {
 
 interface Catalogue {
   byArn: ReadonlyMap<string, Readonly<AwsManagedPolicy>>
-  /** Sorted by name. */
+  /** Sorted as ListPolicies pages: by name without regard to case, then by ARN. */
   all: readonly Readonly<AwsManagedPolicy>[]
 }
 
@@ -126,7 +126,7 @@ function load(): Catalogue {
   const all = (readExtracted() ?? readPackage())
     .filter((entry) => entry.arn.startsWith(`${AWS_MANAGED_POLICY_PREFIX}/`))
     .map((entry) => Object.freeze(toPolicy(entry)))
-    .sort((a, b) => (a.policyName < b.policyName ? -1 : a.policyName > b.policyName ? 1 : 0))
+    .sort((a, b) => comparePolicyKeys(policyKey(a), policyKey(b)))
   catalogue = { byArn: new Map(all.map((policy) => [policy.arn, policy])), all: Object.freeze(all) }
   return catalogue
 }
@@ -135,7 +135,26 @@ function load(): Catalogue {
 export const awsManagedPolicy = (arn: string): Readonly<AwsManagedPolicy> | undefined =>
   arn.startsWith(`${AWS_MANAGED_POLICY_PREFIX}/`) ? load().byArn.get(arn) : undefined
 
-/** Every AWS managed policy, sorted by name. */
+/**
+ * Where a policy sorts in ListPolicies: by name without regard to case, then by ARN (an account
+ * may name its own policy as AWS named one).
+ */
+export interface PolicyKey {
+  nameKey: string
+  arn: string
+}
+
+export const policyKey = (policy: { policyName: string; arn: string }): PolicyKey => ({
+  nameKey: policy.policyName.toLowerCase(),
+  arn: policy.arn,
+})
+
+export function comparePolicyKeys(a: PolicyKey, b: PolicyKey): number {
+  if (a.nameKey !== b.nameKey) return a.nameKey < b.nameKey ? -1 : 1
+  return a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0
+}
+
+/** Every AWS managed policy, in ListPolicies' order. */
 export const listAwsManagedPolicies = (): readonly Readonly<AwsManagedPolicy>[] => load().all
 
 /** Whether an ARN names a policy in AWS's catalogue space, existing or not. */

@@ -2,7 +2,8 @@
 // Idempotent: run again over existing state it changes nothing, so a restart keeps everything.
 import { AWS_MANAGED_POLICY_PREFIX, iamArn } from '../core/arn.js'
 import type { IdSource } from '../core/ids.js'
-import type { IamRepository, Store } from '../store/ports.js'
+import type { Store } from '../store/ports.js'
+import type { Repositories } from '../store/repositories.js'
 
 export const ADMIN_USER_NAME = 'admin'
 export const ADMINISTRATOR_ACCESS_ARN = `${AWS_MANAGED_POLICY_PREFIX}/AdministratorAccess`
@@ -26,8 +27,8 @@ export interface BootstrapResult {
   generated: boolean
 }
 
-async function ensureAdminUser(repo: IamRepository, options: BootstrapOptions) {
-  const existing = await repo.getUserByName(options.accountId, ADMIN_USER_NAME)
+async function ensureAdminUser(repo: Repositories, options: BootstrapOptions) {
+  const existing = await repo.users.getByName(options.accountId, ADMIN_USER_NAME)
   if (existing) return existing
   const user = {
     accountId: options.accountId,
@@ -39,20 +40,20 @@ async function ensureAdminUser(repo: IamRepository, options: BootstrapOptions) {
     permissionsBoundaryArn: null,
     tags: [],
   }
-  await repo.insertUser(user)
+  await repo.users.insert(user)
   return user
 }
 
 async function ensureAdminKey(
-  repo: IamRepository,
+  repo: Repositories,
   userId: string,
   options: BootstrapOptions,
 ): Promise<BootstrapResult> {
   const wanted = options.adminKey
   if (wanted) {
-    const existing = await repo.getAccessKey(wanted.accessKeyId)
+    const existing = await repo.accessKeys.get(wanted.accessKeyId)
     if (!existing) {
-      await repo.insertAccessKey({
+      await repo.accessKeys.insert({
         accessKeyId: wanted.accessKeyId,
         accountId: options.accountId,
         userId,
@@ -66,7 +67,7 @@ async function ensureAdminKey(
       existing.status !== 'Active'
     ) {
       // The operator's configuration is the truth for the bootstrap key.
-      await repo.updateAccessKey({
+      await repo.accessKeys.update({
         ...existing,
         secretAccessKey: wanted.secretAccessKey,
         status: 'Active',
@@ -74,7 +75,7 @@ async function ensureAdminKey(
     }
     return { adminKey: wanted, generated: false }
   }
-  const keys = await repo.listAccessKeys(userId)
+  const keys = await repo.accessKeys.listForUser(userId)
   const usable = keys.find((key) => key.status === 'Active') ?? keys[0]
   if (usable) {
     return {
@@ -86,7 +87,7 @@ async function ensureAdminKey(
     accessKeyId: options.ids.uniqueId('accessKey'),
     secretAccessKey: options.ids.secretKey(),
   }
-  await repo.insertAccessKey({
+  await repo.accessKeys.insert({
     ...adminKey,
     accountId: options.accountId,
     userId,
@@ -100,13 +101,13 @@ async function ensureAdminKey(
 /** Creates whatever of the account, the admin user, its policy and its key is missing. */
 export function bootstrap(store: Store, options: BootstrapOptions): Promise<BootstrapResult> {
   return store.transaction(async (repo) => {
-    if (!(await repo.getAccount(options.accountId))) {
-      await repo.insertAccount({ accountId: options.accountId, createDate: options.now })
+    if (!(await repo.accounts.get(options.accountId))) {
+      await repo.accounts.insert({ accountId: options.accountId, createDate: options.now })
     }
     const user = await ensureAdminUser(repo, options)
-    const attached = await repo.listAttachedPolicies('user', user.userId)
+    const attached = await repo.attachments.listForEntity('user', user.userId)
     if (!attached.includes(ADMINISTRATOR_ACCESS_ARN)) {
-      await repo.attachPolicy({
+      await repo.attachments.attach({
         accountId: options.accountId,
         entityType: 'user',
         entityId: user.userId,

@@ -7,9 +7,10 @@ import type { GroupRecord } from '../store/ports.js'
 import { NAME, groupName, path, pathPrefix } from './names.js'
 import type { IamContext, IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
-import { paginate, pagingInput } from './pagination.js'
+import { paginate, paginateByName, pagingInput } from './pagination.js'
 import { renderGroup, renderUser } from './render.js'
 import { existingUserName, requireUser } from './users.js'
+import { refuseOverQuota } from './quotas.js'
 
 /** AWS's GroupsPerUser quota. */
 export const MAX_GROUPS_PER_USER = 10
@@ -18,7 +19,7 @@ export const groupResource = (accountId: string, name: string, groupPath = '/') 
   iamArn(accountId, 'group', groupPath, name)
 
 export async function requireGroup(context: IamContext, name: string): Promise<GroupRecord> {
-  const group = await context.repo.getGroupByName(context.accountId, name)
+  const group = await context.repo.groups.getByName(context.accountId, name)
   if (!group) throw noSuchEntity(`The group with name ${name} cannot be found.`)
   return group
 }
@@ -28,9 +29,10 @@ const createGroup = defineOperation({
   input: { GroupName: groupName(), Path: path() },
   resource: (input, { accountId }) => groupResource(accountId, input.GroupName, input.Path),
   async run(input, context) {
-    if (await context.repo.getGroupByName(context.accountId, input.GroupName)) {
+    if (await context.repo.groups.getByName(context.accountId, input.GroupName)) {
       throw alreadyExists(`Group with name ${input.GroupName} already exists.`)
     }
+    refuseOverQuota('GroupsPerAccount', await context.repo.groups.count(context.accountId))
     const groupPath = input.Path ?? '/'
     const group: GroupRecord = {
       accountId: context.accountId,
@@ -40,7 +42,7 @@ const createGroup = defineOperation({
       arn: groupResource(context.accountId, input.GroupName, groupPath),
       createDate: context.now,
     }
-    await context.repo.insertGroup(group)
+    await context.repo.groups.insert(group)
     return { Group: renderGroup(group) }
   },
 })
@@ -52,7 +54,7 @@ const getGroup = defineOperation({
   readOnly: true,
   async run(input, context) {
     const group = await requireGroup(context, input.GroupName)
-    const members = await context.repo.listUsersInGroup(group.groupId)
+    const members = await context.repo.groups.listMembers(group.groupId)
     const page = paginate(members, input, 'Users', (user) => renderUser(user, 'listing'))
     return { Group: renderGroup(group), ...page }
   },
@@ -64,8 +66,14 @@ const listGroups = defineOperation({
   resource: (input, { accountId }) => `arn:aws:iam::${accountId}:group${input.PathPrefix ?? '/'}`,
   readOnly: true,
   async run(input, context) {
-    const groups = await context.repo.listGroups(context.accountId, input.PathPrefix)
-    return paginate(groups, input, 'Groups', renderGroup)
+    return paginateByName(
+      input,
+      'Groups',
+      (page) =>
+        context.repo.groups.list(context.accountId, { ...page, pathPrefix: input.PathPrefix }),
+      (group) => group.groupName,
+      renderGroup,
+    )
   },
 })
 
@@ -81,13 +89,13 @@ const updateGroup = defineOperation({
     const group = await requireGroup(context, input.GroupName)
     const newName = input.NewGroupName ?? group.groupName
     if (input.NewGroupName !== undefined) {
-      const holder = await context.repo.getGroupByName(context.accountId, input.NewGroupName)
+      const holder = await context.repo.groups.getByName(context.accountId, input.NewGroupName)
       if (holder && holder.groupId !== group.groupId) {
         throw alreadyExists(`Group with name ${input.NewGroupName} already exists.`)
       }
     }
     const newPath = input.NewPath ?? group.path
-    await context.repo.updateGroup({
+    await context.repo.groups.update({
       ...group,
       groupName: newName,
       path: newPath,
@@ -104,16 +112,16 @@ const deleteGroup = defineOperation({
   async run(input, context) {
     const group = await requireGroup(context, input.GroupName)
     const { repo } = context
-    if ((await repo.listAttachedPolicies('group', group.groupId)).length > 0) {
+    if ((await repo.attachments.listForEntity('group', group.groupId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must detach all policies first.')
     }
-    if ((await repo.listInlinePolicies('group', group.groupId)).length > 0) {
+    if ((await repo.inlinePolicies.list('group', group.groupId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must delete policies first.')
     }
-    if ((await repo.listUsersInGroup(group.groupId)).length > 0) {
+    if ((await repo.groups.listMembers(group.groupId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must remove users from group first.')
     }
-    await repo.deleteGroup(group.groupId)
+    await repo.groups.delete(group.groupId)
     return undefined
   },
 })
@@ -125,12 +133,12 @@ const addUserToGroup = defineOperation({
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
     const group = await requireGroup(context, input.GroupName)
-    const groups = await context.repo.listGroupsForUser(user.userId)
+    const groups = await context.repo.groups.listForUser(user.userId)
     if (groups.some((member) => member.groupId === group.groupId)) return undefined
     if (groups.length >= MAX_GROUPS_PER_USER) {
       throw limitExceeded(`Cannot exceed quota for GroupsPerUser: ${MAX_GROUPS_PER_USER}`)
     }
-    await context.repo.addUserToGroup(group.groupId, user.userId)
+    await context.repo.groups.addMember(group.groupId, user.userId)
     return undefined
   },
 })
@@ -142,11 +150,11 @@ const removeUserFromGroup = defineOperation({
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
     const group = await requireGroup(context, input.GroupName)
-    const members = await context.repo.listUsersInGroup(group.groupId)
+    const members = await context.repo.groups.listMembers(group.groupId)
     if (!members.some((member) => member.userId === user.userId)) {
       throw noSuchEntity(`The user with name ${input.UserName} cannot be found.`)
     }
-    await context.repo.removeUserFromGroup(group.groupId, user.userId)
+    await context.repo.groups.removeMember(group.groupId, user.userId)
     return undefined
   },
 })
@@ -158,7 +166,7 @@ const listGroupsForUser = defineOperation({
   readOnly: true,
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
-    const groups = await context.repo.listGroupsForUser(user.userId)
+    const groups = await context.repo.groups.listForUser(user.userId)
     return paginate(groups, input, 'Groups', renderGroup)
   },
 })

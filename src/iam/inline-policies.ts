@@ -57,7 +57,7 @@ function putOperation(kind: EntityKind) {
       const holder = await requireHolder(context, kind.type, entityName(kind, input))
       parsePolicy(input.PolicyDocument, 'identity')
       // The quota covers all of the entity's inline policies together; a replaced one stops counting.
-      const others = (await context.repo.listInlinePolicies(holder.type, holder.id)).filter(
+      const others = (await context.repo.inlinePolicies.list(holder.type, holder.id)).filter(
         (policy) => policy.policyName.toLowerCase() !== input.PolicyName.toLowerCase(),
       )
       const size = others.reduce(
@@ -70,8 +70,12 @@ function putOperation(kind: EntityKind) {
           `Maximum policy size of ${limit} bytes exceeded for ${kind.type} ${holder.name}`,
         )
       }
-      const existing = await context.repo.getInlinePolicy(holder.type, holder.id, input.PolicyName)
-      await context.repo.putInlinePolicy({
+      const existing = await context.repo.inlinePolicies.get(
+        holder.type,
+        holder.id,
+        input.PolicyName,
+      )
+      await context.repo.inlinePolicies.put({
         accountId: context.accountId,
         entityType: holder.type,
         entityId: holder.id,
@@ -92,7 +96,7 @@ function getOperation(kind: EntityKind) {
     readOnly: true,
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, entityName(kind, input))
-      const policy = await context.repo.getInlinePolicy(holder.type, holder.id, input.PolicyName)
+      const policy = await context.repo.inlinePolicies.get(holder.type, holder.id, input.PolicyName)
       if (!policy) throw inlineNotFound(kind, input.PolicyName)
       return {
         [`${kind.word}Name`]: holder.name,
@@ -111,7 +115,7 @@ function listOperation(kind: EntityKind) {
     readOnly: true,
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, entityName(kind, input))
-      const policies = await context.repo.listInlinePolicies(holder.type, holder.id)
+      const policies = await context.repo.inlinePolicies.list(holder.type, holder.id)
       return paginate(policies, input, 'PolicyNames', (policy) => policy.policyName)
     },
   })
@@ -124,9 +128,9 @@ function deleteOperation(kind: EntityKind) {
     resource: (input, scope) => scope.entityArn(kind.type, entityName(kind, input)),
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, entityName(kind, input))
-      const policy = await context.repo.getInlinePolicy(holder.type, holder.id, input.PolicyName)
+      const policy = await context.repo.inlinePolicies.get(holder.type, holder.id, input.PolicyName)
       if (!policy) throw inlineNotFound(kind, input.PolicyName)
-      await context.repo.deleteInlinePolicy(holder.type, holder.id, policy.policyName)
+      await context.repo.inlinePolicies.delete(holder.type, holder.id, policy.policyName)
       return undefined
     },
   })

@@ -1,25 +1,27 @@
 // Customer managed policies: CreatePolicy, GetPolicy, ListPolicies (AWS's catalogue listed beside
 // the account's own), DeletePolicy and their tags; versions have their own file.
 import { iamArn } from '../core/arn.js'
-import { alreadyExists, deleteConflict } from '../core/errors.js'
+import { AwsError, alreadyExists, deleteConflict } from '../core/errors.js'
 import type { Pattern } from '../core/input.js'
 import { enumValue, optionalBoolean, optionalString, tagList } from '../core/input.js'
-import type { ManagedPolicyRecord } from '../store/ports.js'
-import { listAwsManagedPolicies } from './aws-managed-policies.js'
+import type { ManagedPolicyRecord, NamePage, PolicyUses } from '../store/ports.js'
+import type { Repositories } from '../store/repositories.js'
+import { comparePolicyKeys, listAwsManagedPolicies, policyKey } from './aws-managed-policies.js'
+import type { PolicyKey } from './aws-managed-policies.js'
 import {
   awsView,
   localView,
-  policyUsage,
   renderPolicy,
   requirePolicy,
   requireWritablePolicy,
 } from './managed-policy-views.js'
-import type { PolicyUsage, PolicyView } from './managed-policy-views.js'
+import type { PolicyView } from './managed-policy-views.js'
 import { arn, description, path, policyDocument, policyName } from './names.js'
 import type { IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
-import { paginate, pagingInput } from './pagination.js'
+import { namePageResult, pagingInput, readPageByName } from './pagination.js'
 import { checkManagedDocument, policyResource, policyVersionOperations } from './policy-versions.js'
+import { refuseOverQuota } from './quotas.js'
 import { checkRequestTags, requestTagContext, taggingOperations } from './tags.js'
 
 /** Policy tag keys compare exactly, unlike user and role tags. */
@@ -49,13 +51,15 @@ const createPolicy = defineOperation({
     const tags = input.Tags ?? []
     checkRequestTags(tags, POLICY_TAG_RULES)
     checkManagedDocument(input.PolicyDocument)
+    // Names are unique without regard to case: the first name from this one on is it, or not.
     const wanted = input.PolicyName.toLowerCase()
-    const existing = await repo.listPolicies(accountId)
-    if (existing.some((policy) => policy.policyName.toLowerCase() === wanted)) {
+    const [next] = await repo.policies.list(accountId, { from: input.PolicyName, limit: 1 })
+    if (next?.policyName.toLowerCase() === wanted) {
       throw alreadyExists(
         `A policy called ${input.PolicyName} already exists. Duplicate names are not allowed.`,
       )
     }
+    refuseOverQuota('PoliciesPerAccount', await repo.policies.count(accountId))
     const policyPath = input.Path ?? '/'
     const record: ManagedPolicyRecord = {
       accountId,
@@ -70,15 +74,15 @@ const createPolicy = defineOperation({
       updateDate: now,
       tags,
     }
-    await repo.insertPolicy(record)
-    await repo.insertPolicyVersion({
+    await repo.policies.insert(record)
+    await repo.policies.insertVersion({
       accountId,
       policyArn: record.arn,
       versionId: 'v1',
       document: input.PolicyDocument,
       createDate: now,
     })
-    const usage: PolicyUsage = { attachments: new Map(), boundaries: new Map() }
+    const usage: PolicyUses = { attachments: new Map(), boundaries: new Map() }
     return { Policy: renderPolicy(localView(record), usage) }
   },
 })
@@ -90,7 +94,8 @@ const getPolicy = defineOperation({
   readOnly: true,
   async run(input, { repo, accountId }) {
     const policy = await requirePolicy(repo, accountId, input.PolicyArn)
-    return { Policy: renderPolicy(policy, await policyUsage(repo, accountId)) }
+    const usage = await repo.attachments.countUses(accountId, [policy.arn])
+    return { Policy: renderPolicy(policy, usage) }
   },
 })
 
@@ -108,30 +113,97 @@ const listPolicies = defineOperation({
   async run(input, { repo, accountId }) {
     const scope = input.Scope ?? 'All'
     const prefix = input.PathPrefix ?? '/'
-    const views: PolicyView[] = []
-    if (scope !== 'Local') views.push(...listAwsManagedPolicies().map(awsView))
-    if (scope !== 'AWS') views.push(...(await repo.listPolicies(accountId)).map(localView))
-    const usage = await policyUsage(repo, accountId)
-    const attached = (policy: PolicyView) => (usage.attachments.get(policy.arn) ?? 0) > 0
-    const bounding = (policy: PolicyView) => (usage.boundaries.get(policy.arn) ?? 0) > 0
-    const used = (policy: PolicyView) => {
-      if (input.PolicyUsageFilter === 'PermissionsPolicy') return attached(policy)
-      if (input.PolicyUsageFilter === 'PermissionsBoundary') return bounding(policy)
-      return attached(policy) || bounding(policy)
+    const filter = input.PolicyUsageFilter
+    // Filtered listings keep the policies the account uses: count every use once.
+    const used =
+      input.OnlyAttached === true || filter === 'PermissionsBoundary'
+        ? await repo.attachments.countUses(accountId)
+        : undefined
+    const keep = (policy: PolicyView): boolean => {
+      if (!policy.path.startsWith(prefix)) return false
+      if (used === undefined) return true
+      const attached = used.attachments.has(policy.arn)
+      const bounding = used.boundaries.has(policy.arn)
+      if (filter === 'PermissionsBoundary') return bounding
+      if (filter === 'PermissionsPolicy') return attached
+      return attached || bounding
     }
-    const selected = views
-      .filter((policy) => policy.path.startsWith(prefix))
-      .filter((policy) => (input.OnlyAttached ? used(policy) : true))
-      .filter((policy) => input.PolicyUsageFilter !== 'PermissionsBoundary' || bounding(policy))
-      .sort(byName)
-    return paginate(selected, input, 'Policies', (policy) => renderPolicy(policy, usage, 'listing'))
+    const page = await readPageByName(
+      input,
+      async ({ after, limit }) => {
+        const from = after === undefined ? undefined : parsePolicyKey(after)
+        const views: PolicyView[] = []
+        if (scope !== 'Local') views.push(...awsPoliciesFrom(from, keep, limit))
+        if (scope !== 'AWS')
+          views.push(...(await localPoliciesFrom(repo, accountId, from, keep, limit)))
+        return views
+          .filter((policy) => from === undefined || comparePolicyKeys(policyKey(policy), from) > 0)
+          .sort((a, b) => comparePolicyKeys(policyKey(a), policyKey(b)))
+          .slice(0, limit)
+      },
+      (policy) => formatPolicyKey(policyKey(policy)),
+    )
+    const usage = await repo.attachments.countUses(
+      accountId,
+      page.items.map((policy) => policy.arn),
+    )
+    return namePageResult('Policies', page, (policy) => renderPolicy(policy, usage, 'listing'))
   },
 })
 
-const byName = (a: PolicyView, b: PolicyView) => {
-  const left = a.policyName.toLowerCase()
-  const right = b.policyName.toLowerCase()
-  return left < right ? -1 : left > right ? 1 : 0
+const formatPolicyKey = (key: PolicyKey) => `${key.nameKey}\n${key.arn}`
+
+function parsePolicyKey(text: string): PolicyKey {
+  const at = text.indexOf('\n')
+  if (at < 0) throw new AwsError('InvalidInput', 'Invalid Marker.')
+  return { nameKey: text.slice(0, at), arn: text.slice(at + 1) }
+}
+
+/** AWS managed policies from `from` on (the catalogue is in key order): `limit` kept ones. */
+function awsPoliciesFrom(
+  from: PolicyKey | undefined,
+  keep: (policy: PolicyView) => boolean,
+  limit: number,
+): PolicyView[] {
+  const catalogue = listAwsManagedPolicies()
+  let low = 0
+  let high = catalogue.length
+  while (from !== undefined && low < high) {
+    const middle = (low + high) >> 1
+    if (comparePolicyKeys(policyKey(catalogue[middle]!), from) <= 0) low = middle + 1
+    else high = middle
+  }
+  const views: PolicyView[] = []
+  for (let index = low; index < catalogue.length && views.length < limit; index += 1) {
+    const view = awsView(catalogue[index]!)
+    if (keep(view)) views.push(view)
+  }
+  return views
+}
+
+/**
+ * The account's policies from `from` on: a page through the name index (from the marker's name,
+ * inclusive: an AWS policy may share it), read again further on while filters drop them.
+ */
+async function localPoliciesFrom(
+  repo: Repositories,
+  accountId: string,
+  from: PolicyKey | undefined,
+  keep: (policy: PolicyView) => boolean,
+  limit: number,
+): Promise<PolicyView[]> {
+  const views: PolicyView[] = []
+  let page: NamePage = from === undefined ? {} : { from: from.nameKey }
+  for (;;) {
+    const records = await repo.policies.list(accountId, { ...page, limit })
+    for (const record of records) {
+      const view = localView(record)
+      if (keep(view)) views.push(view)
+    }
+    const last = records.at(-1)
+    if (records.length < limit || views.length >= limit || last === undefined) return views
+    page = { after: last.policyName }
+  }
 }
 
 const deletePolicy = defineOperation({
@@ -146,17 +218,17 @@ const deletePolicy = defineOperation({
       'DeletePolicy',
       input.PolicyArn,
     )
-    const usage = await policyUsage(repo, accountId)
+    const usage = await repo.attachments.countUses(accountId, [policy.arn])
     const inUse = (usage.attachments.get(policy.arn) ?? 0) + (usage.boundaries.get(policy.arn) ?? 0)
     if (inUse > 0) throw deleteConflict('Cannot delete a policy attached to entities.')
-    const versions = await repo.listPolicyVersions(policy.arn)
+    const versions = await repo.policies.listVersions(policy.arn)
     if (versions.length > 1) {
       throw deleteConflict(
         "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
       )
     }
-    for (const version of versions) await repo.deletePolicyVersion(policy.arn, version.versionId)
-    await repo.deletePolicy(policy.arn)
+    for (const version of versions) await repo.policies.deleteVersion(policy.arn, version.versionId)
+    await repo.policies.delete(policy.arn)
     return undefined
   },
 })
@@ -183,7 +255,7 @@ export const managedPolicyOperations: IamOperation[] = [
     save: (policy, { repo }) =>
       'kind' in policy
         ? Promise.reject(new Error('a policy view is read-only'))
-        : repo.updatePolicy(policy),
+        : repo.policies.update(policy),
     quota: POLICY_TAG_QUOTA,
     rules: POLICY_TAG_RULES,
   }),

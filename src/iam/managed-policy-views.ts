@@ -4,12 +4,8 @@ import { parseArn } from '../core/arn.js'
 import type { Caller } from '../core/caller.js'
 import { AwsError, accessDenied, noSuchEntity } from '../core/errors.js'
 import type { ResultObject } from '../core/result.js'
-import type {
-  IamRepository,
-  ManagedPolicyRecord,
-  PolicyVersionRecord,
-  Tag,
-} from '../store/ports.js'
+import type { ManagedPolicyRecord, PolicyUses, PolicyVersionRecord, Tag } from '../store/ports.js'
+import type { Repositories } from '../store/repositories.js'
 import type { AwsManagedPolicy } from './aws-managed-policies.js'
 import { awsManagedPolicy, isAwsManagedPolicyArn } from './aws-managed-policies.js'
 import { encodePolicyDocument } from './render.js'
@@ -66,17 +62,17 @@ export function checkPolicyArn(policyArn: string): void {
 
 /** The customer policy with this ARN in the caller's account; other accounts' policies are unseen. */
 async function findLocalPolicy(
-  repo: IamRepository,
+  repo: Repositories,
   accountId: string,
   policyArn: string,
 ): Promise<ManagedPolicyRecord | undefined> {
-  const policy = await repo.getPolicy(policyArn)
+  const policy = await repo.policies.get(policyArn)
   return policy && policy.accountId === accountId ? policy : undefined
 }
 
 /** The managed policy (AWS or the account's own) that `policyArn` names, if any. */
 export async function findPolicy(
-  repo: IamRepository,
+  repo: Repositories,
   accountId: string,
   policyArn: string,
 ): Promise<PolicyView | undefined> {
@@ -92,7 +88,7 @@ export const policyNotFound = (policyArn: string) =>
   noSuchEntity(`Policy ${policyArn} was not found.`)
 
 export async function requirePolicy(
-  repo: IamRepository,
+  repo: Repositories,
   accountId: string,
   policyArn: string,
 ): Promise<PolicyView> {
@@ -107,7 +103,7 @@ export async function requirePolicy(
  * one is refused the way IAM refuses any cross-account write to it.
  */
 export async function requireWritablePolicy(
-  repo: IamRepository,
+  repo: Repositories,
   accountId: string,
   caller: Caller,
   action: string,
@@ -125,26 +121,6 @@ export async function requireWritablePolicy(
   return policy
 }
 
-/** How many entities of the account use each policy, as a permissions policy and as a boundary. */
-export interface PolicyUsage {
-  attachments: Map<string, number>
-  boundaries: Map<string, number>
-}
-
-export async function policyUsage(repo: IamRepository, accountId: string): Promise<PolicyUsage> {
-  const attachments = new Map<string, number>()
-  for (const attachment of await repo.listAttachments(accountId)) {
-    attachments.set(attachment.policyArn, (attachments.get(attachment.policyArn) ?? 0) + 1)
-  }
-  const boundaries = new Map<string, number>()
-  const entities = [...(await repo.listUsers(accountId)), ...(await repo.listRoles(accountId))]
-  for (const entity of entities) {
-    const boundary = entity.permissionsBoundaryArn
-    if (boundary !== null) boundaries.set(boundary, (boundaries.get(boundary) ?? 0) + 1)
-  }
-  return { attachments, boundaries }
-}
-
 /**
  * `full`: CreatePolicy and GetPolicy, with Description and Tags when set.
  * `listing`: ListPolicies, which AWS returns without them.
@@ -154,7 +130,7 @@ export type PolicyElementView = 'full' | 'listing' | 'detail'
 
 export function renderPolicy(
   policy: PolicyView,
-  usage: PolicyUsage,
+  usage: PolicyUses,
   view: PolicyElementView = 'full',
 ): ResultObject {
   const described = view !== 'listing' && policy.description !== null
@@ -182,10 +158,7 @@ export interface VersionView {
   createDate: Date
 }
 
-export async function listVersions(
-  repo: IamRepository,
-  policy: PolicyView,
-): Promise<VersionView[]> {
+export async function listVersions(repo: Repositories, policy: PolicyView): Promise<VersionView[]> {
   if (policy.kind === 'aws') {
     const catalogued = awsManagedPolicy(policy.arn)
     if (!catalogued) return []
@@ -198,7 +171,7 @@ export async function listVersions(
       },
     ]
   }
-  const versions = await repo.listPolicyVersions(policy.arn)
+  const versions = await repo.policies.listVersions(policy.arn)
   return versions.map((version: PolicyVersionRecord) => ({
     versionId: version.versionId,
     document: version.document,

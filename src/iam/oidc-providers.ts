@@ -127,7 +127,7 @@ async function findProvider(
   if (!parsed || parsed.service !== 'iam' || parsed.resource === '') throw unparsableArn()
   const provider =
     parsed.account === context.accountId && parsed.resource.startsWith('oidc-provider/')
-      ? await context.repo.getOidcProvider(providerArn)
+      ? await context.repo.oidcProviders.get(providerArn)
       : undefined
   if (!provider || provider.accountId !== context.accountId) throw missingError(providerArn)
   return provider
@@ -173,16 +173,16 @@ const createOpenIDConnectProvider = defineOperation({
     const tags = input.Tags ?? []
     checkRequestTags(tags)
     const providerArn = oidcProviderArn(context.accountId, url)
-    if (await context.repo.getOidcProvider(providerArn)) {
+    if (await context.repo.oidcProviders.get(providerArn)) {
       throw alreadyExists(`Provider with url ${input.Url} already exists.`)
     }
-    const existing = await context.repo.listOidcProviders(context.accountId)
+    const existing = await context.repo.oidcProviders.list(context.accountId)
     if (existing.length >= MAX_OIDC_PROVIDERS) {
       throw limitExceeded(
         `Cannot exceed quota for OpenIdConnectProvidersPerAccount: ${MAX_OIDC_PROVIDERS}`,
       )
     }
-    await context.repo.insertOidcProvider({
+    await context.repo.oidcProviders.insert({
       accountId: context.accountId,
       url,
       arn: providerArn,
@@ -218,7 +218,7 @@ const listOpenIDConnectProviders = defineOperation({
   resource: () => '*',
   readOnly: true,
   async run(_input, context) {
-    const providers = await context.repo.listOidcProviders(context.accountId)
+    const providers = await context.repo.oidcProviders.list(context.accountId)
     return {
       OpenIDConnectProviderList: providers.map((provider): ResultObject => ({ Arn: provider.arn })),
     }
@@ -234,7 +234,7 @@ const deleteOpenIDConnectProvider = defineOperation({
     const provider = await findProvider(context, input.OpenIDConnectProviderArn, (missingArn) =>
       noSuchEntity(`OpenId connect Provider ${missingArn} cannot be found.`),
     )
-    await context.repo.deleteOidcProvider(provider.arn)
+    await context.repo.oidcProviders.delete(provider.arn)
     return undefined
   },
 })
@@ -249,7 +249,7 @@ const addClientIDToOpenIDConnectProvider = defineOperation({
     const provider = await findProvider(context, input.OpenIDConnectProviderArn)
     if (provider.clientIds.includes(input.ClientID)) return undefined
     const clientIds = checkClientIds([...provider.clientIds, input.ClientID])
-    await context.repo.updateOidcProvider({ ...provider, clientIds })
+    await context.repo.oidcProviders.update({ ...provider, clientIds })
     return undefined
   },
 })
@@ -262,7 +262,7 @@ const removeClientIDFromOpenIDConnectProvider = defineOperation({
     const provider = await findProvider(context, input.OpenIDConnectProviderArn)
     if (!provider.clientIds.includes(input.ClientID)) return undefined
     const clientIds = provider.clientIds.filter((id) => id !== input.ClientID)
-    await context.repo.updateOidcProvider({ ...provider, clientIds })
+    await context.repo.oidcProviders.update({ ...provider, clientIds })
     return undefined
   },
 })
@@ -274,7 +274,7 @@ const updateOpenIDConnectProviderThumbprint = defineOperation({
   async run(input, context) {
     const provider = await findProvider(context, input.OpenIDConnectProviderArn)
     const thumbprints = checkThumbprints(input.ThumbprintList ?? [])
-    await context.repo.updateOidcProvider({ ...provider, thumbprints })
+    await context.repo.oidcProviders.update({ ...provider, thumbprints })
     return undefined
   },
 })
@@ -292,7 +292,7 @@ export const oidcProviderOperations: IamOperation[] = [
     identity: providerArnInput,
     resource: (input) => input.OpenIDConnectProviderArn,
     find: (input, context) => findProvider(context, input.OpenIDConnectProviderArn),
-    save: (provider, context) => context.repo.updateOidcProvider(provider),
+    save: (provider, context) => context.repo.oidcProviders.update(provider),
     ...PROVIDER_TAGGING,
   }),
 ]

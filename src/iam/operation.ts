@@ -6,14 +6,15 @@ import type { Input, Shape } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import type { AuthorizationContext } from '../authorization/authorizer.js'
 import type { PolicyCache } from '../policy/index.js'
-import type { EntityType, IamRepository } from '../store/ports.js'
+import type { EntityType } from '../store/ports.js'
+import type { Repositories } from '../store/repositories.js'
 
 export interface IamContext {
   /** The account the call acts in: the caller's. */
   accountId: string
   caller: Caller
   /** Open inside the call's transaction: everything written commits or rolls back together. */
-  repo: IamRepository
+  repo: Repositories
   ids: IdSource
   now: Date
   region: string

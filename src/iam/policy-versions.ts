@@ -55,14 +55,14 @@ const createPolicyVersion = defineOperation({
       input.PolicyArn,
     )
     checkManagedDocument(input.PolicyDocument)
-    const versions = await repo.listPolicyVersions(policy.arn)
+    const versions = await repo.policies.listVersions(policy.arn)
     if (versions.length >= MAX_POLICY_VERSIONS) {
       throw limitExceeded(
         `A managed policy can have up to ${MAX_POLICY_VERSIONS} versions. Before you create a new version, you must delete an existing version.`,
       )
     }
     const id = `v${policy.nextVersionNumber}`
-    await repo.insertPolicyVersion({
+    await repo.policies.insertVersion({
       accountId,
       policyArn: policy.arn,
       versionId: id,
@@ -70,7 +70,7 @@ const createPolicyVersion = defineOperation({
       createDate: now,
     })
     const setAsDefault = input.SetAsDefault ?? false
-    await repo.updatePolicy({
+    await repo.policies.update({
       ...policy,
       nextVersionNumber: policy.nextVersionNumber + 1,
       defaultVersionId: setAsDefault ? id : policy.defaultVersionId,
@@ -127,12 +127,12 @@ const deletePolicyVersion = defineOperation({
       'DeletePolicyVersion',
       input.PolicyArn,
     )
-    const version = await repo.getPolicyVersion(policy.arn, input.VersionId)
+    const version = await repo.policies.getVersion(policy.arn, input.VersionId)
     if (!version) throw versionNotFound(input.PolicyArn, input.VersionId)
     if (version.versionId === policy.defaultVersionId) {
       throw deleteConflict('Cannot delete the default version of a policy.')
     }
-    await repo.deletePolicyVersion(policy.arn, version.versionId)
+    await repo.policies.deleteVersion(policy.arn, version.versionId)
     return undefined
   },
 })
@@ -149,9 +149,9 @@ const setDefaultPolicyVersion = defineOperation({
       'SetDefaultPolicyVersion',
       input.PolicyArn,
     )
-    const version = await repo.getPolicyVersion(policy.arn, input.VersionId)
+    const version = await repo.policies.getVersion(policy.arn, input.VersionId)
     if (!version) throw versionNotFound(input.PolicyArn, input.VersionId)
-    await repo.updatePolicy({ ...policy, defaultVersionId: version.versionId })
+    await repo.policies.update({ ...policy, defaultVersionId: version.versionId })
     return undefined
   },
 })

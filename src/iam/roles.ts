@@ -17,10 +17,11 @@ import {
 } from './names.js'
 import type { IamContext, IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
-import { paginate, pagingInput } from './pagination.js'
+import { paginateByName, pagingInput } from './pagination.js'
 import { renderRole } from './render.js'
 import { checkRequestTags, requestTagContext, taggingOperations } from './tags.js'
 import { checkPermissionsBoundary } from './users.js'
+import { refuseOverQuota } from './quotas.js'
 
 /** AWS's default ACLSizePerRole quota: trust policy characters other than whitespace. */
 export const MAX_TRUST_POLICY_SIZE = 2048
@@ -32,7 +33,7 @@ export const roleResource = (accountId: string, name: string, rolePath = '/') =>
   iamArn(accountId, 'role', rolePath, name)
 
 export async function requireRole(context: IamContext, name: string): Promise<RoleRecord> {
-  const role = await context.repo.getRoleByName(context.accountId, name)
+  const role = await context.repo.roles.getByName(context.accountId, name)
   if (!role) throw noSuchEntity(`The role with name ${name} cannot be found.`)
   return role
 }
@@ -65,9 +66,10 @@ const createRole = defineOperation({
     if (input.PermissionsBoundary !== undefined) {
       await checkPermissionsBoundary(context, input.PermissionsBoundary)
     }
-    if (await context.repo.getRoleByName(context.accountId, input.RoleName)) {
+    if (await context.repo.roles.getByName(context.accountId, input.RoleName)) {
       throw alreadyExists(`Role with name ${input.RoleName} already exists.`)
     }
+    refuseOverQuota('RolesPerAccount', await context.repo.roles.count(context.accountId))
     const rolePath = input.Path ?? '/'
     const role: RoleRecord = {
       accountId: context.accountId,
@@ -83,7 +85,7 @@ const createRole = defineOperation({
       tags,
       lastUsed: null,
     }
-    await context.repo.insertRole(role)
+    await context.repo.roles.insert(role)
     return { Role: renderRole(role, 'create') }
   },
 })
@@ -104,8 +106,14 @@ const listRoles = defineOperation({
   resource: (input, { accountId }) => `arn:aws:iam::${accountId}:role${input.PathPrefix ?? '/'}`,
   readOnly: true,
   async run(input, context) {
-    const roles = await context.repo.listRoles(context.accountId, input.PathPrefix)
-    return paginate(roles, input, 'Roles', (role) => renderRole(role, 'listing'))
+    return paginateByName(
+      input,
+      'Roles',
+      (page) =>
+        context.repo.roles.list(context.accountId, { ...page, pathPrefix: input.PathPrefix }),
+      (role) => role.roleName,
+      (role) => renderRole(role, 'listing'),
+    )
   },
 })
 
@@ -119,7 +127,7 @@ const updateRole = defineOperation({
   resource: (input, scope) => scope.entityArn('role', input.RoleName),
   async run(input, context) {
     const role = await requireRole(context, input.RoleName)
-    await context.repo.updateRole({
+    await context.repo.roles.update({
       ...role,
       description: input.Description ?? role.description,
       maxSessionDuration: input.MaxSessionDuration ?? role.maxSessionDuration,
@@ -139,7 +147,7 @@ const updateRoleDescription = defineOperation({
   async run(input, context) {
     const role = await requireRole(context, input.RoleName)
     const updated: RoleRecord = { ...role, description: input.Description }
-    await context.repo.updateRole(updated)
+    await context.repo.roles.update(updated)
     return { Role: renderRole(updated, 'description') }
   },
 })
@@ -151,7 +159,7 @@ const updateAssumeRolePolicy = defineOperation({
   async run(input, context) {
     checkTrustPolicy(input.PolicyDocument)
     const role = await requireRole(context, input.RoleName)
-    await context.repo.updateRole({ ...role, assumeRolePolicyDocument: input.PolicyDocument })
+    await context.repo.roles.update({ ...role, assumeRolePolicyDocument: input.PolicyDocument })
     return undefined
   },
 })
@@ -163,13 +171,13 @@ const deleteRole = defineOperation({
   async run(input, context) {
     const role = await requireRole(context, input.RoleName)
     const { repo } = context
-    if ((await repo.listAttachedPolicies('role', role.roleId)).length > 0) {
+    if ((await repo.attachments.listForEntity('role', role.roleId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must detach all policies first.')
     }
-    if ((await repo.listInlinePolicies('role', role.roleId)).length > 0) {
+    if ((await repo.inlinePolicies.list('role', role.roleId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must delete policies first.')
     }
-    await repo.deleteRole(role.roleId)
+    await repo.roles.delete(role.roleId)
     return undefined
   },
 })
@@ -181,7 +189,7 @@ const putRolePermissionsBoundary = defineOperation({
   async run(input, context) {
     await checkPermissionsBoundary(context, input.PermissionsBoundary)
     const role = await requireRole(context, input.RoleName)
-    await context.repo.updateRole({ ...role, permissionsBoundaryArn: input.PermissionsBoundary })
+    await context.repo.roles.update({ ...role, permissionsBoundaryArn: input.PermissionsBoundary })
     return undefined
   },
 })
@@ -192,7 +200,7 @@ const deleteRolePermissionsBoundary = defineOperation({
   resource: (input, scope) => scope.entityArn('role', input.RoleName),
   async run(input, context) {
     const role = await requireRole(context, input.RoleName)
-    await context.repo.updateRole({ ...role, permissionsBoundaryArn: null })
+    await context.repo.roles.update({ ...role, permissionsBoundaryArn: null })
     return undefined
   },
 })
@@ -210,7 +218,7 @@ export const roleOperations: IamOperation[] = [
     identity: { RoleName: roleName() },
     resource: (input, scope) => scope.entityArn('role', input.RoleName),
     find: (input, context) => requireRole(context, input.RoleName),
-    save: (role, context) => context.repo.updateRole(role),
+    save: (role, context) => context.repo.roles.update(role),
     quota: 'TagsPerRole',
   }),
   putRolePermissionsBoundary,

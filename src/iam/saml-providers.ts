@@ -71,8 +71,8 @@ async function findProvider(context: IamContext, providerArn: string): Promise<S
   }
   const name = parsed.resource.slice(prefix.length).toLowerCase()
   const provider =
-    (await context.repo.getSamlProvider(providerArn)) ??
-    (await context.repo.listSamlProviders(context.accountId)).find(
+    (await context.repo.samlProviders.get(providerArn)) ??
+    (await context.repo.samlProviders.list(context.accountId)).find(
       (candidate) => candidate.name.toLowerCase() === name,
     )
   if (!provider || provider.accountId !== context.accountId) throw notFound(providerArn)
@@ -95,7 +95,7 @@ const createSAMLProvider = defineOperation({
     const metadata = readMetadata(input.SAMLMetadataDocument)
     const tags = input.Tags ?? []
     checkRequestTags(tags)
-    const existing = await context.repo.listSamlProviders(context.accountId)
+    const existing = await context.repo.samlProviders.list(context.accountId)
     if (existing.some((provider) => provider.name.toLowerCase() === input.Name.toLowerCase())) {
       throw alreadyExists(`Provider with name ${input.Name} already exists.`)
     }
@@ -103,7 +103,7 @@ const createSAMLProvider = defineOperation({
       throw limitExceeded(`Cannot exceed quota for SAMLProvidersPerAccount: ${MAX_SAML_PROVIDERS}`)
     }
     const providerArn = samlProviderArn(context.accountId, input.Name)
-    await context.repo.insertSamlProvider({
+    await context.repo.samlProviders.insert({
       accountId: context.accountId,
       name: input.Name,
       arn: providerArn,
@@ -143,7 +143,7 @@ const listSAMLProviders = defineOperation({
   resource: () => '*',
   readOnly: true,
   async run(_input, context) {
-    const providers = await context.repo.listSamlProviders(context.accountId)
+    const providers = await context.repo.samlProviders.list(context.accountId)
     return {
       SAMLProviderList: providers.map((provider): ResultObject => ({
         Arn: provider.arn,
@@ -169,7 +169,7 @@ const updateSAMLProvider = defineOperation({
       )
     }
     const metadata = readMetadata(input.SAMLMetadataDocument)
-    await context.repo.updateSamlProvider({
+    await context.repo.samlProviders.update({
       ...provider,
       metadataDocument: input.SAMLMetadataDocument,
       certificates: metadata.certificates,
@@ -186,7 +186,7 @@ const deleteSAMLProvider = defineOperation({
   resource: (input) => input.SAMLProviderArn,
   async run(input, context) {
     const provider = await findProvider(context, input.SAMLProviderArn)
-    await context.repo.deleteSamlProvider(provider.arn)
+    await context.repo.samlProviders.delete(provider.arn)
     return undefined
   },
 })
@@ -202,7 +202,7 @@ export const samlProviderOperations: IamOperation[] = [
     identity: providerArnInput,
     resource: (input) => input.SAMLProviderArn,
     find: (input, context) => findProvider(context, input.SAMLProviderArn),
-    save: (provider, context) => context.repo.updateSamlProvider(provider),
+    save: (provider, context) => context.repo.samlProviders.update(provider),
     ...PROVIDER_TAGGING,
   }),
 ]

@@ -27,9 +27,9 @@ export function resourceScope(
   let resourceTags: readonly Tag[] = []
   const entityArn = async (type: EntityType, name: string): Promise<string> => {
     const stored = await store.transaction(async (repo) => {
-      if (type === 'user') return repo.getUserByName(caller.accountId, name)
-      if (type === 'role') return repo.getRoleByName(caller.accountId, name)
-      return repo.getGroupByName(caller.accountId, name)
+      if (type === 'user') return repo.users.getByName(caller.accountId, name)
+      if (type === 'role') return repo.roles.getByName(caller.accountId, name)
+      return repo.groups.getByName(caller.accountId, name)
     })
     resourceTags = stored && 'tags' in stored ? stored.tags : []
     return stored?.arn ?? iamArn(caller.accountId, type, '/', name)

@@ -3,7 +3,7 @@
 import { parseArn } from '../core/arn.js'
 import { invalidInput, noSuchEntity } from '../core/errors.js'
 import type { CompiledPolicy, PolicyCache, RequestPrincipal } from '../policy/index.js'
-import type { IamRepository } from '../store/ports.js'
+import type { Repositories } from '../store/repositories.js'
 import type { PrincipalEntity } from './authorize.js'
 import { loadPrincipalPolicies } from './authorize.js'
 import { compileStored } from './simulation-policies.js'
@@ -12,7 +12,7 @@ const ENTITY_TYPES = ['user', 'group', 'role'] as const
 
 /** The user, group or role a PolicySourceArn names, in the caller's account. */
 export async function findPrincipalEntity(
-  repo: IamRepository,
+  repo: Repositories,
   accountId: string,
   policySourceArn: string,
 ): Promise<PrincipalEntity> {
@@ -32,16 +32,16 @@ export async function findPrincipalEntity(
   }
   const notFound = () => noSuchEntity(`The ${type} with name ${name} cannot be found.`)
   if (type === 'user') {
-    const user = await repo.getUserByName(accountId, name)
+    const user = await repo.users.getByName(accountId, name)
     if (!user) throw notFound()
     return { type, user }
   }
   if (type === 'group') {
-    const group = await repo.getGroupByName(accountId, name)
+    const group = await repo.groups.getByName(accountId, name)
     if (!group) throw notFound()
     return { type, group }
   }
-  const role = await repo.getRoleByName(accountId, name)
+  const role = await repo.roles.getByName(accountId, name)
   if (!role) throw notFound()
   return { type, role }
 }
@@ -57,7 +57,7 @@ export interface PrincipalPolicies {
 
 /** The entity a PolicySourceArn names with its policies, compiled in `policies`. */
 export async function loadPrincipalSimulation(
-  repo: IamRepository,
+  repo: Repositories,
   accountId: string,
   policySourceArn: string,
   policies: PolicyCache,

@@ -14,9 +14,10 @@ import { awsManagedPolicy } from './aws-managed-policies.js'
 import { NAME, arn, optionalArn, path, pathPrefix, userName } from './names.js'
 import type { IamContext, IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
-import { paginate, pagingInput } from './pagination.js'
+import { paginateByName, pagingInput } from './pagination.js'
 import { renderUser } from './render.js'
 import { checkRequestTags, requestTagContext, taggingOperations } from './tags.js'
+import { refuseOverQuota } from './quotas.js'
 
 /** `UserName` where AWS allows up to 128 characters (existingUserNameType). */
 export const existingUserName = () => requiredString({ min: 1, max: 128, pattern: NAME })
@@ -27,7 +28,7 @@ export const userResource = (accountId: string, name: string, userPath = '/') =>
   iamArn(accountId, 'user', userPath, name)
 
 export async function requireUser(context: IamContext, name: string): Promise<UserRecord> {
-  const user = await context.repo.getUserByName(context.accountId, name)
+  const user = await context.repo.users.getByName(context.accountId, name)
   if (!user) throw noSuchEntity(`The user with name ${name} cannot be found.`)
   return user
 }
@@ -46,7 +47,7 @@ export async function requireNamedOrCallingUser(
 ): Promise<UserRecord> {
   if (name !== undefined) return requireUser(context, name)
   if (context.caller.type !== 'user') throw mustSpecifyUserName()
-  const user = await context.repo.getUserById(context.caller.principalId)
+  const user = await context.repo.users.getById(context.caller.principalId)
   if (!user) throw noSuchEntity(`The user with name ${context.caller.name} cannot be found.`)
   return user
 }
@@ -65,7 +66,7 @@ export async function checkPermissionsBoundary(
   }
   const exists = boundary.startsWith(`${AWS_MANAGED_POLICY_PREFIX}/`)
     ? awsManagedPolicy(boundary) !== undefined
-    : (await context.repo.getPolicy(boundary))?.accountId === context.accountId
+    : (await context.repo.policies.get(boundary))?.accountId === context.accountId
   if (!exists) throw noSuchEntity(`Scope ARN: ${boundary} does not exist or is not attachable.`)
 }
 
@@ -85,9 +86,10 @@ const createUser = defineOperation({
     if (input.PermissionsBoundary !== undefined) {
       await checkPermissionsBoundary(context, input.PermissionsBoundary)
     }
-    if (await context.repo.getUserByName(context.accountId, input.UserName)) {
+    if (await context.repo.users.getByName(context.accountId, input.UserName)) {
       throw alreadyExists(`User with name ${input.UserName} already exists.`)
     }
+    refuseOverQuota('UsersPerAccount', await context.repo.users.count(context.accountId))
     const userPath = input.Path ?? '/'
     const user: UserRecord = {
       accountId: context.accountId,
@@ -99,7 +101,7 @@ const createUser = defineOperation({
       permissionsBoundaryArn: input.PermissionsBoundary ?? null,
       tags,
     }
-    await context.repo.insertUser(user)
+    await context.repo.users.insert(user)
     return { User: renderUser(user) }
   },
 })
@@ -112,7 +114,7 @@ const getUser = defineOperation({
   readOnly: true,
   async run(input, context) {
     if (input.UserName === undefined && context.caller.type === 'root') {
-      const account = await context.repo.getAccount(context.accountId)
+      const account = await context.repo.accounts.get(context.accountId)
       return {
         User: {
           UserId: context.accountId,
@@ -132,8 +134,14 @@ const listUsers = defineOperation({
   resource: (input, { accountId }) => `arn:aws:iam::${accountId}:user${input.PathPrefix ?? '/'}`,
   readOnly: true,
   async run(input, context) {
-    const users = await context.repo.listUsers(context.accountId, input.PathPrefix)
-    return paginate(users, input, 'Users', (user) => renderUser(user, 'listing'))
+    return paginateByName(
+      input,
+      'Users',
+      (page) =>
+        context.repo.users.list(context.accountId, { ...page, pathPrefix: input.PathPrefix }),
+      (user) => user.userName,
+      (user) => renderUser(user, 'listing'),
+    )
   },
 })
 
@@ -149,13 +157,13 @@ const updateUser = defineOperation({
     const user = await requireUser(context, input.UserName)
     const newName = input.NewUserName ?? user.userName
     if (input.NewUserName !== undefined) {
-      const holder = await context.repo.getUserByName(context.accountId, input.NewUserName)
+      const holder = await context.repo.users.getByName(context.accountId, input.NewUserName)
       if (holder && holder.userId !== user.userId) {
         throw alreadyExists(`User with name ${input.NewUserName} already exists.`)
       }
     }
     const newPath = input.NewPath ?? user.path
-    await context.repo.updateUser({
+    await context.repo.users.update({
       ...user,
       userName: newName,
       path: newPath,
@@ -172,19 +180,19 @@ const deleteUser = defineOperation({
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
     const { repo } = context
-    if ((await repo.listAccessKeys(user.userId)).length > 0) {
+    if ((await repo.accessKeys.listForUser(user.userId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must delete access keys first.')
     }
-    if ((await repo.listAttachedPolicies('user', user.userId)).length > 0) {
+    if ((await repo.attachments.listForEntity('user', user.userId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must detach all policies first.')
     }
-    if ((await repo.listInlinePolicies('user', user.userId)).length > 0) {
+    if ((await repo.inlinePolicies.list('user', user.userId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must delete policies first.')
     }
-    if ((await repo.listGroupsForUser(user.userId)).length > 0) {
+    if ((await repo.groups.listForUser(user.userId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must remove users from group first.')
     }
-    await repo.deleteUser(user.userId)
+    await repo.users.delete(user.userId)
     return undefined
   },
 })
@@ -196,7 +204,7 @@ const putUserPermissionsBoundary = defineOperation({
   async run(input, context) {
     await checkPermissionsBoundary(context, input.PermissionsBoundary)
     const user = await requireUser(context, input.UserName)
-    await context.repo.updateUser({ ...user, permissionsBoundaryArn: input.PermissionsBoundary })
+    await context.repo.users.update({ ...user, permissionsBoundaryArn: input.PermissionsBoundary })
     return undefined
   },
 })
@@ -207,7 +215,7 @@ const deleteUserPermissionsBoundary = defineOperation({
   resource: (input, scope) => scope.entityArn('user', input.UserName),
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
-    await context.repo.updateUser({ ...user, permissionsBoundaryArn: null })
+    await context.repo.users.update({ ...user, permissionsBoundaryArn: null })
     return undefined
   },
 })
@@ -223,7 +231,7 @@ export const userOperations: IamOperation[] = [
     identity: { UserName: existingUserName() },
     resource: (input, scope) => scope.entityArn('user', input.UserName),
     find: (input, context) => requireUser(context, input.UserName),
-    save: (user, context) => context.repo.updateUser(user),
+    save: (user, context) => context.repo.users.update(user),
     quota: 'TagsPerUser',
   }),
   putUserPermissionsBoundary,

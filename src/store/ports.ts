@@ -1,5 +1,8 @@
-// What the services need from storage, with no SQL in sight. Every backend (SQLite, PostgreSQL)
+// What the services need from storage, with no SQL in sight: the records, and the Store that runs
+// transactions over the repositories of repositories.ts. Every backend (SQLite, PostgreSQL)
 // implements these ports and passes the one contract suite in test/store/contract.ts.
+
+import type { Repositories } from './repositories.js'
 
 export interface Tag {
   key: string
@@ -7,6 +10,19 @@ export interface Tag {
 }
 
 export type EntityType = 'user' | 'group' | 'role'
+
+/**
+ * Which part of a list ordered by name to read: the entities whose path starts with `pathPrefix`,
+ * named after `after` (or from `from` on, inclusive), compared as the list sorts, without regard
+ * to case; `limit` of them at most. A page is read through the name index, so it costs the same
+ * however large the account.
+ */
+export interface NamePage {
+  pathPrefix?: string | undefined
+  after?: string | undefined
+  from?: string | undefined
+  limit?: number | undefined
+}
 
 export interface AccountRecord {
   accountId: string
@@ -104,6 +120,14 @@ export interface AttachmentRecord {
   policyArn: string
 }
 
+/** How many entities of an account use each managed policy, by its ARN. */
+export interface PolicyUses {
+  /** Users, groups and roles the policy is attached to. */
+  attachments: Map<string, number>
+  /** Users and roles whose permissions boundary it is. */
+  boundaries: Map<string, number>
+}
+
 export interface AttachedEntity {
   entityType: EntityType
   entityId: string
@@ -179,125 +203,6 @@ export interface IssuerKeyRecord {
   retireDate: Date | null
 }
 
-/**
- * Everything the IAM service reads and writes. Names are unique per account without regard to
- * case (AWS: you cannot have roles PRODROLE and prodrole), so every `get...ByName` matches
- * case-insensitively. Lists come back sorted by name (case-insensitively), which is the order
- * AWS pages through them. Relations (attachments, inline policies, group members, keys) refer to
- * entities by their unique id, so renaming an entity moves nothing.
- */
-export interface IamRepository {
-  // accounts
-  getAccount(accountId: string): Promise<AccountRecord | undefined>
-  insertAccount(account: AccountRecord): Promise<void>
-  listAccountAliases(accountId: string): Promise<string[]>
-  /** Which account holds this alias, if any: aliases are unique across all accounts. */
-  findAccountByAlias(alias: string): Promise<string | undefined>
-  insertAccountAlias(accountId: string, alias: string): Promise<void>
-  deleteAccountAlias(accountId: string, alias: string): Promise<void>
-
-  // users
-  getUserByName(accountId: string, userName: string): Promise<UserRecord | undefined>
-  getUserById(userId: string): Promise<UserRecord | undefined>
-  listUsers(accountId: string, pathPrefix?: string): Promise<UserRecord[]>
-  insertUser(user: UserRecord): Promise<void>
-  /** Replaces the mutable fields (name, path, arn, boundary, tags) of the user with this id. */
-  updateUser(user: UserRecord): Promise<void>
-  deleteUser(userId: string): Promise<void>
-
-  // groups and membership
-  getGroupByName(accountId: string, groupName: string): Promise<GroupRecord | undefined>
-  listGroups(accountId: string, pathPrefix?: string): Promise<GroupRecord[]>
-  insertGroup(group: GroupRecord): Promise<void>
-  updateGroup(group: GroupRecord): Promise<void>
-  deleteGroup(groupId: string): Promise<void>
-  addUserToGroup(groupId: string, userId: string): Promise<void>
-  removeUserFromGroup(groupId: string, userId: string): Promise<void>
-  listGroupsForUser(userId: string): Promise<GroupRecord[]>
-  listUsersInGroup(groupId: string): Promise<UserRecord[]>
-
-  // roles
-  getRoleByName(accountId: string, roleName: string): Promise<RoleRecord | undefined>
-  getRoleById(roleId: string): Promise<RoleRecord | undefined>
-  listRoles(accountId: string, pathPrefix?: string): Promise<RoleRecord[]>
-  insertRole(role: RoleRecord): Promise<void>
-  /** Replaces the mutable fields of the role with this id. */
-  updateRole(role: RoleRecord): Promise<void>
-  deleteRole(roleId: string): Promise<void>
-
-  // access keys
-  getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>
-  listAccessKeys(userId: string): Promise<AccessKeyRecord[]>
-  insertAccessKey(key: AccessKeyRecord): Promise<void>
-  updateAccessKey(key: AccessKeyRecord): Promise<void>
-  deleteAccessKey(accessKeyId: string): Promise<void>
-
-  // customer managed policies and their versions
-  getPolicy(policyArn: string): Promise<ManagedPolicyRecord | undefined>
-  listPolicies(accountId: string, pathPrefix?: string): Promise<ManagedPolicyRecord[]>
-  insertPolicy(policy: ManagedPolicyRecord): Promise<void>
-  updatePolicy(policy: ManagedPolicyRecord): Promise<void>
-  deletePolicy(policyArn: string): Promise<void>
-  getPolicyVersion(policyArn: string, versionId: string): Promise<PolicyVersionRecord | undefined>
-  /** Oldest first. */
-  listPolicyVersions(policyArn: string): Promise<PolicyVersionRecord[]>
-  insertPolicyVersion(version: PolicyVersionRecord): Promise<void>
-  deletePolicyVersion(policyArn: string, versionId: string): Promise<void>
-
-  // attachments of managed policies
-  attachPolicy(attachment: AttachmentRecord): Promise<void>
-  detachPolicy(attachment: AttachmentRecord): Promise<void>
-  /** Policy ARNs attached to one entity, in attachment order. */
-  listAttachedPolicies(entityType: EntityType, entityId: string): Promise<string[]>
-  listEntitiesForPolicy(accountId: string, policyArn: string): Promise<AttachedEntity[]>
-  /** Entities in the account that use the policy as their permissions boundary count separately. */
-  countAttachments(accountId: string, policyArn: string): Promise<number>
-  /** Every attachment in the account, for GetAccountAuthorizationDetails and policy listings. */
-  listAttachments(accountId: string): Promise<AttachmentRecord[]>
-
-  // inline policies
-  getInlinePolicy(
-    entityType: EntityType,
-    entityId: string,
-    policyName: string,
-  ): Promise<InlinePolicyRecord | undefined>
-  /** Sorted by policy name. */
-  listInlinePolicies(entityType: EntityType, entityId: string): Promise<InlinePolicyRecord[]>
-  /** Inserts or replaces. */
-  putInlinePolicy(policy: InlinePolicyRecord): Promise<void>
-  deleteInlinePolicy(entityType: EntityType, entityId: string, policyName: string): Promise<void>
-
-  // identity providers
-  getOidcProvider(arn: string): Promise<OidcProviderRecord | undefined>
-  listOidcProviders(accountId: string): Promise<OidcProviderRecord[]>
-  /** The providers of every account registered for this URL (without `https://`), by ARN. */
-  listOidcProvidersByUrl(url: string): Promise<OidcProviderRecord[]>
-  insertOidcProvider(provider: OidcProviderRecord): Promise<void>
-  updateOidcProvider(provider: OidcProviderRecord): Promise<void>
-  deleteOidcProvider(arn: string): Promise<void>
-  getSamlProvider(arn: string): Promise<SamlProviderRecord | undefined>
-  listSamlProviders(accountId: string): Promise<SamlProviderRecord[]>
-  insertSamlProvider(provider: SamlProviderRecord): Promise<void>
-  updateSamlProvider(provider: SamlProviderRecord): Promise<void>
-  deleteSamlProvider(arn: string): Promise<void>
-
-  // the session keyring (newest first)
-  listSessionKeys(): Promise<SessionKeyRecord[]>
-  insertSessionKey(key: SessionKeyRecord): Promise<void>
-  updateSessionKey(key: SessionKeyRecord): Promise<void>
-  deleteSessionKey(keyId: string): Promise<void>
-
-  // built-in OIDC issuers and their signing keys (keys newest first), per account
-  getIssuer(accountId: string, name: string): Promise<IssuerRecord | undefined>
-  listIssuers(accountId: string): Promise<IssuerRecord[]>
-  insertIssuer(issuer: IssuerRecord): Promise<void>
-  deleteIssuer(accountId: string, name: string): Promise<void>
-  listIssuerKeys(accountId: string, issuerName: string): Promise<IssuerKeyRecord[]>
-  insertIssuerKey(key: IssuerKeyRecord): Promise<void>
-  updateIssuerKey(key: IssuerKeyRecord): Promise<void>
-  deleteIssuerKey(accountId: string, issuerName: string, kid: string): Promise<void>
-}
-
 /** One request signed with a long-term access key: AWS's GetAccessKeyLastUsed fields. */
 export interface AccessKeyUse {
   accessKeyId: string
@@ -332,7 +237,7 @@ export interface Store {
    * writing nothing, when it throws. Concurrent transactions are serialised where the backend
    * needs it.
    */
-  transaction<T>(work: (repo: IamRepository) => Promise<T>): Promise<T>
+  transaction<T>(work: (repo: Repositories) => Promise<T>): Promise<T>
   /** Bumped after every committed transaction that wrote; caches compare it to stay fresh. */
   readonly generation: number
   /**

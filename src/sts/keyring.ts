@@ -53,7 +53,7 @@ export function newSessionKey(now: Date): SessionKeyRecord {
 /** Adds a key that seals from now on (`rolegate keys rotate`); older keys keep opening. */
 export async function rotateSessionKey(store: Store, now: Date): Promise<SessionKeyRecord> {
   const key = newSessionKey(now)
-  await store.transaction((repo) => repo.insertSessionKey(key))
+  await store.transaction((repo) => repo.sessionKeys.insert(key))
   return key
 }
 
@@ -63,9 +63,9 @@ export async function rotateSessionKey(store: Store, now: Date): Promise<Session
  */
 export async function retireSessionKey(store: Store, keyId: string, now: Date): Promise<boolean> {
   return store.transaction(async (repo) => {
-    const key = (await repo.listSessionKeys()).find((k) => k.keyId === keyId)
+    const key = (await repo.sessionKeys.list()).find((k) => k.keyId === keyId)
     if (!key) return false
-    if (key.retireDate === null) await repo.updateSessionKey({ ...key, retireDate: now })
+    if (key.retireDate === null) await repo.sessionKeys.update({ ...key, retireDate: now })
     return true
   })
 }
@@ -95,9 +95,9 @@ export class SessionKeyring {
     if (current.sealing) return current.sealing
     await this.store.transaction(async (repo) => {
       // Another replica (or request) may have created one meanwhile.
-      const keys = await repo.listSessionKeys()
+      const keys = await repo.sessionKeys.list()
       if (!keys.some((key) => key.retireDate === null)) {
-        await repo.insertSessionKey(newSessionKey(this.clock.now()))
+        await repo.sessionKeys.insert(newSessionKey(this.clock.now()))
       }
     })
     this.loaded = undefined
@@ -127,7 +127,7 @@ export class SessionKeyring {
   private async load(): Promise<Loaded> {
     const generation = this.store.generation
     if (this.loaded && this.loaded.generation === generation) return this.loaded
-    const records = await this.store.transaction((repo) => repo.listSessionKeys())
+    const records = await this.store.transaction((repo) => repo.sessionKeys.list())
     const byId = new Map<string, KeyringKey>()
     let sealing: KeyringKey | undefined
     // Newest first, as the store lists them.

@@ -11,7 +11,7 @@ import { ACCOUNT, PUBLIC_URL, assertError, field, harness, list, userWithKey } f
 import type { Harness } from './support.js'
 
 const issuerCount = (h: Harness) =>
-  h.store.transaction(async (repo) => (await repo.listIssuers(ACCOUNT)).length)
+  h.store.transaction(async (repo) => (await repo.issuers.list(ACCOUNT)).length)
 
 async function getJson(h: Harness, path: string) {
   const response = await h.app.handle({ ...queryRequest({}, { method: 'GET' }), path, query: '' })
@@ -274,7 +274,7 @@ describe('rotation', () => {
 
   test('the next rotation deletes keys past their retention', async () => {
     await h.ok('RotateIssuerKey', { IssuerName: 'ci' })
-    const stored = await h.store.transaction((repo) => repo.listIssuerKeys(ACCOUNT, 'ci'))
+    const stored = await h.store.transaction((repo) => repo.issuers.listKeys(ACCOUNT, 'ci'))
     assert.equal(stored.length, 2, 'the expired key is gone, the previous signer retired')
     assert.deepEqual(
       stored.map((key) => key.retireDate === null),
@@ -429,7 +429,7 @@ describe('accounts and issuers across accounts', () => {
       )
     }
     assert.equal(
-      await h.store.transaction(async (repo) => repo.getAccount('333333333333')),
+      await h.store.transaction(async (repo) => repo.accounts.get('333333333333')),
       undefined,
     )
 

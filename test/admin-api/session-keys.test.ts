@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test'
 import { assertError, field, harness, list } from './support.js'
 import type { Harness } from './support.js'
 
-const storedKeys = (h: Harness) => h.store.transaction((repo) => repo.listSessionKeys())
+const storedKeys = (h: Harness) => h.store.transaction((repo) => repo.sessionKeys.list())
 
 describe('session keys', () => {
   let h: Harness

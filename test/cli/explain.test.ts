@@ -67,7 +67,7 @@ const ALICE_POLICY = JSON.stringify(
 /** Alice (with an inline policy) and a role, written through the IAM operations. */
 async function seed(store: Store): Promise<void> {
   await store.transaction((repo) =>
-    repo.insertAccount({ accountId: ACCOUNT, createDate: new Date('2024-01-01T00:00:00Z') }),
+    repo.accounts.insert({ accountId: ACCOUNT, createDate: new Date('2024-01-01T00:00:00Z') }),
   )
   const call = async (action: string, params: Params) => {
     const operation = iamOperations.find((candidate) => candidate.name === action)
@@ -452,11 +452,11 @@ describe('rolegate explain --database-url', { skip: requireOrSkip(postgresUnavai
     try {
       await assert.rejects(
         store.transaction((repo) =>
-          repo.insertAccount({ accountId: '999999999999', createDate: new Date() }),
+          repo.accounts.insert({ accountId: '999999999999', createDate: new Date() }),
         ),
         /read-only transaction/,
       )
-      const accounts = await store.transaction((repo) => repo.getAccount('999999999999'))
+      const accounts = await store.transaction((repo) => repo.accounts.get('999999999999'))
       assert.equal(accounts, undefined)
     } finally {
       await store.close()

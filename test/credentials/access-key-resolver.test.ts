@@ -55,7 +55,7 @@ describe('AccessKeyResolver', () => {
       const found = await new AccessKeyResolver(store).resolve(KEY.accessKeyId, undefined)
       assert.ok(found)
       assert.equal(found.secretAccessKey, KEY.secretAccessKey)
-      const admin = await real.transaction((repo) => repo.getUserByName(ACCOUNT, 'admin'))
+      const admin = await real.transaction((repo) => repo.users.getByName(ACCOUNT, 'admin'))
       assert.deepEqual(found.caller, {
         type: 'user',
         accountId: ACCOUNT,
@@ -86,9 +86,9 @@ describe('AccessKeyResolver', () => {
       assert.equal(count(), afterUnknown)
 
       await real.transaction(async (repo) => {
-        const key = await repo.getAccessKey(KEY.accessKeyId)
+        const key = await repo.accessKeys.get(KEY.accessKeyId)
         assert.ok(key)
-        await repo.updateAccessKey({ ...key, status: 'Inactive' })
+        await repo.accessKeys.update({ ...key, status: 'Inactive' })
       })
       await assert.rejects(resolver.resolve(KEY.accessKeyId, undefined), invalid)
     } finally {
@@ -102,9 +102,9 @@ describe('AccessKeyResolver', () => {
       const resolver = new AccessKeyResolver(store)
       await resolver.resolve(KEY.accessKeyId, undefined)
       await real.transaction(async (repo) => {
-        const user = await repo.getUserByName(ACCOUNT, 'admin')
+        const user = await repo.users.getByName(ACCOUNT, 'admin')
         assert.ok(user)
-        await repo.updateUser({
+        await repo.users.update({
           ...user,
           userName: 'root-ish',
           arn: `arn:aws:iam::${ACCOUNT}:user/ops/root-ish`,

@@ -26,7 +26,7 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000)
 async function seededStore(): Promise<Store> {
   const store = await openSqliteStore({ file: ':memory:' })
   await store.transaction(async (repo) => {
-    await repo.insertUser({
+    await repo.users.insert({
       accountId: ACCOUNT,
       userId: USER,
       userName: 'alice',
@@ -37,7 +37,7 @@ async function seededStore(): Promise<Store> {
       tags: [],
     })
     for (const accessKeyId of [KEY, OTHER_KEY]) {
-      await repo.insertAccessKey({
+      await repo.accessKeys.insert({
         accessKeyId,
         accountId: ACCOUNT,
         userId: USER,
@@ -47,7 +47,7 @@ async function seededStore(): Promise<Store> {
         lastUsed: null,
       })
     }
-    await repo.insertRole({
+    await repo.roles.insert({
       accountId: ACCOUNT,
       roleId: ROLE,
       roleName: 'deployer',
@@ -66,9 +66,9 @@ async function seededStore(): Promise<Store> {
 }
 
 const keyUse = (store: Store, id = KEY) =>
-  store.transaction(async (repo) => (await repo.getAccessKey(id))?.lastUsed)
+  store.transaction(async (repo) => (await repo.accessKeys.get(id))?.lastUsed)
 const roleUse = (store: Store) =>
-  store.transaction(async (repo) => (await repo.getRoleById(ROLE))?.lastUsed)
+  store.transaction(async (repo) => (await repo.roles.getById(ROLE))?.lastUsed)
 
 /** A schedule the test ticks by hand. */
 function manualSchedule() {

@@ -69,12 +69,13 @@ async function storedSecrets(server: TestServer): Promise<Secrets> {
   const store = server.running.store
   return store.transaction(async (repo) => {
     const plain: string[] = []
-    for (const user of await repo.listUsers(server.accountId)) {
-      for (const key of await repo.listAccessKeys(user.userId)) plain.push(key.secretAccessKey)
+    for (const user of await repo.users.list(server.accountId)) {
+      for (const key of await repo.accessKeys.listForUser(user.userId))
+        plain.push(key.secretAccessKey)
     }
-    for (const key of await repo.listSessionKeys()) plain.push(key.secret)
-    for (const issuer of await repo.listIssuers(server.accountId)) {
-      for (const key of await repo.listIssuerKeys(issuer.accountId, issuer.name)) {
+    for (const key of await repo.sessionKeys.list()) plain.push(key.secret)
+    for (const issuer of await repo.issuers.list(server.accountId)) {
+      for (const key of await repo.issuers.listKeys(issuer.accountId, issuer.name)) {
         const jwk = JSON.parse(key.privateJwk) as Record<string, string>
         for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) {
           if (jwk[member] !== undefined) plain.push(jwk[member])

@@ -56,7 +56,7 @@ async function expectError(
 }
 
 const userCount = async (store: Store) =>
-  store.transaction(async (repo) => (await repo.listUsers('123456789012')).length)
+  store.transaction(async (repo) => (await repo.users.list('123456789012')).length)
 
 describe('createApp().handle()', () => {
   let store: Store
@@ -230,7 +230,7 @@ describe('createApp().handle()', () => {
         'The security token included in the request is invalid.',
       )
       assert.equal(
-        await store.transaction((repo) => repo.getUserByName('123456789012', 'mallory')),
+        await store.transaction((repo) => repo.users.getByName('123456789012', 'mallory')),
         undefined,
       )
     })
@@ -250,7 +250,7 @@ describe('createApp().handle()', () => {
         'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
       )
       assert.equal(
-        await store.transaction((repo) => repo.getUserByName('123456789012', 'mallory')),
+        await store.transaction((repo) => repo.users.getByName('123456789012', 'mallory')),
         undefined,
       )
     })
@@ -304,9 +304,9 @@ describe('createApp().handle()', () => {
     test('an inactive key is refused as AWS refuses it, and resolves again once active', async () => {
       const key = { accessKeyId: 'AKIDSECONDKEY0001', secretAccessKey: 'second-secret' }
       await store.transaction(async (repo) => {
-        const admin = await repo.getUserByName('123456789012', 'admin')
+        const admin = await repo.users.getByName('123456789012', 'admin')
         assert.ok(admin)
-        await repo.insertAccessKey({
+        await repo.accessKeys.insert({
           ...key,
           accountId: '123456789012',
           userId: admin.userId,
@@ -370,9 +370,9 @@ describe('createApp().handle()', () => {
       )
       assert.equal(created.status, 200, created.body)
       await store.transaction(async (repo) => {
-        const user = await repo.getUserByName('123456789012', 'plain')
+        const user = await repo.users.getByName('123456789012', 'plain')
         assert.ok(user)
-        await repo.insertAccessKey({
+        await repo.accessKeys.insert({
           ...key,
           accountId: '123456789012',
           userId: user.userId,
@@ -389,7 +389,7 @@ describe('createApp().handle()', () => {
         'User: arn:aws:iam::123456789012:user/plain is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::123456789012:user/plain2 because no identity-based policy allows the iam:CreateUser action',
       )
       assert.equal(
-        await store.transaction((repo) => repo.getUserByName('123456789012', 'plain2')),
+        await store.transaction((repo) => repo.users.getByName('123456789012', 'plain2')),
         undefined,
       )
 

@@ -114,7 +114,10 @@ describe('recorded last use', () => {
     assert.equal(denied.status, 403, denied.body)
     assert.equal(denied.text('Code'), 'AccessDenied')
     // Nothing reaches the database before a flush.
-    assert.equal((await store.transaction((r) => r.getAccessKey(key.accessKeyId)))?.lastUsed, null)
+    assert.equal(
+      (await store.transaction((r) => r.accessKeys.get(key.accessKeyId)))?.lastUsed,
+      null,
+    )
     await flush()
     assert.deepEqual(await lastUsedOf(key.accessKeyId), {
       date: '2025-05-05T12:01:00Z',
@@ -203,7 +206,7 @@ describe('recorded last use', () => {
       region: 'ap-northeast-1',
     })
     // A temporary key is no IAM access key: nothing of it is stored.
-    assert.equal(await store.transaction((r) => r.getAccessKey(session.accessKeyId)), undefined)
+    assert.equal(await store.transaction((r) => r.accessKeys.get(session.accessKeyId)), undefined)
   })
 
   test('AssumeRoleWithWebIdentity records the role in the default region', async () => {

@@ -202,9 +202,9 @@ describe('GetAccessKeyLastUsed', () => {
       })
       const usedAt = new Date('2025-06-02T08:00:00Z')
       await h.store.transaction(async (repo) => {
-        const key = await repo.getAccessKey(id)
+        const key = await repo.accessKeys.get(id)
         assert.ok(key)
-        await repo.updateAccessKey({
+        await repo.accessKeys.update({
           ...key,
           lastUsed: { date: usedAt, serviceName: 'sts', region: 'eu-west-1' },
         })

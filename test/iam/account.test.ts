@@ -9,7 +9,7 @@ const OTHER = '210987654321'
 async function withHarness(work: (h: IamHarness) => Promise<void>): Promise<void> {
   const h = await iamHarness()
   await h.store.transaction((repo) =>
-    repo.insertAccount({ accountId: OTHER, createDate: new Date() }),
+    repo.accounts.insert({ accountId: OTHER, createDate: new Date() }),
   )
   try {
     await work(h)

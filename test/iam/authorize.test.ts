@@ -3,7 +3,8 @@ import { describe, test } from 'node:test'
 import type { Caller, RequestInfo } from '../../src/core/caller.js'
 import { AwsError } from '../../src/core/errors.js'
 import { IamAuthorizer } from '../../src/iam/authorize.js'
-import type { IamRepository, Store } from '../../src/store/ports.js'
+import type { Store } from '../../src/store/ports.js'
+import type { Repositories } from '../../src/store/repositories.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 
 const ACCOUNT = '123456789012'
@@ -20,7 +21,7 @@ const doc = (...statements: object[]) =>
   JSON.stringify({ Version: '2012-10-17', Statement: statements })
 const userArn = (name: string) => `arn:aws:iam::${ACCOUNT}:user/${name}`
 
-async function addUser(repo: IamRepository, name: string, boundary: string | null = null) {
+async function addUser(repo: Repositories, name: string, boundary: string | null = null) {
   const user = {
     accountId: ACCOUNT,
     userId: `AIDA${name.toUpperCase().padEnd(17, 'X')}`,
@@ -31,7 +32,7 @@ async function addUser(repo: IamRepository, name: string, boundary: string | nul
     permissionsBoundaryArn: boundary,
     tags: [{ key: 'team', value: 'blue' }],
   }
-  await repo.insertUser(user)
+  await repo.users.insert(user)
   return user
 }
 
@@ -48,7 +49,7 @@ const callerFor = (user: { userId: string; userName: string; arn: string }): Cal
 async function withStore(work: (store: Store) => Promise<void>) {
   const store = await openSqliteStore({ file: ':memory:' })
   try {
-    await store.transaction((repo) => repo.insertAccount({ accountId: ACCOUNT, createDate: NOW }))
+    await store.transaction((repo) => repo.accounts.insert({ accountId: ACCOUNT, createDate: NOW }))
     await work(store)
   } finally {
     await store.close()
@@ -68,7 +69,7 @@ describe('IamAuthorizer', () => {
     await withStore(async (store) => {
       const user = await store.transaction(async (repo) => {
         const u = await addUser(repo, 'reader')
-        await repo.attachPolicy({
+        await repo.attachments.attach({
           accountId: ACCOUNT,
           entityType: 'user',
           entityId: u.userId,
@@ -91,7 +92,7 @@ describe('IamAuthorizer', () => {
     await withStore(async (store) => {
       const user = await store.transaction(async (repo) => {
         const u = await addUser(repo, 'member')
-        await repo.insertGroup({
+        await repo.groups.insert({
           accountId: ACCOUNT,
           groupId: 'AGPAGROUPXXXXXXXXXXXX',
           groupName: 'ops',
@@ -99,15 +100,15 @@ describe('IamAuthorizer', () => {
           arn: `arn:aws:iam::${ACCOUNT}:group/ops`,
           createDate: NOW,
         })
-        await repo.addUserToGroup('AGPAGROUPXXXXXXXXXXXX', u.userId)
-        await repo.putInlinePolicy({
+        await repo.groups.addMember('AGPAGROUPXXXXXXXXXXXX', u.userId)
+        await repo.inlinePolicies.put({
           accountId: ACCOUNT,
           entityType: 'group',
           entityId: 'AGPAGROUPXXXXXXXXXXXX',
           policyName: 'all',
           document: doc({ Effect: 'Allow', Action: 'iam:*', Resource: '*' }),
         })
-        await repo.putInlinePolicy({
+        await repo.inlinePolicies.put({
           accountId: ACCOUNT,
           entityType: 'user',
           entityId: u.userId,
@@ -131,7 +132,7 @@ describe('IamAuthorizer', () => {
     await withStore(async (store) => {
       const user = await store.transaction(async (repo) => {
         const u = await addUser(repo, 'bounded', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess')
-        await repo.attachPolicy({
+        await repo.attachments.attach({
           accountId: ACCOUNT,
           entityType: 'user',
           entityId: u.userId,
@@ -160,7 +161,7 @@ describe('IamAuthorizer', () => {
     await withStore(async (store) => {
       const user = await store.transaction(async (repo) => {
         const u = await addUser(repo, 'cond')
-        await repo.putInlinePolicy({
+        await repo.inlinePolicies.put({
           accountId: ACCOUNT,
           entityType: 'user',
           entityId: u.userId,
@@ -238,7 +239,7 @@ describe('IamAuthorizer', () => {
         AwsError,
       )
       await store.transaction((repo) =>
-        repo.putInlinePolicy({
+        repo.inlinePolicies.put({
           accountId: ACCOUNT,
           entityType: 'user',
           entityId: user.userId,
@@ -254,7 +255,7 @@ describe('IamAuthorizer', () => {
     await withStore(async (store) => {
       const user = await store.transaction(async (repo) => {
         const u = await addUser(repo, 'orphan', `arn:aws:iam::${ACCOUNT}:policy/gone`)
-        await repo.attachPolicy({
+        await repo.attachments.attach({
           accountId: ACCOUNT,
           entityType: 'user',
           entityId: u.userId,

@@ -19,14 +19,14 @@ async function withStore(work: (store: Store) => Promise<void>) {
 
 const snapshot = (store: Store) =>
   store.transaction(async (repo) => {
-    const account = await repo.getAccount(ACCOUNT)
-    const users = await repo.listUsers(ACCOUNT)
+    const account = await repo.accounts.get(ACCOUNT)
+    const users = await repo.users.list(ACCOUNT)
     const admin = users.find((user) => user.userName === 'admin')
     return {
       account,
       users,
-      attached: admin ? await repo.listAttachedPolicies('user', admin.userId) : [],
-      keys: admin ? await repo.listAccessKeys(admin.userId) : [],
+      attached: admin ? await repo.attachments.listForEntity('user', admin.userId) : [],
+      keys: admin ? await repo.accessKeys.listForUser(admin.userId) : [],
     }
   })
 
@@ -73,12 +73,12 @@ describe('bootstrap', () => {
       })
       assert.deepEqual(result, { adminKey: key, generated: false })
       await store.transaction(async (repo) => {
-        const stored = await repo.getAccessKey('test')
+        const stored = await repo.accessKeys.get('test')
         assert.ok(stored)
-        await repo.updateAccessKey({ ...stored, status: 'Inactive', secretAccessKey: 'old' })
+        await repo.accessKeys.update({ ...stored, status: 'Inactive', secretAccessKey: 'old' })
       })
       await bootstrap(store, { accountId: ACCOUNT, adminKey: key, ids: randomIds, now: NOW })
-      const stored = await store.transaction((repo) => repo.getAccessKey('test'))
+      const stored = await store.transaction((repo) => repo.accessKeys.get('test'))
       assert.equal(stored?.status, 'Active')
       assert.equal(stored?.secretAccessKey, 'test')
     })

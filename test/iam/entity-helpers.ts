@@ -66,9 +66,9 @@ export function tagParams(from: number, to: number, prefix = 'key'): Record<stri
 export async function insertCustomerPolicy(h: IamHarness, name: string, accountId = ACCOUNT) {
   const arn = `arn:aws:iam::${accountId}:policy/${name}`
   await h.store.transaction(async (repo) => {
-    if (!(await repo.getAccount(accountId)))
-      await repo.insertAccount({ accountId, createDate: NOW })
-    await repo.insertPolicy({
+    if (!(await repo.accounts.get(accountId)))
+      await repo.accounts.insert({ accountId, createDate: NOW })
+    await repo.policies.insert({
       accountId,
       policyId: randomIds.uniqueId('policy'),
       policyName: name,
@@ -81,7 +81,7 @@ export async function insertCustomerPolicy(h: IamHarness, name: string, accountI
       updateDate: NOW,
       tags: [],
     })
-    await repo.insertPolicyVersion({
+    await repo.policies.insertVersion({
       accountId,
       policyArn: arn,
       versionId: 'v1',

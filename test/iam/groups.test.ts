@@ -190,7 +190,7 @@ describe('DeleteGroup', () => {
       name: 'an attached policy',
       setUp: (h: IamHarness, groupId: string) =>
         h.store.transaction((repo) =>
-          repo.attachPolicy({
+          repo.attachments.attach({
             accountId: ACCOUNT,
             entityType: 'group',
             entityId: groupId,
@@ -203,7 +203,7 @@ describe('DeleteGroup', () => {
       name: 'an inline policy',
       setUp: (h: IamHarness, groupId: string) =>
         h.store.transaction((repo) =>
-          repo.putInlinePolicy({
+          repo.inlinePolicies.put({
             accountId: ACCOUNT,
             entityType: 'group',
             entityId: groupId,

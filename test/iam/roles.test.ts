@@ -426,7 +426,7 @@ describe('DeleteRole', () => {
       name: 'an attached policy',
       setUp: (h: IamHarness, roleId: string) =>
         h.store.transaction((repo) =>
-          repo.attachPolicy({
+          repo.attachments.attach({
             accountId: ACCOUNT,
             entityType: 'role',
             entityId: roleId,
@@ -439,7 +439,7 @@ describe('DeleteRole', () => {
       name: 'an inline policy',
       setUp: (h: IamHarness, roleId: string) =>
         h.store.transaction((repo) =>
-          repo.putInlinePolicy({
+          repo.inlinePolicies.put({
             accountId: ACCOUNT,
             entityType: 'role',
             entityId: roleId,

@@ -26,7 +26,7 @@ const get = (h: IamHarness, arn = ARN) => h.call('GetSAMLProvider', { SAMLProvid
 const listed = async (h: IamHarness) =>
   (await h.call('ListSAMLProviders'))?.['SAMLProviderList'] as ResultObject[]
 const stored = (h: IamHarness, arn = ARN) =>
-  h.store.transaction((repo) => repo.getSamlProvider(arn))
+  h.store.transaction((repo) => repo.samlProviders.get(arn))
 
 const withHarness = (work: (h: IamHarness) => Promise<void>) => withFreshHarness(work, NOW)
 

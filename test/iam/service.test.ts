@@ -33,7 +33,7 @@ test('IAM calls are authorised against the entity ARN with its stored path, and 
   const service = new IamService(store, new IamAuthorizer(store), randomIds, iamOperations)
   const root = rootCaller()
   await store.transaction((repo) =>
-    repo.insertAccount({ accountId: ACCOUNT, createDate: new Date() }),
+    repo.accounts.insert({ accountId: ACCOUNT, createDate: new Date() }),
   )
   for (const [name, path] of [
     ['app', '/team/'],
@@ -103,7 +103,7 @@ test('IAM calls are authorised against the entity ARN with its stored path, and 
 test('a call that fails after it has written commits nothing', async () => {
   const store = await openSqliteStore({ file: ':memory:' })
   await store.transaction((repo) =>
-    repo.insertAccount({ accountId: ACCOUNT, createDate: new Date() }),
+    repo.accounts.insert({ accountId: ACCOUNT, createDate: new Date() }),
   )
   const createUser = iamOperations.find((operation) => operation.name === 'CreateUser')!
   // A real operation that writes (CreateUser, then an inline policy) and then fails part way.
@@ -113,8 +113,8 @@ test('a call that fails after it has written commits nothing', async () => {
     resource: () => '*',
     async run(input, context) {
       await createUser.run(input, context)
-      const user = await context.repo.getUserByName(ACCOUNT, 'half')
-      await context.repo.putInlinePolicy({
+      const user = await context.repo.users.getByName(ACCOUNT, 'half')
+      await context.repo.inlinePolicies.put({
         accountId: ACCOUNT,
         entityType: 'user',
         entityId: user!.userId,
@@ -146,7 +146,7 @@ test('a user or role being acted on supplies aws:ResourceTag and iam:ResourceTag
   const service = new IamService(store, new IamAuthorizer(store), randomIds, iamOperations)
   const root = rootCaller()
   await store.transaction((repo) =>
-    repo.insertAccount({ accountId: ACCOUNT, createDate: new Date() }),
+    repo.accounts.insert({ accountId: ACCOUNT, createDate: new Date() }),
   )
   for (const [name, team] of [
     ['blue-app', 'blue'],
@@ -220,7 +220,7 @@ test('a user or role being acted on supplies aws:ResourceTag and iam:ResourceTag
 test('each service compiles simulated policies in its own cache, shared with no other service', async () => {
   const store = await openSqliteStore({ file: ':memory:' })
   await store.transaction((repo) =>
-    repo.insertAccount({ accountId: ACCOUNT, createDate: new Date() }),
+    repo.accounts.insert({ accountId: ACCOUNT, createDate: new Date() }),
   )
   const seen: unknown[] = []
   const sizes: number[] = []

@@ -389,7 +389,7 @@ describe('DeleteUser', () => {
       name: 'attached policies',
       setUp: (h, userId) =>
         h.store.transaction((repo) =>
-          repo.attachPolicy({
+          repo.attachments.attach({
             accountId: ACCOUNT,
             entityType: 'user',
             entityId: userId,
@@ -402,7 +402,7 @@ describe('DeleteUser', () => {
       name: 'inline policies',
       setUp: (h, userId) =>
         h.store.transaction((repo) =>
-          repo.putInlinePolicy({
+          repo.inlinePolicies.put({
             accountId: ACCOUNT,
             entityType: 'user',
             entityId: userId,

@@ -9,10 +9,10 @@ import { StoreConflictError, StoreReferenceError } from '../../src/store/errors.
 import type {
   AccessKeyRecord,
   GroupRecord,
-  IamRepository,
   IssuerKeyRecord,
   IssuerRecord,
   ManagedPolicyRecord,
+  NamePage,
   OidcProviderRecord,
   PolicyVersionRecord,
   RoleRecord,
@@ -21,6 +21,7 @@ import type {
   Store,
   UserRecord,
 } from '../../src/store/ports.js'
+import type { Repositories } from '../../src/store/repositories.js'
 
 const A = '111122223333'
 const B = '444455556666'
@@ -220,7 +221,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
     (
       body: (
         store: Store,
-        tx: <T>(work: (repo: IamRepository) => Promise<T>) => Promise<T>,
+        tx: <T>(work: (repo: Repositories) => Promise<T>) => Promise<T>,
       ) => Promise<void>,
     ) =>
     async () => {
@@ -244,14 +245,14 @@ export const storeContract = (open: () => Promise<Store>): void => {
   test(
     'accounts round-trip and refuse a duplicate id',
     withStore(async (_store, tx) => {
-      await tx((r) => r.insertAccount({ accountId: A, createDate: T1 }))
-      assert.deepEqual(await tx((r) => r.getAccount(A)), { accountId: A, createDate: T1 })
-      assert.equal(await tx((r) => r.getAccount(B)), undefined)
+      await tx((r) => r.accounts.insert({ accountId: A, createDate: T1 }))
+      assert.deepEqual(await tx((r) => r.accounts.get(A)), { accountId: A, createDate: T1 })
+      assert.equal(await tx((r) => r.accounts.get(B)), undefined)
       await rejectsWith(
-        tx((r) => r.insertAccount({ accountId: A, createDate: T2 })),
+        tx((r) => r.accounts.insert({ accountId: A, createDate: T2 })),
         StoreConflictError,
       )
-      assert.deepEqual(await tx((r) => r.getAccount(A)), { accountId: A, createDate: T1 })
+      assert.deepEqual(await tx((r) => r.accounts.get(A)), { accountId: A, createDate: T1 })
     }),
   )
 
@@ -259,24 +260,24 @@ export const storeContract = (open: () => Promise<Store>): void => {
     'account aliases are unique across accounts and listed in order',
     withStore(async (_s, tx) => {
       await tx(async (r) => {
-        await r.insertAccountAlias(A, 'zeta-corp')
-        await r.insertAccountAlias(A, 'alpha-corp')
+        await r.accounts.insertAlias(A, 'zeta-corp')
+        await r.accounts.insertAlias(A, 'alpha-corp')
       })
-      assert.deepEqual(await tx((r) => r.listAccountAliases(A)), ['alpha-corp', 'zeta-corp'])
-      assert.equal(await tx((r) => r.findAccountByAlias('zeta-corp')), A)
-      assert.equal(await tx((r) => r.findAccountByAlias('nobody')), undefined)
+      assert.deepEqual(await tx((r) => r.accounts.listAliases(A)), ['alpha-corp', 'zeta-corp'])
+      assert.equal(await tx((r) => r.accounts.findByAlias('zeta-corp')), A)
+      assert.equal(await tx((r) => r.accounts.findByAlias('nobody')), undefined)
       await rejectsWith(
-        tx((r) => r.insertAccountAlias(B, 'alpha-corp')),
+        tx((r) => r.accounts.insertAlias(B, 'alpha-corp')),
         StoreConflictError,
       )
-      assert.deepEqual(await tx((r) => r.listAccountAliases(B)), [])
+      assert.deepEqual(await tx((r) => r.accounts.listAliases(B)), [])
       // Deleting names the account: another account cannot remove A's alias.
-      await tx((r) => r.deleteAccountAlias(B, 'alpha-corp'))
-      assert.equal(await tx((r) => r.findAccountByAlias('alpha-corp')), A)
-      await tx((r) => r.deleteAccountAlias(A, 'alpha-corp'))
-      assert.deepEqual(await tx((r) => r.listAccountAliases(A)), ['zeta-corp'])
-      await tx((r) => r.insertAccountAlias(B, 'alpha-corp'))
-      assert.equal(await tx((r) => r.findAccountByAlias('alpha-corp')), B)
+      await tx((r) => r.accounts.deleteAlias(B, 'alpha-corp'))
+      assert.equal(await tx((r) => r.accounts.findByAlias('alpha-corp')), A)
+      await tx((r) => r.accounts.deleteAlias(A, 'alpha-corp'))
+      assert.deepEqual(await tx((r) => r.accounts.listAliases(A)), ['zeta-corp'])
+      await tx((r) => r.accounts.insertAlias(B, 'alpha-corp'))
+      assert.equal(await tx((r) => r.accounts.findByAlias('alpha-corp')), B)
     }),
   )
 
@@ -294,14 +295,14 @@ export const storeContract = (open: () => Promise<Store>): void => {
         tags: unicodeTags,
       })
       await tx(async (r) => {
-        await r.insertUser(plain)
-        await r.insertUser(full)
+        await r.users.insert(plain)
+        await r.users.insert(full)
       })
-      assert.deepEqual(await tx((r) => r.getUserById(plain.userId)), plain)
-      assert.deepEqual(await tx((r) => r.getUserById(full.userId)), full)
-      assert.deepEqual(await tx((r) => r.getUserByName(A, full.userName)), full)
-      assert.equal(await tx((r) => r.getUserById('AIDANOSUCHUSER')), undefined)
-      assert.equal(await tx((r) => r.getUserByName(A, 'nobody')), undefined)
+      assert.deepEqual(await tx((r) => r.users.getById(plain.userId)), plain)
+      assert.deepEqual(await tx((r) => r.users.getById(full.userId)), full)
+      assert.deepEqual(await tx((r) => r.users.getByName(A, full.userName)), full)
+      assert.equal(await tx((r) => r.users.getById('AIDANOSUCHUSER')), undefined)
+      assert.equal(await tx((r) => r.users.getByName(A, 'nobody')), undefined)
     }),
   )
 
@@ -309,20 +310,20 @@ export const storeContract = (open: () => Promise<Store>): void => {
     'user names match without case, keep their case and are unique per account',
     withStore(async (_s, tx) => {
       const bob = user({ userName: 'BobSmith' })
-      await tx((r) => r.insertUser(bob))
-      assert.deepEqual(await tx((r) => r.getUserByName(A, 'bobsmith')), bob)
-      assert.deepEqual(await tx((r) => r.getUserByName(A, 'BOBSMITH')), bob)
-      assert.equal((await tx((r) => r.getUserByName(A, 'bobsmith')))?.userName, 'BobSmith')
-      assert.equal(await tx((r) => r.getUserByName(B, 'BobSmith')), undefined)
+      await tx((r) => r.users.insert(bob))
+      assert.deepEqual(await tx((r) => r.users.getByName(A, 'bobsmith')), bob)
+      assert.deepEqual(await tx((r) => r.users.getByName(A, 'BOBSMITH')), bob)
+      assert.equal((await tx((r) => r.users.getByName(A, 'bobsmith')))?.userName, 'BobSmith')
+      assert.equal(await tx((r) => r.users.getByName(B, 'BobSmith')), undefined)
       await rejectsWith(
-        tx((r) => r.insertUser(user({ userName: 'BOBSMITH' }))),
+        tx((r) => r.users.insert(user({ userName: 'BOBSMITH' }))),
         StoreConflictError,
       )
       // The same name in another account is another user.
       const other = user({ userName: 'bobsmith', accountId: B })
-      await tx((r) => r.insertUser(other))
-      assert.deepEqual(await tx((r) => r.getUserByName(B, 'BobSmith')), other)
-      assert.equal((await tx((r) => r.listUsers(A))).length, 1)
+      await tx((r) => r.users.insert(other))
+      assert.deepEqual(await tx((r) => r.users.getByName(B, 'BobSmith')), other)
+      assert.equal((await tx((r) => r.users.list(A))).length, 1)
     }),
   )
 
@@ -331,15 +332,66 @@ export const storeContract = (open: () => Promise<Store>): void => {
     withStore(async (_s, tx) => {
       await tx(async (r) => {
         for (const name of ['carol', 'Bob', 'alice', 'ALBERT', 'b_ob'])
-          await r.insertUser(user({ userName: name }))
-        await r.insertUser(user({ userName: 'aaron', accountId: B }))
+          await r.users.insert(user({ userName: name }))
+        await r.users.insert(user({ userName: 'aaron', accountId: B }))
       })
-      const names = (await tx((r) => r.listUsers(A))).map((u) => u.userName)
+      const names = (await tx((r) => r.users.list(A))).map((u) => u.userName)
       assert.deepEqual(names, ['ALBERT', 'alice', 'b_ob', 'Bob', 'carol'])
       assert.deepEqual(
-        (await tx((r) => r.listUsers(B))).map((u) => u.userName),
+        (await tx((r) => r.users.list(B))).map((u) => u.userName),
         ['aaron'],
       )
+    }),
+  )
+
+  test(
+    'lists page by name: after a name, from a name, a limit, a prefix; counts per account',
+    withStore(async (_s, tx) => {
+      // Stored out of order and in mixed case; listed by name without regard to case.
+      const stored = ['delta', 'Alpha', 'charlie', 'Bravo', 'echo', 'Foxtrot']
+      await tx(async (r) => {
+        for (const [i, name] of stored.entries()) {
+          const path = i % 2 === 0 ? '/even/' : '/'
+          await r.users.insert(user({ userName: name, path }))
+          await r.groups.insert(group({ groupName: name, path }))
+          await r.roles.insert(role({ roleName: name, path }))
+          await r.policies.insert(policy({ policyName: name, path }))
+        }
+        await r.users.insert(user({ userName: 'elsewhere', accountId: B }))
+      })
+      const names = async <T>(records: Promise<T[]>, name: (record: T) => string) =>
+        (await records).map(name)
+      const lists = [
+        (r: Repositories, page?: NamePage) => names(r.users.list(A, page), (u) => u.userName),
+        (r: Repositories, page?: NamePage) => names(r.groups.list(A, page), (g) => g.groupName),
+        (r: Repositories, page?: NamePage) => names(r.roles.list(A, page), (x) => x.roleName),
+        (r: Repositories, page?: NamePage) => names(r.policies.list(A, page), (p) => p.policyName),
+      ]
+      for (const list of lists) {
+        const read = (page?: NamePage) => tx((r) => list(r, page))
+        assert.deepEqual(await read(), ['Alpha', 'Bravo', 'charlie', 'delta', 'echo', 'Foxtrot'])
+        assert.deepEqual(await read({ limit: 2 }), ['Alpha', 'Bravo'])
+        // After a name, compared without regard to case; the name itself need not exist.
+        assert.deepEqual(await read({ after: 'bravo', limit: 2 }), ['charlie', 'delta'])
+        assert.deepEqual(await read({ after: 'CHARLIE' }), ['delta', 'echo', 'Foxtrot'])
+        assert.deepEqual(await read({ after: 'cz' }), ['delta', 'echo', 'Foxtrot'])
+        assert.deepEqual(await read({ after: 'foxtrot' }), [])
+        // From a name on, that name included.
+        assert.deepEqual(await read({ from: 'Delta', limit: 2 }), ['delta', 'echo'])
+        // The prefix filters the page, and the page is filled from the names that pass it.
+        // (delta, charlie and echo were stored under /even/.)
+        assert.deepEqual(await read({ pathPrefix: '/even/', after: 'charlie', limit: 2 }), [
+          'delta',
+          'echo',
+        ])
+        assert.deepEqual(await read({ pathPrefix: '/even/', limit: 1 }), ['charlie'])
+      }
+      assert.equal(await tx((r) => r.users.count(A)), 6)
+      assert.equal(await tx((r) => r.users.count(B)), 1)
+      assert.equal(await tx((r) => r.groups.count(A)), 6)
+      assert.equal(await tx((r) => r.roles.count(A)), 6)
+      assert.equal(await tx((r) => r.policies.count(A)), 6)
+      assert.equal(await tx((r) => r.policies.count(B)), 0)
     }),
   )
 
@@ -359,20 +411,32 @@ export const storeContract = (open: () => Promise<Store>): void => {
       ]
       await tx(async (r) => {
         for (const [i, path] of paths.entries()) {
-          await r.insertUser(user({ userName: `u${i}`, path }))
-          await r.insertGroup(group({ groupName: `g${i}`, path }))
-          await r.insertRole(role({ roleName: `r${i}`, path }))
-          await r.insertPolicy(policy({ policyName: `p${i}`, path }))
+          await r.users.insert(user({ userName: `u${i}`, path }))
+          await r.groups.insert(group({ groupName: `g${i}`, path }))
+          await r.roles.insert(role({ roleName: `r${i}`, path }))
+          await r.policies.insert(policy({ policyName: `p${i}`, path }))
         }
       })
       const check = async (prefix: string | undefined, expected: string[]) => {
         const byPath = (list: { path: string }[]) => list.map((e) => e.path).sort()
         const want = [...expected].sort()
-        assert.deepEqual(byPath(await tx((r) => r.listUsers(A, prefix))), want, `users ${prefix}`)
-        assert.deepEqual(byPath(await tx((r) => r.listGroups(A, prefix))), want, `groups ${prefix}`)
-        assert.deepEqual(byPath(await tx((r) => r.listRoles(A, prefix))), want, `roles ${prefix}`)
         assert.deepEqual(
-          byPath(await tx((r) => r.listPolicies(A, prefix))),
+          byPath(await tx((r) => r.users.list(A, { pathPrefix: prefix }))),
+          want,
+          `users ${prefix}`,
+        )
+        assert.deepEqual(
+          byPath(await tx((r) => r.groups.list(A, { pathPrefix: prefix }))),
+          want,
+          `groups ${prefix}`,
+        )
+        assert.deepEqual(
+          byPath(await tx((r) => r.roles.list(A, { pathPrefix: prefix }))),
+          want,
+          `roles ${prefix}`,
+        )
+        assert.deepEqual(
+          byPath(await tx((r) => r.policies.list(A, { pathPrefix: prefix }))),
           want,
           `policies ${prefix}`,
         )
@@ -396,17 +460,17 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const key = accessKey(u.userId)
       const managed = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
       await tx(async (r) => {
-        await r.insertUser(u)
-        await r.insertGroup(g)
-        await r.addUserToGroup(g.groupId, u.userId)
-        await r.insertAccessKey(key)
-        await r.attachPolicy({
+        await r.users.insert(u)
+        await r.groups.insert(g)
+        await r.groups.addMember(g.groupId, u.userId)
+        await r.accessKeys.insert(key)
+        await r.attachments.attach({
           accountId: A,
           entityType: 'user',
           entityId: u.userId,
           policyArn: managed,
         })
-        await r.putInlinePolicy({
+        await r.inlinePolicies.put({
           accountId: A,
           entityType: 'user',
           entityId: u.userId,
@@ -425,20 +489,20 @@ export const storeContract = (open: () => Promise<Store>): void => {
           { key: 'a', value: '1' },
         ],
       }
-      await tx((r) => r.updateUser(renamed))
-      assert.equal(await tx((r) => r.getUserByName(A, 'old-name')), undefined)
-      assert.deepEqual(await tx((r) => r.getUserByName(A, 'new-name')), renamed)
-      assert.deepEqual(await tx((r) => r.listGroupsForUser(u.userId)), [g])
-      assert.deepEqual(await tx((r) => r.listUsersInGroup(g.groupId)), [renamed])
-      assert.deepEqual(await tx((r) => r.listAccessKeys(u.userId)), [key])
-      assert.deepEqual(await tx((r) => r.listAttachedPolicies('user', u.userId)), [managed])
-      assert.equal((await tx((r) => r.listInlinePolicies('user', u.userId))).length, 1)
-      assert.deepEqual(await tx((r) => r.listEntitiesForPolicy(A, managed)), [
+      await tx((r) => r.users.update(renamed))
+      assert.equal(await tx((r) => r.users.getByName(A, 'old-name')), undefined)
+      assert.deepEqual(await tx((r) => r.users.getByName(A, 'new-name')), renamed)
+      assert.deepEqual(await tx((r) => r.groups.listForUser(u.userId)), [g])
+      assert.deepEqual(await tx((r) => r.groups.listMembers(g.groupId)), [renamed])
+      assert.deepEqual(await tx((r) => r.accessKeys.listForUser(u.userId)), [key])
+      assert.deepEqual(await tx((r) => r.attachments.listForEntity('user', u.userId)), [managed])
+      assert.equal((await tx((r) => r.inlinePolicies.list('user', u.userId))).length, 1)
+      assert.deepEqual(await tx((r) => r.attachments.listEntities(A, managed)), [
         { entityType: 'user', entityId: u.userId, entityName: 'New-Name' },
       ])
       // Clearing the boundary and tags writes null and [].
-      await tx((r) => r.updateUser({ ...renamed, permissionsBoundaryArn: null, tags: [] }))
-      const cleared = await tx((r) => r.getUserById(u.userId))
+      await tx((r) => r.users.update({ ...renamed, permissionsBoundaryArn: null, tags: [] }))
+      const cleared = await tx((r) => r.users.getById(u.userId))
       assert.equal(cleared?.permissionsBoundaryArn, null)
       assert.deepEqual(cleared?.tags, [])
     }),
@@ -450,14 +514,14 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const a = user({ userName: 'alpha' })
       const b = user({ userName: 'beta' })
       await tx(async (r) => {
-        await r.insertUser(a)
-        await r.insertUser(b)
+        await r.users.insert(a)
+        await r.users.insert(b)
       })
       await rejectsWith(
-        tx((r) => r.updateUser({ ...b, userName: 'ALPHA' })),
+        tx((r) => r.users.update({ ...b, userName: 'ALPHA' })),
         StoreConflictError,
       )
-      assert.deepEqual(await tx((r) => r.getUserById(b.userId)), b)
+      assert.deepEqual(await tx((r) => r.users.getById(b.userId)), b)
     }),
   )
 
@@ -467,22 +531,22 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const u = user()
       const key = accessKey(u.userId)
       await tx(async (r) => {
-        await r.insertUser(u)
-        await r.insertAccessKey(key)
+        await r.users.insert(u)
+        await r.accessKeys.insert(key)
       })
       await rejectsWith(
-        tx((r) => r.deleteUser(u.userId)),
+        tx((r) => r.users.delete(u.userId)),
         StoreReferenceError,
       )
-      assert.deepEqual(await tx((r) => r.getUserById(u.userId)), u)
+      assert.deepEqual(await tx((r) => r.users.getById(u.userId)), u)
       await tx(async (r) => {
-        await r.deleteAccessKey(key.accessKeyId)
-        await r.deleteUser(u.userId)
+        await r.accessKeys.delete(key.accessKeyId)
+        await r.users.delete(u.userId)
       })
-      assert.equal(await tx((r) => r.getUserById(u.userId)), undefined)
-      assert.equal(await tx((r) => r.getUserByName(A, u.userName)), undefined)
+      assert.equal(await tx((r) => r.users.getById(u.userId)), undefined)
+      assert.equal(await tx((r) => r.users.getByName(A, u.userName)), undefined)
       // The name is free again.
-      await tx((r) => r.insertUser(user({ userName: u.userName })))
+      await tx((r) => r.users.insert(user({ userName: u.userName })))
     }),
   )
 
@@ -493,19 +557,19 @@ export const storeContract = (open: () => Promise<Store>): void => {
     withStore(async (_s, tx) => {
       const g = group({ groupName: 'Admins', path: '/ops/', createDate: T2 })
       await tx(async (r) => {
-        await r.insertGroup(g)
-        await r.insertGroup(group({ groupName: 'developers' }))
-        await r.insertGroup(group({ groupName: 'Billing' }))
-        await r.insertGroup(group({ groupName: 'other', accountId: B }))
+        await r.groups.insert(g)
+        await r.groups.insert(group({ groupName: 'developers' }))
+        await r.groups.insert(group({ groupName: 'Billing' }))
+        await r.groups.insert(group({ groupName: 'other', accountId: B }))
       })
-      assert.deepEqual(await tx((r) => r.getGroupByName(A, 'ADMINS')), g)
-      assert.equal(await tx((r) => r.getGroupByName(B, 'admins')), undefined)
+      assert.deepEqual(await tx((r) => r.groups.getByName(A, 'ADMINS')), g)
+      assert.equal(await tx((r) => r.groups.getByName(B, 'admins')), undefined)
       assert.deepEqual(
-        (await tx((r) => r.listGroups(A))).map((x) => x.groupName),
+        (await tx((r) => r.groups.list(A))).map((x) => x.groupName),
         ['Admins', 'Billing', 'developers'],
       )
       await rejectsWith(
-        tx((r) => r.insertGroup(group({ groupName: 'admins' }))),
+        tx((r) => r.groups.insert(group({ groupName: 'admins' }))),
         StoreConflictError,
       )
       const renamed = {
@@ -514,15 +578,15 @@ export const storeContract = (open: () => Promise<Store>): void => {
         path: '/',
         arn: `arn:aws:iam::${A}:group/Operators`,
       }
-      await tx((r) => r.updateGroup(renamed))
-      assert.deepEqual(await tx((r) => r.getGroupByName(A, 'operators')), renamed)
-      assert.equal(await tx((r) => r.getGroupByName(A, 'admins')), undefined)
+      await tx((r) => r.groups.update(renamed))
+      assert.deepEqual(await tx((r) => r.groups.getByName(A, 'operators')), renamed)
+      assert.equal(await tx((r) => r.groups.getByName(A, 'admins')), undefined)
       await rejectsWith(
-        tx((r) => r.updateGroup({ ...renamed, groupName: 'BILLING' })),
+        tx((r) => r.groups.update({ ...renamed, groupName: 'BILLING' })),
         StoreConflictError,
       )
-      await tx((r) => r.deleteGroup(g.groupId))
-      assert.equal(await tx((r) => r.getGroupByName(A, 'operators')), undefined)
+      await tx((r) => r.groups.delete(g.groupId))
+      assert.equal(await tx((r) => r.groups.getByName(A, 'operators')), undefined)
     }),
   )
 
@@ -532,47 +596,47 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const users = ['zed', 'Amy', 'mike'].map((userName) => user({ userName }))
       const groups = ['Zoo', 'alpha', 'Mid'].map((groupName) => group({ groupName }))
       await tx(async (r) => {
-        for (const u of users) await r.insertUser(u)
-        for (const g of groups) await r.insertGroup(g)
-        for (const g of groups) await r.addUserToGroup(g.groupId, users[0]!.userId)
-        for (const u of users) await r.addUserToGroup(groups[0]!.groupId, u.userId)
-        await r.addUserToGroup(groups[0]!.groupId, users[0]!.userId)
+        for (const u of users) await r.users.insert(u)
+        for (const g of groups) await r.groups.insert(g)
+        for (const g of groups) await r.groups.addMember(g.groupId, users[0]!.userId)
+        for (const u of users) await r.groups.addMember(groups[0]!.groupId, u.userId)
+        await r.groups.addMember(groups[0]!.groupId, users[0]!.userId)
       })
       assert.deepEqual(
-        (await tx((r) => r.listGroupsForUser(users[0]!.userId))).map((g) => g.groupName),
+        (await tx((r) => r.groups.listForUser(users[0]!.userId))).map((g) => g.groupName),
         ['alpha', 'Mid', 'Zoo'],
       )
       assert.deepEqual(
-        (await tx((r) => r.listUsersInGroup(groups[0]!.groupId))).map((u) => u.userName),
+        (await tx((r) => r.groups.listMembers(groups[0]!.groupId))).map((u) => u.userName),
         ['Amy', 'mike', 'zed'],
       )
-      assert.deepEqual(await tx((r) => r.listGroupsForUser(users[1]!.userId)), [groups[0]])
-      await tx((r) => r.removeUserFromGroup(groups[0]!.groupId, users[0]!.userId))
+      assert.deepEqual(await tx((r) => r.groups.listForUser(users[1]!.userId)), [groups[0]])
+      await tx((r) => r.groups.removeMember(groups[0]!.groupId, users[0]!.userId))
       assert.deepEqual(
-        (await tx((r) => r.listUsersInGroup(groups[0]!.groupId))).map((u) => u.userName),
+        (await tx((r) => r.groups.listMembers(groups[0]!.groupId))).map((u) => u.userName),
         ['Amy', 'mike'],
       )
       assert.deepEqual(
-        (await tx((r) => r.listGroupsForUser(users[0]!.userId))).map((g) => g.groupName),
+        (await tx((r) => r.groups.listForUser(users[0]!.userId))).map((g) => g.groupName),
         ['alpha', 'Mid'],
       )
       await rejectsWith(
-        tx((r) => r.addUserToGroup(groups[1]!.groupId, 'AIDANOSUCHUSER')),
+        tx((r) => r.groups.addMember(groups[1]!.groupId, 'AIDANOSUCHUSER')),
         StoreReferenceError,
       )
       await rejectsWith(
-        tx((r) => r.addUserToGroup('AGPANOSUCHGROUP', users[1]!.userId)),
+        tx((r) => r.groups.addMember('AGPANOSUCHGROUP', users[1]!.userId)),
         StoreReferenceError,
       )
       await rejectsWith(
-        tx((r) => r.deleteGroup(groups[0]!.groupId)),
+        tx((r) => r.groups.delete(groups[0]!.groupId)),
         StoreReferenceError,
       )
       await rejectsWith(
-        tx((r) => r.deleteUser(users[1]!.userId)),
+        tx((r) => r.users.delete(users[1]!.userId)),
         StoreReferenceError,
       )
-      assert.equal((await tx((r) => r.listUsersInGroup(groups[0]!.groupId))).length, 2)
+      assert.equal((await tx((r) => r.groups.listMembers(groups[0]!.groupId))).length, 2)
     }),
   )
 
@@ -593,18 +657,18 @@ export const storeContract = (open: () => Promise<Store>): void => {
         lastUsed: { date: T3, region: 'eu-west-1' },
       })
       await tx(async (r) => {
-        await r.insertRole(plain)
-        await r.insertRole(full)
+        await r.roles.insert(plain)
+        await r.roles.insert(full)
       })
-      assert.deepEqual(await tx((r) => r.getRoleById(plain.roleId)), plain)
-      assert.deepEqual(await tx((r) => r.getRoleById(full.roleId)), full)
-      assert.deepEqual(await tx((r) => r.getRoleByName(A, 'full-role')), full)
-      assert.equal(await tx((r) => r.getRoleByName(A, 'nope')), undefined)
-      assert.equal(await tx((r) => r.getRoleById('AROANOSUCHROLE')), undefined)
+      assert.deepEqual(await tx((r) => r.roles.getById(plain.roleId)), plain)
+      assert.deepEqual(await tx((r) => r.roles.getById(full.roleId)), full)
+      assert.deepEqual(await tx((r) => r.roles.getByName(A, 'full-role')), full)
+      assert.equal(await tx((r) => r.roles.getByName(A, 'nope')), undefined)
+      assert.equal(await tx((r) => r.roles.getById('AROANOSUCHROLE')), undefined)
       // An empty description is not the same as none.
       const empty = role({ roleName: 'empty', description: '' })
-      await tx((r) => r.insertRole(empty))
-      assert.equal((await tx((r) => r.getRoleById(empty.roleId)))?.description, '')
+      await tx((r) => r.roles.insert(empty))
+      assert.equal((await tx((r) => r.roles.getById(empty.roleId)))?.description, '')
     }),
   )
 
@@ -613,17 +677,17 @@ export const storeContract = (open: () => Promise<Store>): void => {
     withStore(async (_s, tx) => {
       const r1 = role({ roleName: 'Deployer' })
       await tx(async (r) => {
-        await r.insertRole(r1)
-        await r.insertRole(role({ roleName: 'admin' }))
-        await r.insertRole(role({ roleName: 'Cache' }))
-        await r.insertRole(role({ roleName: 'deployer', accountId: B }))
+        await r.roles.insert(r1)
+        await r.roles.insert(role({ roleName: 'admin' }))
+        await r.roles.insert(role({ roleName: 'Cache' }))
+        await r.roles.insert(role({ roleName: 'deployer', accountId: B }))
       })
       await rejectsWith(
-        tx((r) => r.insertRole(role({ roleName: 'DEPLOYER' }))),
+        tx((r) => r.roles.insert(role({ roleName: 'DEPLOYER' }))),
         StoreConflictError,
       )
       assert.deepEqual(
-        (await tx((r) => r.listRoles(A))).map((x) => x.roleName),
+        (await tx((r) => r.roles.list(A))).map((x) => x.roleName),
         ['admin', 'Cache', 'Deployer'],
       )
       const updated: RoleRecord = {
@@ -635,23 +699,23 @@ export const storeContract = (open: () => Promise<Store>): void => {
         tags: [{ key: 'k', value: 'v' }],
         lastUsed: { date: T2, region: 'us-east-1' },
       }
-      await tx((r) => r.updateRole(updated))
-      assert.deepEqual(await tx((r) => r.getRoleById(r1.roleId)), updated)
+      await tx((r) => r.roles.update(updated))
+      assert.deepEqual(await tx((r) => r.roles.getById(r1.roleId)), updated)
       await tx((r) =>
-        r.updateRole({
+        r.roles.update({
           ...updated,
           description: null,
           lastUsed: null,
           permissionsBoundaryArn: null,
         }),
       )
-      const back = await tx((r) => r.getRoleById(r1.roleId))
+      const back = await tx((r) => r.roles.getById(r1.roleId))
       assert.equal(back?.description, null)
       assert.equal(back?.lastUsed, null)
       assert.equal(back?.permissionsBoundaryArn, null)
-      await tx((r) => r.deleteRole(r1.roleId))
-      assert.equal(await tx((r) => r.getRoleById(r1.roleId)), undefined)
-      assert.equal((await tx((r) => r.listRoles(B))).length, 1)
+      await tx((r) => r.roles.delete(r1.roleId))
+      assert.equal(await tx((r) => r.roles.getById(r1.roleId)), undefined)
+      assert.equal((await tx((r) => r.roles.list(B))).length, 1)
     }),
   )
 
@@ -669,39 +733,39 @@ export const storeContract = (open: () => Promise<Store>): void => {
         lastUsed: { date: T3, serviceName: 'sts', region: 'ap-northeast-1' },
       })
       await tx(async (r) => {
-        await r.insertUser(u)
-        await r.insertUser(other)
-        await r.insertAccessKey(newer)
-        await r.insertAccessKey(older)
-        await r.insertAccessKey(accessKey(other.userId))
+        await r.users.insert(u)
+        await r.users.insert(other)
+        await r.accessKeys.insert(newer)
+        await r.accessKeys.insert(older)
+        await r.accessKeys.insert(accessKey(other.userId))
       })
-      assert.deepEqual(await tx((r) => r.getAccessKey(older.accessKeyId)), older)
-      assert.deepEqual(await tx((r) => r.getAccessKey(newer.accessKeyId)), newer)
-      assert.equal(await tx((r) => r.getAccessKey('AKIANOSUCHKEY')), undefined)
-      assert.deepEqual(await tx((r) => r.listAccessKeys(u.userId)), [older, newer])
+      assert.deepEqual(await tx((r) => r.accessKeys.get(older.accessKeyId)), older)
+      assert.deepEqual(await tx((r) => r.accessKeys.get(newer.accessKeyId)), newer)
+      assert.equal(await tx((r) => r.accessKeys.get('AKIANOSUCHKEY')), undefined)
+      assert.deepEqual(await tx((r) => r.accessKeys.listForUser(u.userId)), [older, newer])
       const used: AccessKeyRecord = {
         ...older,
         status: 'Inactive',
         lastUsed: { date: T2, serviceName: 'iam', region: 'us-east-1' },
       }
-      await tx((r) => r.updateAccessKey(used))
-      assert.deepEqual(await tx((r) => r.getAccessKey(older.accessKeyId)), used)
-      await tx((r) => r.updateAccessKey({ ...used, status: 'Active', lastUsed: null }))
-      assert.deepEqual(await tx((r) => r.getAccessKey(older.accessKeyId)), {
+      await tx((r) => r.accessKeys.update(used))
+      assert.deepEqual(await tx((r) => r.accessKeys.get(older.accessKeyId)), used)
+      await tx((r) => r.accessKeys.update({ ...used, status: 'Active', lastUsed: null }))
+      assert.deepEqual(await tx((r) => r.accessKeys.get(older.accessKeyId)), {
         ...used,
         status: 'Active',
         lastUsed: null,
       })
       await rejectsWith(
-        tx((r) => r.insertAccessKey({ ...older, status: 'Active' })),
+        tx((r) => r.accessKeys.insert({ ...older, status: 'Active' })),
         StoreConflictError,
       )
       await rejectsWith(
-        tx((r) => r.insertAccessKey(accessKey('AIDANOSUCHUSER'))),
+        tx((r) => r.accessKeys.insert(accessKey('AIDANOSUCHUSER'))),
         StoreReferenceError,
       )
-      await tx((r) => r.deleteAccessKey(older.accessKeyId))
-      assert.deepEqual(await tx((r) => r.listAccessKeys(u.userId)), [newer])
+      await tx((r) => r.accessKeys.delete(older.accessKeyId))
+      assert.deepEqual(await tx((r) => r.accessKeys.listForUser(u.userId)), [newer])
     }),
   )
 
@@ -721,19 +785,19 @@ export const storeContract = (open: () => Promise<Store>): void => {
         tags: unicodeTags,
       })
       await tx(async (r) => {
-        await r.insertPolicy(p)
-        await r.insertPolicy(policy({ policyName: 'admin' }))
-        await r.insertPolicy(policy({ policyName: 'Zed' }))
-        await r.insertPolicy(policy({ policyName: 's3reader', accountId: B }))
+        await r.policies.insert(p)
+        await r.policies.insert(policy({ policyName: 'admin' }))
+        await r.policies.insert(policy({ policyName: 'Zed' }))
+        await r.policies.insert(policy({ policyName: 's3reader', accountId: B }))
       })
-      assert.deepEqual(await tx((r) => r.getPolicy(p.arn)), p)
-      assert.equal(await tx((r) => r.getPolicy(`arn:aws:iam::${A}:policy/none`)), undefined)
+      assert.deepEqual(await tx((r) => r.policies.get(p.arn)), p)
+      assert.equal(await tx((r) => r.policies.get(`arn:aws:iam::${A}:policy/none`)), undefined)
       assert.deepEqual(
-        (await tx((r) => r.listPolicies(A))).map((x) => x.policyName),
+        (await tx((r) => r.policies.list(A))).map((x) => x.policyName),
         ['admin', 'S3Reader', 'Zed'],
       )
       await rejectsWith(
-        tx((r) => r.insertPolicy(policy({ policyName: 's3READER' }))),
+        tx((r) => r.policies.insert(policy({ policyName: 's3READER' }))),
         StoreConflictError,
       )
       const updated = {
@@ -744,8 +808,8 @@ export const storeContract = (open: () => Promise<Store>): void => {
         updateDate: T3,
         tags: [],
       }
-      await tx((r) => r.updatePolicy(updated))
-      assert.deepEqual(await tx((r) => r.getPolicy(p.arn)), updated)
+      await tx((r) => r.policies.update(updated))
+      assert.deepEqual(await tx((r) => r.policies.get(p.arn)), updated)
     }),
   )
 
@@ -763,36 +827,36 @@ export const storeContract = (open: () => Promise<Store>): void => {
         version(p, 'v11', { createDate: T3 }),
       ]
       await tx(async (r) => {
-        await r.insertPolicy(p)
+        await r.policies.insert(p)
         for (const v of [versions[3]!, versions[2]!, versions[0]!, versions[1]!])
-          await r.insertPolicyVersion(v)
+          await r.policies.insertVersion(v)
       })
-      assert.deepEqual(await tx((r) => r.listPolicyVersions(p.arn)), versions)
-      assert.deepEqual(await tx((r) => r.getPolicyVersion(p.arn, 'v10')), versions[2])
-      assert.equal(await tx((r) => r.getPolicyVersion(p.arn, 'v3')), undefined)
+      assert.deepEqual(await tx((r) => r.policies.listVersions(p.arn)), versions)
+      assert.deepEqual(await tx((r) => r.policies.getVersion(p.arn, 'v10')), versions[2])
+      assert.equal(await tx((r) => r.policies.getVersion(p.arn, 'v3')), undefined)
       await rejectsWith(
-        tx((r) => r.insertPolicyVersion(version(p, 'v2'))),
+        tx((r) => r.policies.insertVersion(version(p, 'v2'))),
         StoreConflictError,
       )
       await rejectsWith(
-        tx((r) => r.insertPolicyVersion(version(policy(), 'v1'))),
+        tx((r) => r.policies.insertVersion(version(policy(), 'v1'))),
         StoreReferenceError,
       )
-      await tx((r) => r.deletePolicyVersion(p.arn, 'v2'))
+      await tx((r) => r.policies.deleteVersion(p.arn, 'v2'))
       assert.deepEqual(
-        (await tx((r) => r.listPolicyVersions(p.arn))).map((v) => v.versionId),
+        (await tx((r) => r.policies.listVersions(p.arn))).map((v) => v.versionId),
         ['v1', 'v10', 'v11'],
       )
-      await tx((r) => r.deletePolicy(p.arn))
-      assert.equal(await tx((r) => r.getPolicy(p.arn)), undefined)
-      assert.deepEqual(await tx((r) => r.listPolicyVersions(p.arn)), [])
+      await tx((r) => r.policies.delete(p.arn))
+      assert.equal(await tx((r) => r.policies.get(p.arn)), undefined)
+      assert.deepEqual(await tx((r) => r.policies.listVersions(p.arn)), [])
       // A policy of the same name can be made again, with fresh versions.
       const again = policy({ policyName: p.policyName })
       await tx(async (r) => {
-        await r.insertPolicy(again)
-        await r.insertPolicyVersion(version(again, 'v1'))
+        await r.policies.insert(again)
+        await r.policies.insertVersion(version(again, 'v1'))
       })
-      assert.equal((await tx((r) => r.listPolicyVersions(again.arn))).length, 1)
+      assert.equal((await tx((r) => r.policies.listVersions(again.arn))).length, 1)
     }),
   )
 
@@ -808,42 +872,50 @@ export const storeContract = (open: () => Promise<Store>): void => {
         'arn:aws:iam::aws:policy/Middle',
       ]
       await tx(async (r) => {
-        await r.insertRole(r1)
+        await r.roles.insert(r1)
         for (const policyArn of arns)
-          await r.attachPolicy({ accountId: A, entityType: 'role', entityId: r1.roleId, policyArn })
-        await r.attachPolicy({
+          await r.attachments.attach({
+            accountId: A,
+            entityType: 'role',
+            entityId: r1.roleId,
+            policyArn,
+          })
+        await r.attachments.attach({
           accountId: A,
           entityType: 'role',
           entityId: r1.roleId,
           policyArn: arns[0]!,
         })
       })
-      assert.deepEqual(await tx((r) => r.listAttachedPolicies('role', r1.roleId)), arns)
+      assert.deepEqual(await tx((r) => r.attachments.listForEntity('role', r1.roleId)), arns)
       await tx((r) =>
-        r.detachPolicy({
+        r.attachments.detach({
           accountId: A,
           entityType: 'role',
           entityId: r1.roleId,
           policyArn: arns[0]!,
         }),
       )
-      assert.deepEqual(await tx((r) => r.listAttachedPolicies('role', r1.roleId)), arns.slice(1))
+      assert.deepEqual(
+        await tx((r) => r.attachments.listForEntity('role', r1.roleId)),
+        arns.slice(1),
+      )
       // Attaching again after detaching puts it last.
       await tx((r) =>
-        r.attachPolicy({
+        r.attachments.attach({
           accountId: A,
           entityType: 'role',
           entityId: r1.roleId,
           policyArn: arns[0]!,
         }),
       )
-      assert.deepEqual(await tx((r) => r.listAttachedPolicies('role', r1.roleId)), [
+      assert.deepEqual(await tx((r) => r.attachments.listForEntity('role', r1.roleId)), [
         arns[1],
         arns[2],
         arns[0],
       ])
-      assert.deepEqual(await tx((r) => r.listAttachedPolicies('user', r1.roleId)), [])
-      assert.deepEqual(await tx((r) => r.listAttachedPolicies('role', 'AROANOSUCHROLE')), [])
+      assert.deepEqual(await tx((r) => r.attachments.listForEntity('user', r1.roleId)), [])
+      assert.deepEqual(await tx((r) => r.attachments.listForEntity('role', 'AROANOSUCHROLE')), [])
     }),
   )
 
@@ -857,76 +929,95 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const roles = [role({ roleName: 'reader' }), role({ roleName: 'Auditor' })]
       const foreign = role({ roleName: 'foreign', accountId: B })
       await tx(async (r) => {
-        for (const u of users) await r.insertUser(u)
-        await r.insertGroup(g)
-        for (const x of [...roles, foreign]) await r.insertRole(x)
-        await r.attachPolicy({
+        for (const u of users) await r.users.insert(u)
+        await r.groups.insert(g)
+        for (const x of [...roles, foreign]) await r.roles.insert(x)
+        await r.attachments.attach({
           accountId: A,
           entityType: 'role',
           entityId: roles[0]!.roleId,
           policyArn: arn,
         })
-        await r.attachPolicy({
+        await r.attachments.attach({
           accountId: A,
           entityType: 'user',
           entityId: users[0]!.userId,
           policyArn: arn,
         })
-        await r.attachPolicy({
+        await r.attachments.attach({
           accountId: A,
           entityType: 'group',
           entityId: g.groupId,
           policyArn: arn,
         })
-        await r.attachPolicy({
+        await r.attachments.attach({
           accountId: A,
           entityType: 'role',
           entityId: roles[1]!.roleId,
           policyArn: arn,
         })
-        await r.attachPolicy({
+        await r.attachments.attach({
           accountId: A,
           entityType: 'user',
           entityId: users[1]!.userId,
           policyArn: arn,
         })
-        await r.attachPolicy({
+        await r.attachments.attach({
           accountId: A,
           entityType: 'user',
           entityId: users[1]!.userId,
           policyArn: elsewhere,
         })
-        await r.attachPolicy({
+        await r.attachments.attach({
           accountId: B,
           entityType: 'role',
           entityId: foreign.roleId,
           policyArn: arn,
         })
       })
-      assert.deepEqual(await tx((r) => r.listEntitiesForPolicy(A, arn)), [
+      assert.deepEqual(await tx((r) => r.attachments.listEntities(A, arn)), [
         { entityType: 'user', entityId: users[1]!.userId, entityName: 'Adam' },
         { entityType: 'user', entityId: users[0]!.userId, entityName: 'zoe' },
         { entityType: 'group', entityId: g.groupId, entityName: 'Readers' },
         { entityType: 'role', entityId: roles[1]!.roleId, entityName: 'Auditor' },
         { entityType: 'role', entityId: roles[0]!.roleId, entityName: 'reader' },
       ])
-      assert.deepEqual(await tx((r) => r.listEntitiesForPolicy(B, arn)), [
+      assert.deepEqual(await tx((r) => r.attachments.listEntities(B, arn)), [
         { entityType: 'role', entityId: foreign.roleId, entityName: 'foreign' },
       ])
-      assert.equal(await tx((r) => r.countAttachments(A, arn)), 5)
-      assert.equal(await tx((r) => r.countAttachments(B, arn)), 1)
-      assert.equal(await tx((r) => r.countAttachments(A, 'arn:aws:iam::aws:policy/Unused')), 0)
+      const uses = async (account: string, arns?: string[]) => {
+        const counted = await tx((r) => r.attachments.countUses(account, arns))
+        return {
+          attachments: Object.fromEntries(counted.attachments),
+          boundaries: Object.fromEntries(counted.boundaries),
+        }
+      }
+      assert.deepEqual(await uses(A, [arn]), { attachments: { [arn]: 5 }, boundaries: {} })
+      assert.deepEqual(await uses(B, [arn]), { attachments: { [arn]: 1 }, boundaries: {} })
+      const unused = 'arn:aws:iam::aws:policy/Unused'
+      assert.deepEqual(await uses(A, [unused]), { attachments: {}, boundaries: {} })
+      assert.deepEqual(await uses(A, []), { attachments: {}, boundaries: {} })
       assert.deepEqual(
-        await tx((r) => r.listEntitiesForPolicy(A, 'arn:aws:iam::aws:policy/Unused')),
+        await tx((r) => r.attachments.listEntities(A, 'arn:aws:iam::aws:policy/Unused')),
         [],
       )
-      // A permissions boundary is not an attachment.
-      await tx((r) => r.insertUser(user({ permissionsBoundaryArn: arn })))
-      assert.equal(await tx((r) => r.countAttachments(A, arn)), 5)
-      assert.deepEqual(await tx((r) => r.listAttachments(B)), [
+      // A permissions boundary is not an attachment: it is counted apart, for users and roles.
+      await tx((r) => r.users.insert(user({ permissionsBoundaryArn: arn })))
+      await tx((r) => r.roles.insert(role({ permissionsBoundaryArn: arn })))
+      await tx((r) => r.roles.insert(role({ permissionsBoundaryArn: unused })))
+      assert.deepEqual(await uses(A, [arn]), {
+        attachments: { [arn]: 5 },
+        boundaries: { [arn]: 2 },
+      })
+      // Without a list, every policy the account uses.
+      assert.deepEqual(await uses(A), {
+        attachments: { [arn]: 5, [elsewhere]: 1 },
+        boundaries: { [arn]: 2, [unused]: 1 },
+      })
+      assert.deepEqual(await tx((r) => r.attachments.listInAccount(B)), [
         { accountId: B, entityType: 'role', entityId: foreign.roleId, policyArn: arn },
       ])
-      const all = await tx((r) => r.listAttachments(A))
+      const all = await tx((r) => r.attachments.listInAccount(A))
       assert.equal(all.length, 6)
       assert.deepEqual(all[0], {
         accountId: A,
@@ -948,10 +1039,10 @@ export const storeContract = (open: () => Promise<Store>): void => {
     withStore(async (_s, tx) => {
       const arn = 'arn:aws:iam::aws:policy/ReadOnlyAccess'
       const u = user()
-      await tx((r) => r.insertUser(u))
+      await tx((r) => r.users.insert(u))
       await rejectsWith(
         tx((r) =>
-          r.attachPolicy({
+          r.attachments.attach({
             accountId: A,
             entityType: 'role',
             entityId: 'AROANOSUCHROLE',
@@ -963,27 +1054,37 @@ export const storeContract = (open: () => Promise<Store>): void => {
       // A user's id named as a group's is no group.
       await rejectsWith(
         tx((r) =>
-          r.attachPolicy({ accountId: A, entityType: 'group', entityId: u.userId, policyArn: arn }),
+          r.attachments.attach({
+            accountId: A,
+            entityType: 'group',
+            entityId: u.userId,
+            policyArn: arn,
+          }),
         ),
         StoreReferenceError,
       )
       await tx((r) =>
-        r.attachPolicy({ accountId: A, entityType: 'user', entityId: u.userId, policyArn: arn }),
+        r.attachments.attach({
+          accountId: A,
+          entityType: 'user',
+          entityId: u.userId,
+          policyArn: arn,
+        }),
       )
       await rejectsWith(
-        tx((r) => r.deleteUser(u.userId)),
+        tx((r) => r.users.delete(u.userId)),
         StoreReferenceError,
       )
       await tx(async (r) => {
-        await r.detachPolicy({
+        await r.attachments.detach({
           accountId: A,
           entityType: 'user',
           entityId: u.userId,
           policyArn: arn,
         })
-        await r.deleteUser(u.userId)
+        await r.users.delete(u.userId)
       })
-      assert.equal(await tx((r) => r.getUserById(u.userId)), undefined)
+      assert.equal(await tx((r) => r.users.getById(u.userId)), undefined)
     }),
   )
 
@@ -995,10 +1096,10 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const u = user()
       const r1 = role()
       await tx(async (r) => {
-        await r.insertUser(u)
-        await r.insertRole(r1)
+        await r.users.insert(u)
+        await r.roles.insert(r1)
         for (const policyName of ['Zeta', 'alpha', 'Mid']) {
-          await r.putInlinePolicy({
+          await r.inlinePolicies.put({
             accountId: A,
             entityType: 'user',
             entityId: u.userId,
@@ -1006,7 +1107,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
             document: document(`s3:${policyName}`),
           })
         }
-        await r.putInlinePolicy({
+        await r.inlinePolicies.put({
           accountId: A,
           entityType: 'role',
           entityId: r1.roleId,
@@ -1015,17 +1116,17 @@ export const storeContract = (open: () => Promise<Store>): void => {
         })
       })
       assert.deepEqual(
-        (await tx((r) => r.listInlinePolicies('user', u.userId))).map((p) => p.policyName),
+        (await tx((r) => r.inlinePolicies.list('user', u.userId))).map((p) => p.policyName),
         ['alpha', 'Mid', 'Zeta'],
       )
-      assert.deepEqual(await tx((r) => r.getInlinePolicy('user', u.userId, 'ALPHA')), {
+      assert.deepEqual(await tx((r) => r.inlinePolicies.get('user', u.userId, 'ALPHA')), {
         accountId: A,
         entityType: 'user',
         entityId: u.userId,
         policyName: 'alpha',
         document: document('s3:alpha'),
       })
-      assert.deepEqual(await tx((r) => r.listInlinePolicies('role', r1.roleId)), [
+      assert.deepEqual(await tx((r) => r.inlinePolicies.list('role', r1.roleId)), [
         {
           accountId: A,
           entityType: 'role',
@@ -1037,7 +1138,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
       // Putting the same name replaces the document; there is still one policy of that name.
       const replaced = document('s3:GetObject — ✓')
       await tx((r) =>
-        r.putInlinePolicy({
+        r.inlinePolicies.put({
           accountId: A,
           entityType: 'user',
           entityId: u.userId,
@@ -1045,7 +1146,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
           document: replaced,
         }),
       )
-      const list = await tx((r) => r.listInlinePolicies('user', u.userId))
+      const list = await tx((r) => r.inlinePolicies.list('user', u.userId))
       assert.equal(list.length, 3)
       assert.deepEqual(list[0], {
         accountId: A,
@@ -1055,19 +1156,19 @@ export const storeContract = (open: () => Promise<Store>): void => {
         document: replaced,
       })
       assert.equal(
-        (await tx((r) => r.getInlinePolicy('role', r1.roleId, 'alpha')))?.document,
+        (await tx((r) => r.inlinePolicies.get('role', r1.roleId, 'alpha')))?.document,
         document('ec2:*'),
       )
-      await tx((r) => r.deleteInlinePolicy('user', u.userId, 'ZETA'))
-      assert.equal(await tx((r) => r.getInlinePolicy('user', u.userId, 'zeta')), undefined)
-      assert.equal((await tx((r) => r.listInlinePolicies('user', u.userId))).length, 2)
+      await tx((r) => r.inlinePolicies.delete('user', u.userId, 'ZETA'))
+      assert.equal(await tx((r) => r.inlinePolicies.get('user', u.userId, 'zeta')), undefined)
+      assert.equal((await tx((r) => r.inlinePolicies.list('user', u.userId))).length, 2)
       await rejectsWith(
-        tx((r) => r.deleteRole(r1.roleId)),
+        tx((r) => r.roles.delete(r1.roleId)),
         StoreReferenceError,
       )
       await rejectsWith(
         tx((r) =>
-          r.putInlinePolicy({
+          r.inlinePolicies.put({
             accountId: A,
             entityType: 'group',
             entityId: 'AGPANOSUCH',
@@ -1098,31 +1199,31 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const empty = oidc({ url: 'accounts.google.com', clientIds: [], thumbprints: [] })
       const theirs = oidc({ accountId: B, url: full.url })
       await tx(async (r) => {
-        await r.insertOidcProvider(full)
-        await r.insertOidcProvider(empty)
-        await r.insertOidcProvider(theirs)
+        await r.oidcProviders.insert(full)
+        await r.oidcProviders.insert(empty)
+        await r.oidcProviders.insert(theirs)
       })
       // By URL, across accounts, exactly as registered.
-      assert.deepEqual(await tx((r) => r.listOidcProvidersByUrl(full.url)), [full, theirs])
-      assert.deepEqual(await tx((r) => r.listOidcProvidersByUrl(`${full.url}/`)), [])
-      assert.deepEqual(await tx((r) => r.listOidcProvidersByUrl(full.url.toUpperCase())), [])
-      assert.deepEqual(await tx((r) => r.getOidcProvider(full.arn)), full)
-      assert.deepEqual(await tx((r) => r.getOidcProvider(empty.arn)), empty)
+      assert.deepEqual(await tx((r) => r.oidcProviders.listByUrl(full.url)), [full, theirs])
+      assert.deepEqual(await tx((r) => r.oidcProviders.listByUrl(`${full.url}/`)), [])
+      assert.deepEqual(await tx((r) => r.oidcProviders.listByUrl(full.url.toUpperCase())), [])
+      assert.deepEqual(await tx((r) => r.oidcProviders.get(full.arn)), full)
+      assert.deepEqual(await tx((r) => r.oidcProviders.get(empty.arn)), empty)
       assert.equal(
-        await tx((r) => r.getOidcProvider(`arn:aws:iam::${A}:oidc-provider/none`)),
+        await tx((r) => r.oidcProviders.get(`arn:aws:iam::${A}:oidc-provider/none`)),
         undefined,
       )
-      assert.deepEqual(await tx((r) => r.listOidcProviders(A)), [empty, full])
+      assert.deepEqual(await tx((r) => r.oidcProviders.list(A)), [empty, full])
       await rejectsWith(
-        tx((r) => r.insertOidcProvider(oidc({ url: full.url }))),
+        tx((r) => r.oidcProviders.insert(oidc({ url: full.url }))),
         StoreConflictError,
       )
       const updated = { ...full, clientIds: ['z', 'a'], thumbprints: [], tags: [] }
-      await tx((r) => r.updateOidcProvider(updated))
-      assert.deepEqual(await tx((r) => r.getOidcProvider(full.arn)), updated)
-      await tx((r) => r.deleteOidcProvider(full.arn))
-      assert.deepEqual(await tx((r) => r.listOidcProviders(A)), [empty])
-      assert.equal((await tx((r) => r.listOidcProviders(B))).length, 1)
+      await tx((r) => r.oidcProviders.update(updated))
+      assert.deepEqual(await tx((r) => r.oidcProviders.get(full.arn)), updated)
+      await tx((r) => r.oidcProviders.delete(full.arn))
+      assert.deepEqual(await tx((r) => r.oidcProviders.list(A)), [empty])
+      assert.equal((await tx((r) => r.oidcProviders.list(B))).length, 1)
     }),
   )
 
@@ -1132,18 +1233,18 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const okta = saml({ name: 'Okta', tags: unicodeTags, certificates: ['cert-b', 'cert-a'] })
       const adfs = saml({ name: 'adfs', certificates: [], validUntil: T3 })
       await tx(async (r) => {
-        await r.insertSamlProvider(okta)
-        await r.insertSamlProvider(adfs)
-        await r.insertSamlProvider(saml({ name: 'Okta', accountId: B }))
+        await r.samlProviders.insert(okta)
+        await r.samlProviders.insert(adfs)
+        await r.samlProviders.insert(saml({ name: 'Okta', accountId: B }))
       })
-      assert.deepEqual(await tx((r) => r.getSamlProvider(okta.arn)), okta)
-      assert.deepEqual(await tx((r) => r.listSamlProviders(A)), [adfs, okta])
+      assert.deepEqual(await tx((r) => r.samlProviders.get(okta.arn)), okta)
+      assert.deepEqual(await tx((r) => r.samlProviders.list(A)), [adfs, okta])
       assert.equal(
-        await tx((r) => r.getSamlProvider(`arn:aws:iam::${A}:saml-provider/none`)),
+        await tx((r) => r.samlProviders.get(`arn:aws:iam::${A}:saml-provider/none`)),
         undefined,
       )
       await rejectsWith(
-        tx((r) => r.insertSamlProvider(saml({ name: 'OKTA' }))),
+        tx((r) => r.samlProviders.insert(saml({ name: 'OKTA' }))),
         StoreConflictError,
       )
       const updated: SamlProviderRecord = {
@@ -1154,10 +1255,10 @@ export const storeContract = (open: () => Promise<Store>): void => {
         validUntil: T1,
         tags: [],
       }
-      await tx((r) => r.updateSamlProvider(updated))
-      assert.deepEqual(await tx((r) => r.getSamlProvider(okta.arn)), updated)
-      await tx((r) => r.deleteSamlProvider(okta.arn))
-      assert.deepEqual(await tx((r) => r.listSamlProviders(A)), [adfs])
+      await tx((r) => r.samlProviders.update(updated))
+      assert.deepEqual(await tx((r) => r.samlProviders.get(okta.arn)), updated)
+      await tx((r) => r.samlProviders.delete(okta.arn))
+      assert.deepEqual(await tx((r) => r.samlProviders.list(A)), [adfs])
     }),
   )
 
@@ -1167,29 +1268,29 @@ export const storeContract = (open: () => Promise<Store>): void => {
     'a transaction that throws after several writes writes nothing',
     withStore(async (store, tx) => {
       const existing = user({ userName: 'existing' })
-      await tx((r) => r.insertUser(existing))
+      await tx((r) => r.users.insert(existing))
       const generation = store.generation
       const failure = new Error('boom')
       const u = user({ userName: 'ghost' })
       const p = policy()
       await assert.rejects(
         tx(async (r) => {
-          await r.insertAccount({ accountId: A, createDate: T1 })
-          await r.insertUser(u)
-          await r.insertAccessKey(accessKey(u.userId))
-          await r.insertPolicy(p)
-          await r.insertPolicyVersion(version(p, 'v1'))
-          await r.updateUser({ ...existing, userName: 'renamed' })
-          await r.insertOidcProvider(oidc())
+          await r.accounts.insert({ accountId: A, createDate: T1 })
+          await r.users.insert(u)
+          await r.accessKeys.insert(accessKey(u.userId))
+          await r.policies.insert(p)
+          await r.policies.insertVersion(version(p, 'v1'))
+          await r.users.update({ ...existing, userName: 'renamed' })
+          await r.oidcProviders.insert(oidc())
           throw failure
         }),
         (error) => error === failure,
       )
       assert.equal(store.generation, generation)
-      assert.equal(await tx((r) => r.getAccount(A)), undefined)
-      assert.deepEqual(await tx((r) => r.listUsers(A)), [existing])
-      assert.equal(await tx((r) => r.getPolicy(p.arn)), undefined)
-      assert.deepEqual(await tx((r) => r.listOidcProviders(A)), [])
+      assert.equal(await tx((r) => r.accounts.get(A)), undefined)
+      assert.deepEqual(await tx((r) => r.users.list(A)), [existing])
+      assert.equal(await tx((r) => r.policies.get(p.arn)), undefined)
+      assert.deepEqual(await tx((r) => r.oidcProviders.list(A)), [])
     }),
   )
 
@@ -1203,17 +1304,17 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const tieHigh = sessionKey({ keyId: 'sk-c', createDate: T3 })
       const middle = sessionKey({ keyId: 'sk-z', createDate: T2 })
       await tx(async (r) => {
-        for (const k of [old, tieLow, middle, tieHigh]) await r.insertSessionKey(k)
+        for (const k of [old, tieLow, middle, tieHigh]) await r.sessionKeys.insert(k)
       })
-      assert.deepEqual(await tx((r) => r.listSessionKeys()), [tieHigh, tieLow, middle, old])
+      assert.deepEqual(await tx((r) => r.sessionKeys.list()), [tieHigh, tieLow, middle, old])
       await rejectsWith(
-        tx((r) => r.insertSessionKey(sessionKey({ keyId: 'sk-a', secret: 'other' }))),
+        tx((r) => r.sessionKeys.insert(sessionKey({ keyId: 'sk-a', secret: 'other' }))),
         StoreConflictError,
       )
       // Key ids match exactly: another case is another key, and ties sort bytewise ('s' > 'S').
       const upper = sessionKey({ keyId: 'SK-A', createDate: T1 })
-      await tx((r) => r.insertSessionKey(upper))
-      assert.deepEqual(await tx((r) => r.listSessionKeys()), [tieHigh, tieLow, middle, old, upper])
+      await tx((r) => r.sessionKeys.insert(upper))
+      assert.deepEqual(await tx((r) => r.sessionKeys.list()), [tieHigh, tieLow, middle, old, upper])
     }),
   )
 
@@ -1223,24 +1324,24 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const sealing = sessionKey({ createDate: T2 })
       const other = sessionKey({ createDate: T1 })
       await tx(async (r) => {
-        await r.insertSessionKey(sealing)
-        await r.insertSessionKey(other)
+        await r.sessionKeys.insert(sealing)
+        await r.sessionKeys.insert(other)
       })
       await tx((r) =>
-        r.updateSessionKey({ ...sealing, retireDate: T3, secret: 'changed', createDate: T3 }),
+        r.sessionKeys.update({ ...sealing, retireDate: T3, secret: 'changed', createDate: T3 }),
       )
-      assert.deepEqual(await tx((r) => r.listSessionKeys()), [
+      assert.deepEqual(await tx((r) => r.sessionKeys.list()), [
         { ...sealing, retireDate: T3 },
         other,
       ])
-      await tx((r) => r.updateSessionKey({ ...sealing, retireDate: null }))
-      assert.deepEqual(await tx((r) => r.listSessionKeys()), [sealing, other])
+      await tx((r) => r.sessionKeys.update({ ...sealing, retireDate: null }))
+      assert.deepEqual(await tx((r) => r.sessionKeys.list()), [sealing, other])
       // Updating or deleting a key that is not there changes nothing.
-      await tx((r) => r.updateSessionKey(sessionKey({ retireDate: T3 })))
-      await tx((r) => r.deleteSessionKey('sk-none'))
-      assert.deepEqual(await tx((r) => r.listSessionKeys()), [sealing, other])
-      await tx((r) => r.deleteSessionKey(sealing.keyId))
-      assert.deepEqual(await tx((r) => r.listSessionKeys()), [other])
+      await tx((r) => r.sessionKeys.update(sessionKey({ retireDate: T3 })))
+      await tx((r) => r.sessionKeys.delete('sk-none'))
+      assert.deepEqual(await tx((r) => r.sessionKeys.list()), [sealing, other])
+      await tx((r) => r.sessionKeys.delete(sealing.keyId))
+      assert.deepEqual(await tx((r) => r.sessionKeys.list()), [other])
     }),
   )
 
@@ -1255,32 +1356,32 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const zed = issuer({ name: 'Zed' })
       const elsewhere = issuer({ name: 'beta', accountId: B })
       await tx(async (r) => {
-        for (const i of [team, lower, alpha, zed, elsewhere]) await r.insertIssuer(i)
+        for (const i of [team, lower, alpha, zed, elsewhere]) await r.issuers.insert(i)
       })
-      assert.deepEqual(await tx((r) => r.getIssuer(A, 'Team')), team)
-      assert.deepEqual(await tx((r) => r.getIssuer(A, 'team')), lower)
-      assert.equal(await tx((r) => r.getIssuer(A, 'TEAM')), undefined)
+      assert.deepEqual(await tx((r) => r.issuers.get(A, 'Team')), team)
+      assert.deepEqual(await tx((r) => r.issuers.get(A, 'team')), lower)
+      assert.equal(await tx((r) => r.issuers.get(A, 'TEAM')), undefined)
       // Another account's issuer is not found under this one's id.
-      assert.equal(await tx((r) => r.getIssuer(A, 'beta')), undefined)
-      assert.equal(await tx((r) => r.getIssuer(B, 'Team')), undefined)
-      assert.deepEqual(await tx((r) => r.listIssuers(A)), [team, zed, alpha, lower])
-      assert.deepEqual(await tx((r) => r.listIssuers(B)), [elsewhere])
+      assert.equal(await tx((r) => r.issuers.get(A, 'beta')), undefined)
+      assert.equal(await tx((r) => r.issuers.get(B, 'Team')), undefined)
+      assert.deepEqual(await tx((r) => r.issuers.list(A)), [team, zed, alpha, lower])
+      assert.deepEqual(await tx((r) => r.issuers.list(B)), [elsewhere])
       // A name is unique within its account.
       await rejectsWith(
-        tx((r) => r.insertIssuer(issuer({ name: 'Team', createDate: T3 }))),
+        tx((r) => r.issuers.insert(issuer({ name: 'Team', createDate: T3 }))),
         StoreConflictError,
       )
       // The same name in another account is another issuer.
       const theirs = issuer({ name: 'Team', accountId: B })
-      await tx((r) => r.insertIssuer(theirs))
-      assert.deepEqual(await tx((r) => r.getIssuer(B, 'Team')), theirs)
-      assert.deepEqual(await tx((r) => r.getIssuer(A, 'Team')), team)
-      await tx((r) => r.deleteIssuer(A, 'Team'))
-      assert.equal(await tx((r) => r.getIssuer(A, 'Team')), undefined)
-      assert.deepEqual(await tx((r) => r.getIssuer(A, 'team')), lower)
-      assert.deepEqual(await tx((r) => r.getIssuer(B, 'Team')), theirs)
+      await tx((r) => r.issuers.insert(theirs))
+      assert.deepEqual(await tx((r) => r.issuers.get(B, 'Team')), theirs)
+      assert.deepEqual(await tx((r) => r.issuers.get(A, 'Team')), team)
+      await tx((r) => r.issuers.delete(A, 'Team'))
+      assert.equal(await tx((r) => r.issuers.get(A, 'Team')), undefined)
+      assert.deepEqual(await tx((r) => r.issuers.get(A, 'team')), lower)
+      assert.deepEqual(await tx((r) => r.issuers.get(B, 'Team')), theirs)
       assert.deepEqual(
-        (await tx((r) => r.listIssuers(B))).map((i) => i.name),
+        (await tx((r) => r.issuers.list(B))).map((i) => i.name),
         ['Team', 'beta'],
       )
     }),
@@ -1290,9 +1391,9 @@ export const storeContract = (open: () => Promise<Store>): void => {
     'issuer keys round-trip, list newest first per issuer and are unique per issuer and kid',
     withStore(async (_s, tx) => {
       await tx(async (r) => {
-        await r.insertIssuer(issuer({ name: 'one' }))
-        await r.insertIssuer(issuer({ name: 'two' }))
-        await r.insertIssuer(issuer({ name: 'one', accountId: B }))
+        await r.issuers.insert(issuer({ name: 'one' }))
+        await r.issuers.insert(issuer({ name: 'two' }))
+        await r.issuers.insert(issuer({ name: 'one', accountId: B }))
       })
       const retired = issuerKey('one', { kid: 'k2', createDate: T1, retireDate: T3 })
       const tieLow = issuerKey('one', { kid: 'k1', createDate: T2, algorithm: 'ES256' })
@@ -1301,32 +1402,32 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const otherAccount = issuerKey('one', { kid: 'k1', accountId: B })
       await tx(async (r) => {
         for (const k of [retired, tieLow, tieHigh, sameKid, otherAccount]) {
-          await r.insertIssuerKey(k)
+          await r.issuers.insertKey(k)
         }
       })
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [tieHigh, tieLow, retired])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'two')), [sameKid])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(B, 'one')), [otherAccount])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'One')), [])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'one')), [tieHigh, tieLow, retired])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'two')), [sameKid])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(B, 'one')), [otherAccount])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'One')), [])
       await rejectsWith(
-        tx((r) => r.insertIssuerKey(issuerKey('one', { kid: 'k1', createDate: T3 }))),
+        tx((r) => r.issuers.insertKey(issuerKey('one', { kid: 'k1', createDate: T3 }))),
         StoreConflictError,
       )
       // A key needs its issuer, in its own account.
       await rejectsWith(
-        tx((r) => r.insertIssuerKey(issuerKey('nobody'))),
+        tx((r) => r.issuers.insertKey(issuerKey('nobody'))),
         StoreReferenceError,
       )
       await rejectsWith(
-        tx((r) => r.insertIssuerKey(issuerKey('ONE'))),
+        tx((r) => r.issuers.insertKey(issuerKey('ONE'))),
         StoreReferenceError,
       )
       await rejectsWith(
-        tx((r) => r.insertIssuerKey(issuerKey('two', { accountId: B }))),
+        tx((r) => r.issuers.insertKey(issuerKey('two', { accountId: B }))),
         StoreReferenceError,
       )
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'nobody')), [])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [tieHigh, tieLow, retired])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'nobody')), [])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'one')), [tieHigh, tieLow, retired])
     }),
   )
 
@@ -1334,39 +1435,39 @@ export const storeContract = (open: () => Promise<Store>): void => {
     'updating an issuer key retires it only; deleting a key or its issuer removes it',
     withStore(async (_s, tx) => {
       await tx(async (r) => {
-        await r.insertIssuer(issuer({ name: 'one' }))
-        await r.insertIssuer(issuer({ name: 'two' }))
-        await r.insertIssuer(issuer({ name: 'one', accountId: B }))
+        await r.issuers.insert(issuer({ name: 'one' }))
+        await r.issuers.insert(issuer({ name: 'two' }))
+        await r.issuers.insert(issuer({ name: 'one', accountId: B }))
       })
       const a = issuerKey('one', { createDate: T2 })
       const b = issuerKey('one', { createDate: T1 })
       const c = issuerKey('two', { kid: a.kid })
       const d = issuerKey('one', { kid: a.kid, accountId: B })
       await tx(async (r) => {
-        for (const k of [a, b, c, d]) await r.insertIssuerKey(k)
+        for (const k of [a, b, c, d]) await r.issuers.insertKey(k)
       })
       await tx((r) =>
-        r.updateIssuerKey({ ...a, retireDate: T3, privateJwk: '{}', algorithm: 'none' }),
+        r.issuers.updateKey({ ...a, retireDate: T3, privateJwk: '{}', algorithm: 'none' }),
       )
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [{ ...a, retireDate: T3 }, b])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'one')), [{ ...a, retireDate: T3 }, b])
       // The same kid under the other issuers is untouched.
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'two')), [c])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(B, 'one')), [d])
-      await tx((r) => r.deleteIssuerKey(A, 'two', b.kid))
-      await tx((r) => r.deleteIssuerKey(B, 'one', b.kid))
-      await tx((r) => r.deleteIssuerKey(A, 'one', b.kid))
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [{ ...a, retireDate: T3 }])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'two')), [c])
-      await tx((r) => r.deleteIssuer(A, 'one'))
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'two')), [c])
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(B, 'one')), [d])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'two')), [c])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(B, 'one')), [d])
+      await tx((r) => r.issuers.deleteKey(A, 'two', b.kid))
+      await tx((r) => r.issuers.deleteKey(B, 'one', b.kid))
+      await tx((r) => r.issuers.deleteKey(A, 'one', b.kid))
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'one')), [{ ...a, retireDate: T3 }])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'two')), [c])
+      await tx((r) => r.issuers.delete(A, 'one'))
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'one')), [])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'two')), [c])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(B, 'one')), [d])
       // A new issuer of the same name starts with no keys and can reuse the kid.
       await tx(async (r) => {
-        await r.insertIssuer(issuer({ name: 'one' }))
-        await r.insertIssuerKey(a)
+        await r.issuers.insert(issuer({ name: 'one' }))
+        await r.issuers.insertKey(a)
       })
-      assert.deepEqual(await tx((r) => r.listIssuerKeys(A, 'one')), [a])
+      assert.deepEqual(await tx((r) => r.issuers.listKeys(A, 'one')), [a])
     }),
   )
 
@@ -1375,44 +1476,44 @@ export const storeContract = (open: () => Promise<Store>): void => {
     withStore(async (store, tx) => {
       const kept = sessionKey()
       await tx(async (r) => {
-        await r.insertSessionKey(kept)
-        await r.insertIssuer(issuer({ name: 'kept' }))
-        await r.insertIssuerKey(issuerKey('kept', { kid: 'k1' }))
+        await r.sessionKeys.insert(kept)
+        await r.issuers.insert(issuer({ name: 'kept' }))
+        await r.issuers.insertKey(issuerKey('kept', { kid: 'k1' }))
       })
       const start = store.generation
       await assert.rejects(
         tx(async (r) => {
-          await r.insertSessionKey(sessionKey())
-          await r.updateSessionKey({ ...kept, retireDate: T3 })
-          await r.insertIssuer(issuer({ name: 'gone' }))
-          await r.insertIssuerKey(issuerKey('gone'))
-          await r.updateIssuerKey(issuerKey('kept', { kid: 'k1', retireDate: T3 }))
-          await r.deleteIssuerKey(A, 'kept', 'k1')
-          await r.deleteIssuer(A, 'kept')
+          await r.sessionKeys.insert(sessionKey())
+          await r.sessionKeys.update({ ...kept, retireDate: T3 })
+          await r.issuers.insert(issuer({ name: 'gone' }))
+          await r.issuers.insertKey(issuerKey('gone'))
+          await r.issuers.updateKey(issuerKey('kept', { kid: 'k1', retireDate: T3 }))
+          await r.issuers.deleteKey(A, 'kept', 'k1')
+          await r.issuers.delete(A, 'kept')
           throw new Error('undo')
         }),
         /undo/,
       )
       assert.equal(store.generation, start)
-      assert.deepEqual(await tx((r) => r.listSessionKeys()), [kept])
-      assert.equal(await tx((r) => r.getIssuer(A, 'gone')), undefined)
+      assert.deepEqual(await tx((r) => r.sessionKeys.list()), [kept])
+      assert.equal(await tx((r) => r.issuers.get(A, 'gone')), undefined)
       assert.deepEqual(
-        (await tx((r) => r.listIssuers(A))).map((i) => i.name),
+        (await tx((r) => r.issuers.list(A))).map((i) => i.name),
         ['kept'],
       )
       assert.deepEqual(
-        (await tx((r) => r.listIssuerKeys(A, 'kept'))).map((k) => [k.kid, k.retireDate]),
+        (await tx((r) => r.issuers.listKeys(A, 'kept'))).map((k) => [k.kid, k.retireDate]),
         [['k1', null]],
       )
       for (const write of [
-        (r: IamRepository) => r.insertSessionKey(sessionKey()),
-        (r: IamRepository) => r.updateSessionKey({ ...kept, retireDate: T2 }),
-        (r: IamRepository) => r.deleteSessionKey('sk-none'),
-        (r: IamRepository) => r.insertIssuer(issuer()),
-        (r: IamRepository) => r.deleteIssuer(A, 'none'),
-        (r: IamRepository) => r.insertIssuerKey(issuerKey('kept')),
-        (r: IamRepository) => r.updateIssuerKey(issuerKey('kept', { kid: 'k1' })),
-        (r: IamRepository) => r.deleteIssuerKey(A, 'kept', 'none'),
+        (r: Repositories) => r.sessionKeys.insert(sessionKey()),
+        (r: Repositories) => r.sessionKeys.update({ ...kept, retireDate: T2 }),
+        (r: Repositories) => r.sessionKeys.delete('sk-none'),
+        (r: Repositories) => r.issuers.insert(issuer()),
+        (r: Repositories) => r.issuers.delete(A, 'none'),
+        (r: Repositories) => r.issuers.insertKey(issuerKey('kept')),
+        (r: Repositories) => r.issuers.updateKey(issuerKey('kept', { kid: 'k1' })),
+        (r: Repositories) => r.issuers.deleteKey(A, 'kept', 'none'),
       ]) {
         const before = store.generation
         await tx(write)
@@ -1420,10 +1521,10 @@ export const storeContract = (open: () => Promise<Store>): void => {
       }
       const before = store.generation
       await tx(async (r) => {
-        await r.listSessionKeys()
-        await r.getIssuer(A, 'kept')
-        await r.listIssuers(A)
-        await r.listIssuerKeys(A, 'kept')
+        await r.sessionKeys.list()
+        await r.issuers.get(A, 'kept')
+        await r.issuers.list(A)
+        await r.issuers.listKeys(A, 'kept')
       })
       assert.equal(store.generation, before)
     }),
@@ -1433,18 +1534,18 @@ export const storeContract = (open: () => Promise<Store>): void => {
     'a caught issuer-key conflict leaves the transaction usable',
     withStore(async (_s, tx) => {
       const outcome = await tx(async (r) => {
-        await r.insertIssuer(issuer({ name: 'one' }))
-        await r.insertIssuerKey(issuerKey('one', { kid: 'k1' }))
-        const clash = await r.insertIssuerKey(issuerKey('one', { kid: 'k1' })).then(
+        await r.issuers.insert(issuer({ name: 'one' }))
+        await r.issuers.insertKey(issuerKey('one', { kid: 'k1' }))
+        const clash = await r.issuers.insertKey(issuerKey('one', { kid: 'k1' })).then(
           () => 'inserted',
           (error: unknown) =>
             error instanceof StoreConflictError ? 'conflict' : `other: ${String(error)}`,
         )
-        await r.insertIssuerKey(issuerKey('one', { kid: 'k2' }))
+        await r.issuers.insertKey(issuerKey('one', { kid: 'k2' }))
         return clash
       })
       assert.equal(outcome, 'conflict')
-      assert.deepEqual((await tx((r) => r.listIssuerKeys(A, 'one'))).map((k) => k.kid).sort(), [
+      assert.deepEqual((await tx((r) => r.issuers.listKeys(A, 'one'))).map((k) => k.kid).sort(), [
         'k1',
         'k2',
       ])
@@ -1457,18 +1558,18 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const first = user({ userName: 'taken' })
       const third = user({ userName: 'third' })
       const outcome = await tx(async (r) => {
-        await r.insertUser(first)
-        const clash = await r.insertUser(user({ userName: 'TAKEN' })).then(
+        await r.users.insert(first)
+        const clash = await r.users.insert(user({ userName: 'TAKEN' })).then(
           () => 'inserted',
           (error: unknown) =>
             error instanceof StoreConflictError ? 'conflict' : `other: ${String(error)}`,
         )
-        await r.insertUser(third)
+        await r.users.insert(third)
         return clash
       })
       assert.equal(outcome, 'conflict')
       assert.deepEqual(
-        (await tx((r) => r.listUsers(A))).map((u) => u.userName),
+        (await tx((r) => r.users.list(A))).map((u) => u.userName),
         ['taken', 'third'],
       )
     }),
@@ -1486,15 +1587,15 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const r1 = role()
       const r2 = role({ lastUsed: { date: T3, region: 'sa-east-1' } })
       await tx(async (r) => {
-        await r.insertUser(u)
-        await r.insertAccessKey(k1)
-        await r.insertAccessKey(k2)
-        await r.insertRole(r1)
-        await r.insertRole(r2)
+        await r.users.insert(u)
+        await r.accessKeys.insert(k1)
+        await r.accessKeys.insert(k2)
+        await r.roles.insert(r1)
+        await r.roles.insert(r2)
       })
       const start = store.generation
-      const keyOf = (id: string) => tx((r) => r.getAccessKey(id))
-      const roleOf = (id: string) => tx((r) => r.getRoleById(id))
+      const keyOf = (id: string) => tx((r) => r.accessKeys.get(id))
+      const roleOf = (id: string) => tx((r) => r.roles.getById(id))
 
       await store.recordUse({
         accessKeys: [
@@ -1570,16 +1671,16 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const k = accessKey(u.userId)
       const r1 = role()
       await tx(async (r) => {
-        await r.insertUser(u)
-        await r.insertAccessKey(k)
-        await r.insertRole(r1)
+        await r.users.insert(u)
+        await r.accessKeys.insert(k)
+        await r.roles.insert(r1)
       })
       const rewrite = store.transaction(async (r) => {
-        const readKey = await r.getAccessKey(k.accessKeyId)
-        const readRole = await r.getRoleById(r1.roleId)
+        const readKey = await r.accessKeys.get(k.accessKeyId)
+        const readRole = await r.roles.getById(r1.roleId)
         await new Promise((resolve) => setTimeout(resolve, 30))
-        await r.updateAccessKey({ ...readKey!, status: 'Inactive' })
-        await r.updateRole({ ...readRole!, description: 'rewritten' })
+        await r.accessKeys.update({ ...readKey!, status: 'Inactive' })
+        await r.roles.update({ ...readRole!, description: 'rewritten' })
       })
       await new Promise((resolve) => setTimeout(resolve, 5))
       const recorded = store.recordUse({
@@ -1587,12 +1688,12 @@ export const storeContract = (open: () => Promise<Store>): void => {
         roles: [{ roleId: r1.roleId, date: T2, region: 'x-1' }],
       })
       await Promise.all([rewrite, recorded])
-      assert.deepEqual(await tx((r) => r.getAccessKey(k.accessKeyId)), {
+      assert.deepEqual(await tx((r) => r.accessKeys.get(k.accessKeyId)), {
         ...k,
         status: 'Inactive',
         lastUsed: { date: T2, serviceName: 'iam', region: 'x-1' },
       })
-      assert.deepEqual(await tx((r) => r.getRoleById(r1.roleId)), {
+      assert.deepEqual(await tx((r) => r.roles.getById(r1.roleId)), {
         ...r1,
         description: 'rewritten',
         lastUsed: { date: T2, region: 'x-1' },
@@ -1610,16 +1711,16 @@ export const storeContract = (open: () => Promise<Store>): void => {
     'the generation bumps only on commits that called a write method',
     withStore(async (store, tx) => {
       const start = store.generation
-      await tx((r) => r.listUsers(A))
+      await tx((r) => r.users.list(A))
       assert.equal(store.generation, start)
-      await tx((r) => r.insertUser(user()))
+      await tx((r) => r.users.insert(user()))
       assert.equal(store.generation, start + 1)
       // A write that matched nothing was still a write call.
-      await tx((r) => r.deleteUser('AIDANOSUCHUSER'))
+      await tx((r) => r.users.delete('AIDANOSUCHUSER'))
       assert.equal(store.generation, start + 2)
       await assert.rejects(
         tx(async (r) => {
-          await r.insertUser(user())
+          await r.users.insert(user())
           throw new Error('undo')
         }),
       )
@@ -1644,57 +1745,57 @@ export const storeContract = (open: () => Promise<Store>): void => {
       const p = policy()
       const seed = async () =>
         tx(async (r) => {
-          await r.insertAccount({ accountId: A, createDate: T1 })
-          await r.insertAccountAlias(A, 'corp')
-          await r.insertUser(u)
-          await r.insertGroup(g)
-          await r.addUserToGroup(g.groupId, u.userId)
-          await r.insertRole(r1)
-          await r.insertAccessKey(accessKey(u.userId, { accessKeyId: 'AKIAWIPETEST00000001' }))
-          await r.insertPolicy(p)
-          await r.insertPolicyVersion(version(p, 'v1'))
-          await r.attachPolicy({
+          await r.accounts.insert({ accountId: A, createDate: T1 })
+          await r.accounts.insertAlias(A, 'corp')
+          await r.users.insert(u)
+          await r.groups.insert(g)
+          await r.groups.addMember(g.groupId, u.userId)
+          await r.roles.insert(r1)
+          await r.accessKeys.insert(accessKey(u.userId, { accessKeyId: 'AKIAWIPETEST00000001' }))
+          await r.policies.insert(p)
+          await r.policies.insertVersion(version(p, 'v1'))
+          await r.attachments.attach({
             accountId: A,
             entityType: 'role',
             entityId: r1.roleId,
             policyArn: p.arn,
           })
-          await r.putInlinePolicy({
+          await r.inlinePolicies.put({
             accountId: A,
             entityType: 'group',
             entityId: g.groupId,
             policyName: 'x',
             document: '{}',
           })
-          await r.insertOidcProvider(oidc({ url: 'wipe.example.com' }))
-          await r.insertSamlProvider(saml({ name: 'wipe' }))
-          await r.insertSessionKey(sessionKey({ keyId: 'sk-wipe' }))
-          await r.insertIssuer(issuer({ name: 'wipe' }))
-          await r.insertIssuerKey(issuerKey('wipe', { kid: 'wipe-1' }))
+          await r.oidcProviders.insert(oidc({ url: 'wipe.example.com' }))
+          await r.samlProviders.insert(saml({ name: 'wipe' }))
+          await r.sessionKeys.insert(sessionKey({ keyId: 'sk-wipe' }))
+          await r.issuers.insert(issuer({ name: 'wipe' }))
+          await r.issuers.insertKey(issuerKey('wipe', { kid: 'wipe-1' }))
         })
       await seed()
       await store.wipe()
       await tx(async (r) => {
-        assert.equal(await r.getAccount(A), undefined)
-        assert.deepEqual(await r.listAccountAliases(A), [])
-        assert.deepEqual(await r.listUsers(A), [])
-        assert.deepEqual(await r.listGroups(A), [])
-        assert.deepEqual(await r.listRoles(A), [])
-        assert.equal(await r.getAccessKey('AKIAWIPETEST00000001'), undefined)
-        assert.deepEqual(await r.listPolicies(A), [])
-        assert.deepEqual(await r.listPolicyVersions(p.arn), [])
-        assert.deepEqual(await r.listAttachments(A), [])
-        assert.deepEqual(await r.listInlinePolicies('group', g.groupId), [])
-        assert.deepEqual(await r.listOidcProviders(A), [])
-        assert.deepEqual(await r.listSamlProviders(A), [])
+        assert.equal(await r.accounts.get(A), undefined)
+        assert.deepEqual(await r.accounts.listAliases(A), [])
+        assert.deepEqual(await r.users.list(A), [])
+        assert.deepEqual(await r.groups.list(A), [])
+        assert.deepEqual(await r.roles.list(A), [])
+        assert.equal(await r.accessKeys.get('AKIAWIPETEST00000001'), undefined)
+        assert.deepEqual(await r.policies.list(A), [])
+        assert.deepEqual(await r.policies.listVersions(p.arn), [])
+        assert.deepEqual(await r.attachments.listInAccount(A), [])
+        assert.deepEqual(await r.inlinePolicies.list('group', g.groupId), [])
+        assert.deepEqual(await r.oidcProviders.list(A), [])
+        assert.deepEqual(await r.samlProviders.list(A), [])
         // The keyring goes too: a reset bootstraps a new one, and old session tokens stop opening.
-        assert.deepEqual(await r.listSessionKeys(), [])
-        assert.equal(await r.getIssuer(A, 'wipe'), undefined)
-        assert.deepEqual(await r.listIssuerKeys(A, 'wipe'), [])
+        assert.deepEqual(await r.sessionKeys.list(), [])
+        assert.equal(await r.issuers.get(A, 'wipe'), undefined)
+        assert.deepEqual(await r.issuers.listKeys(A, 'wipe'), [])
       })
       // Same keys again: nothing of the old rows is left to clash with.
       await seed()
-      assert.equal((await tx((r) => r.listUsers(A))).length, 1)
+      assert.equal((await tx((r) => r.users.list(A))).length, 1)
     }),
   )
 
@@ -1702,38 +1803,41 @@ export const storeContract = (open: () => Promise<Store>): void => {
     'concurrent transactions do not interleave',
     withStore(async (store, tx) => {
       const p = policy({ nextVersionNumber: 1 })
-      await tx((r) => r.insertPolicy(p))
+      await tx((r) => r.policies.insert(p))
       // Each reads the counter, yields, then writes it plus one: interleaving would lose updates.
       const n = 12
       await Promise.all(
         Array.from({ length: n }, () =>
           store.transaction(async (r) => {
-            const current = await r.getPolicy(p.arn)
+            const current = await r.policies.get(p.arn)
             await new Promise((resolve) => setTimeout(resolve, 1))
-            await r.updatePolicy({ ...current!, nextVersionNumber: current!.nextVersionNumber + 1 })
-            await r.insertPolicyVersion(version(p, `v${current!.nextVersionNumber}`))
+            await r.policies.update({
+              ...current!,
+              nextVersionNumber: current!.nextVersionNumber + 1,
+            })
+            await r.policies.insertVersion(version(p, `v${current!.nextVersionNumber}`))
           }),
         ),
       )
-      assert.equal((await tx((r) => r.getPolicy(p.arn)))?.nextVersionNumber, n + 1)
-      assert.equal((await tx((r) => r.listPolicyVersions(p.arn))).length, n)
+      assert.equal((await tx((r) => r.policies.get(p.arn)))?.nextVersionNumber, n + 1)
+      assert.equal((await tx((r) => r.policies.listVersions(p.arn))).length, n)
     }),
   )
 
   test(
     'a repository cannot be used after its transaction or nested in another',
     withStore(async (store, tx) => {
-      let leaked: IamRepository | undefined
+      let leaked: Repositories | undefined
       await tx(async (r) => {
         leaked = r
       })
-      await assert.rejects(leaked!.listUsers(A), /after its transaction ended/)
-      await assert.rejects(leaked!.insertUser(user()), /after its transaction ended/)
+      await assert.rejects(leaked!.users.list(A), /after its transaction ended/)
+      await assert.rejects(leaked!.users.insert(user()), /after its transaction ended/)
       await assert.rejects(
-        tx(() => store.transaction((r) => r.listUsers(A))),
+        tx(() => store.transaction((r) => r.users.list(A))),
         /cannot be nested/,
       )
-      assert.deepEqual(await tx((r) => r.listUsers(A)), [])
+      assert.deepEqual(await tx((r) => r.users.list(A)), [])
     }),
   )
 
@@ -1742,9 +1846,9 @@ export const storeContract = (open: () => Promise<Store>): void => {
     withStore(async (_s, tx) => {
       const users = [user(), user(), user()]
       await tx(async (r) => {
-        for (const u of users) void r.insertUser(u)
+        for (const u of users) void r.users.insert(u)
       })
-      assert.equal((await tx((r) => r.listUsers(A))).length, 3)
+      assert.equal((await tx((r) => r.users.list(A))).length, 3)
     }),
   )
 }
@@ -1772,7 +1876,7 @@ export async function othersWritesAreNoticed(one: Store, two: Store): Promise<vo
 
   let mine = one.generation
   let theirs = two.generation
-  await one.transaction((r) => r.insertAccount({ accountId: A, createDate: T1 }))
+  await one.transaction((r) => r.accounts.insert({ accountId: A, createDate: T1 }))
   assert.equal(one.generation, mine + 1)
   assert.equal(await noticedWithin(two, theirs, 5000), true, 'the other store notices the write')
   assert.equal(two.generation, theirs + 1)
@@ -1780,10 +1884,10 @@ export async function othersWritesAreNoticed(one: Store, two: Store): Promise<vo
 
   mine = one.generation
   theirs = two.generation
-  await one.transaction((r) => r.getAccount(A))
+  await one.transaction((r) => r.accounts.get(A))
   assert.equal(await noticedWithin(two, theirs, quiet), false, 'a read is no change')
 
   await two.wipe()
   assert.equal(await noticedWithin(one, mine, 5000), true, 'a wipe is noticed')
-  assert.equal(await one.transaction((r) => r.getAccount(A)), undefined)
+  assert.equal(await one.transaction((r) => r.accounts.get(A)), undefined)
 }

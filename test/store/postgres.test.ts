@@ -90,12 +90,12 @@ describe('postgres store', { skip: requireOrSkip(postgresUnavailable()) }, () =>
     }
     const store = await openPostgresStore({ connectionString: database, secrets: testSecrets() })
     try {
-      const keys = await store.transaction((r) => r.listIssuerKeys('210987654321', 'ci'))
+      const keys = await store.transaction((r) => r.issuers.listKeys('210987654321', 'ci'))
       assert.deepEqual(
         keys.map((key) => [key.accountId, key.issuerName, key.kid]),
         [['210987654321', 'ci', 'k1']],
       )
-      assert.equal(await store.transaction((r) => r.getIssuer('123456789012', 'ci')), undefined)
+      assert.equal(await store.transaction((r) => r.issuers.get('123456789012', 'ci')), undefined)
     } finally {
       await store.close()
     }
@@ -168,15 +168,18 @@ describe('postgres store', { skip: requireOrSkip(postgresUnavailable()) }, () =>
         updateDate: at,
         tags: [],
       }
-      await one.transaction((r) => r.insertPolicy(policy))
+      await one.transaction((r) => r.policies.insert(policy))
       const bump = (store: typeof one) =>
         store.transaction(async (r) => {
-          const current = await r.getPolicy(policy.arn)
+          const current = await r.policies.get(policy.arn)
           await new Promise((resolve) => setTimeout(resolve, 2))
-          await r.updatePolicy({ ...current!, nextVersionNumber: current!.nextVersionNumber + 1 })
+          await r.policies.update({
+            ...current!,
+            nextVersionNumber: current!.nextVersionNumber + 1,
+          })
         })
       await Promise.all(Array.from({ length: 8 }, (_, i) => bump(i % 2 === 0 ? one : two)))
-      assert.equal((await two.transaction((r) => r.getPolicy(policy.arn)))?.nextVersionNumber, 8)
+      assert.equal((await two.transaction((r) => r.policies.get(policy.arn)))?.nextVersionNumber, 8)
       // Each store counts only its own commits.
       assert.ok(one.generation >= 4 && two.generation >= 4)
     } finally {

@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect } from 'kysely'
 import { migrationsFor } from '../../src/store/migrations/migrations.js'
+import { namePageQuery } from '../../src/store/kysely/name-pages.js'
+import type { Database as Tables } from '../../src/store/kysely/schema.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 import { othersWritesAreNoticed, storeContract } from './contract.js'
 import { testSecrets } from '../support/secrets.js'
@@ -33,11 +35,11 @@ describe('sqlite store, on disk', () => {
   test('data survives closing and reopening, and migrations run once', async () => {
     const file = join(dir, 'nested', 'dirs', 'persist.db')
     const first = await openSqliteStore({ file, secrets: testSecrets() })
-    await first.transaction((r) => r.insertAccount({ accountId: '123456789012', createDate }))
+    await first.transaction((r) => r.accounts.insert({ accountId: '123456789012', createDate }))
     await first.close()
 
     const second = await openSqliteStore({ file, secrets: testSecrets() })
-    assert.deepEqual(await second.transaction((r) => r.getAccount('123456789012')), {
+    assert.deepEqual(await second.transaction((r) => r.accounts.get('123456789012')), {
       accountId: '123456789012',
       createDate,
     })
@@ -82,13 +84,13 @@ describe('sqlite store, on disk', () => {
 
     const store = await openSqliteStore({ file, secrets: testSecrets() })
     try {
-      assert.deepEqual(await store.transaction((r) => r.getAccount('123456789012')), {
+      assert.deepEqual(await store.transaction((r) => r.accounts.get('123456789012')), {
         accountId: '123456789012',
         createDate,
       })
       const key = { keyId: 'sk-1', secret: 'c2VjcmV0', createDate, retireDate: null }
-      await store.transaction((r) => r.insertSessionKey(key))
-      assert.deepEqual(await store.transaction((r) => r.listSessionKeys()), [key])
+      await store.transaction((r) => r.sessionKeys.insert(key))
+      assert.deepEqual(await store.transaction((r) => r.sessionKeys.list()), [key])
     } finally {
       await store.close()
     }
@@ -106,12 +108,12 @@ describe('sqlite store, on disk', () => {
 
     const store = await openSqliteStore({ file, secrets: testSecrets() })
     try {
-      assert.deepEqual(await store.transaction((r) => r.getIssuer('210987654321', 'ci')), {
+      assert.deepEqual(await store.transaction((r) => r.issuers.get('210987654321', 'ci')), {
         accountId: '210987654321',
         name: 'ci',
         createDate,
       })
-      assert.deepEqual(await store.transaction((r) => r.listIssuerKeys('210987654321', 'ci')), [
+      assert.deepEqual(await store.transaction((r) => r.issuers.listKeys('210987654321', 'ci')), [
         {
           accountId: '210987654321',
           issuerName: 'ci',
@@ -123,7 +125,7 @@ describe('sqlite store, on disk', () => {
           retireDate: null,
         },
       ])
-      assert.equal(await store.transaction((r) => r.getIssuer('123456789012', 'ci')), undefined)
+      assert.equal(await store.transaction((r) => r.issuers.get('123456789012', 'ci')), undefined)
     } finally {
       await store.close()
     }
@@ -152,11 +154,11 @@ describe('sqlite store, on disk', () => {
     const store = await openSqliteStore({ file, secrets: testSecrets() })
     try {
       assert.equal(
-        (await store.transaction((r) => r.getAccessKey('AKIA1')))?.secretAccessKey,
+        (await store.transaction((r) => r.accessKeys.get('AKIA1')))?.secretAccessKey,
         'plain-secret',
       )
       assert.deepEqual(
-        (await store.transaction((r) => r.listSessionKeys())).map((key) => key.secret),
+        (await store.transaction((r) => r.sessionKeys.list())).map((key) => key.secret),
         ['c2Vzc2lvbi1zZWNyZXQ='],
       )
     } finally {
@@ -180,10 +182,52 @@ describe('sqlite store, on disk', () => {
     )
   })
 
+  test('a page of a list and a count read through the name index, whatever the account holds', async () => {
+    const file = freshFile()
+    const store = await openSqliteStore({ file, secrets: testSecrets() })
+    await store.close()
+    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: new Database(file) }) })
+    const raw = new Database(file, { readonly: true })
+    try {
+      const plan = (query: { compile(): { sql: string; parameters: readonly unknown[] } }) => {
+        const { sql, parameters } = query.compile()
+        return (raw.prepare(`explain query plan ${sql}`).all(...parameters) as { detail: string }[])
+          .map((row) => row.detail)
+          .join('; ')
+      }
+      const indexes = {
+        users: 'users_name',
+        groups: 'groups_name',
+        roles: 'roles_name',
+        policies: 'policies_name',
+      }
+      for (const [table, index] of Object.entries(indexes) as [keyof typeof indexes, string][]) {
+        const page = plan(namePageQuery(db, table, '123456789012', { after: 'm', limit: 101 }))
+        assert.match(
+          page,
+          new RegExp(`SEARCH ${table} USING INDEX ${index} \\(account_id=\\? AND name_key>\\?\\)`),
+          page,
+        )
+        // Sorted by the index itself: no sort of the whole account before the page is cut.
+        assert.doesNotMatch(page, /TEMP B-TREE/, page)
+        const first = plan(namePageQuery(db, table, '123456789012', { limit: 101 }))
+        assert.match(
+          first,
+          new RegExp(`SEARCH ${table} USING INDEX ${index} \\(account_id=\\?\\)`),
+          first,
+        )
+        assert.doesNotMatch(first, /TEMP B-TREE/, first)
+      }
+    } finally {
+      raw.close()
+      await db.destroy()
+    }
+  })
+
   test('wipe keeps the schema and the migration record', async () => {
     const file = freshFile()
     const store = await openSqliteStore({ file, secrets: testSecrets() })
-    await store.transaction((r) => r.insertAccount({ accountId: '123456789012', createDate }))
+    await store.transaction((r) => r.accounts.insert({ accountId: '123456789012', createDate }))
     await store.wipe()
     await store.close()
     const raw = new Database(file, { readonly: true })
@@ -217,7 +261,7 @@ describe('sqlite store, on disk', () => {
         ['a', 'b', 'c'].map((name) =>
           store.transaction(async (r) => {
             events.push(`${name}:start`)
-            await r.listUsers('123456789012')
+            await r.users.list('123456789012')
             await new Promise((resolve) => setTimeout(resolve, 5))
             events.push(`${name}:end`)
           }),
@@ -239,11 +283,11 @@ describe('sqlite store, on disk', () => {
       const outer = first.transaction(async (r) => {
         await held
         // The other store's transaction has ended by now; this one still runs.
-        nested = first.transaction((inner) => inner.listUsers('123456789012'))
+        nested = first.transaction((inner) => inner.users.list('123456789012'))
         await nested.catch(() => undefined)
-        return r.listUsers('123456789012')
+        return r.users.list('123456789012')
       })
-      await second.transaction((r) => r.listUsers('123456789012'))
+      await second.transaction((r) => r.users.list('123456789012'))
       release()
       assert.deepEqual(await outer, [])
       await assert.rejects(nested!, /cannot be nested/)
@@ -258,14 +302,14 @@ describe('sqlite store, on disk', () => {
     let finished = false
     const running = store.transaction(async (r) => {
       await new Promise((resolve) => setTimeout(resolve, 20))
-      await r.insertAccount({ accountId: '123456789012', createDate })
+      await r.accounts.insert({ accountId: '123456789012', createDate })
       finished = true
     })
     await store.close()
     assert.equal(finished, true)
     await running
     await assert.rejects(
-      store.transaction((r) => r.listUsers('1')),
+      store.transaction((r) => r.users.list('1')),
       /closed/,
     )
   })
@@ -276,18 +320,18 @@ describe('sqlite store, read-only', () => {
     const file = freshFile()
     const writer = await openSqliteStore({ file, secrets: testSecrets() })
     const createDate = new Date('2025-01-02T03:04:05.678Z')
-    await writer.transaction((r) => r.insertAccount({ accountId: '123456789012', createDate }))
+    await writer.transaction((r) => r.accounts.insert({ accountId: '123456789012', createDate }))
 
     const reader = await openSqliteStore({ file, readOnly: true, secrets: testSecrets() })
-    assert.deepEqual(await reader.transaction((r) => r.getAccount('123456789012')), {
+    assert.deepEqual(await reader.transaction((r) => r.accounts.get('123456789012')), {
       accountId: '123456789012',
       createDate,
     })
     await assert.rejects(
-      reader.transaction((r) => r.insertAccount({ accountId: '210987654321', createDate })),
+      reader.transaction((r) => r.accounts.insert({ accountId: '210987654321', createDate })),
       /readonly/i,
     )
-    assert.equal(await writer.transaction((r) => r.getAccount('210987654321')), undefined)
+    assert.equal(await writer.transaction((r) => r.accounts.get('210987654321')), undefined)
     await reader.close()
     await writer.close()
 

@@ -64,7 +64,7 @@ describe('AssumeRoleWithWebIdentity', () => {
 
   const insertProvider = (account: string) =>
     h.store.transaction((repo) =>
-      repo.insertOidcProvider({
+      repo.oidcProviders.insert({
         accountId: account,
         url: hostPath,
         arn: `arn:aws:iam::${account}:oidc-provider/${hostPath}`,
@@ -304,7 +304,7 @@ describe('AssumeRoleWithWebIdentity', () => {
     test('a deleted provider', async () => {
       const answerBefore = await assume(await token(), exactRole)
       assert.equal(answerBefore.status, 200)
-      await h.store.transaction((repo) => repo.deleteOidcProvider(providerArn))
+      await h.store.transaction((repo) => repo.oidcProviders.delete(providerArn))
       try {
         assertError(
           await assume(await token(), exactRole),
@@ -419,7 +419,7 @@ describe('AssumeRoleWithWebIdentity with a built-in issuer', () => {
     })
     try {
       await h.store.transaction((repo) =>
-        repo.insertOidcProvider({
+        repo.oidcProviders.insert({
           accountId: ACCOUNT,
           url: 'rolegate.invalid/issuers/cluster',
           arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/rolegate.invalid/issuers/cluster`,

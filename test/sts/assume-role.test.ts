@@ -238,8 +238,8 @@ describe('AssumeRole', () => {
       outsiderArn = `arn:aws:iam::${OTHER_ACCOUNT}:user/visitor`
       outsider = { accessKeyId: 'AKIAOTHERACCOUNTKEY1', secretAccessKey: 'other-secret' }
       await h.store.transaction(async (repo) => {
-        await repo.insertAccount({ accountId: OTHER_ACCOUNT, createDate: new Date() })
-        await repo.insertUser({
+        await repo.accounts.insert({ accountId: OTHER_ACCOUNT, createDate: new Date() })
+        await repo.users.insert({
           accountId: OTHER_ACCOUNT,
           userId: 'AIDAOTHERACCOUNTUSER',
           userName: 'visitor',
@@ -249,7 +249,7 @@ describe('AssumeRole', () => {
           permissionsBoundaryArn: null,
           tags: [],
         })
-        await repo.insertAccessKey({
+        await repo.accessKeys.insert({
           ...outsider,
           accountId: OTHER_ACCOUNT,
           userId: 'AIDAOTHERACCOUNTUSER',
@@ -282,7 +282,7 @@ describe('AssumeRole', () => {
     test('both sides allowing: the session belongs to the role account', async () => {
       const arn = await createRole(h, 'cross2', trustAws(outsiderArn))
       await h.store.transaction((repo) =>
-        repo.putInlinePolicy({
+        repo.inlinePolicies.put({
           accountId: OTHER_ACCOUNT,
           entityType: 'user',
           entityId: 'AIDAOTHERACCOUNTUSER',
@@ -303,7 +303,7 @@ describe('AssumeRole', () => {
     test('an identity allow without the trust policy naming the account is refused', async () => {
       const arn = await createRole(h, 'closed', trustAws(ACCOUNT))
       await h.store.transaction((repo) =>
-        repo.putInlinePolicy({
+        repo.inlinePolicies.put({
           accountId: OTHER_ACCOUNT,
           entityType: 'user',
           entityId: 'AIDAOTHERACCOUNTUSER',

@@ -14,8 +14,9 @@ describe('GenerationCache', () => {
   })
   after(() => store.close())
 
-  const write = () => store.transaction((repo) => repo.insertSessionKey(newSessionKey(new Date())))
-  const count = () => store.transaction(async (repo) => (await repo.listSessionKeys()).length)
+  const write = () =>
+    store.transaction((repo) => repo.sessionKeys.insert(newSessionKey(new Date())))
+  const count = () => store.transaction(async (repo) => (await repo.sessionKeys.list()).length)
 
   test('reads once per generation, undefined answers included', async () => {
     const cache = new GenerationCache<number | undefined>(store)

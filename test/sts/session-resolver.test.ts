@@ -112,7 +112,7 @@ describe('SessionCredentialResolver', () => {
     const issued = await issue()
     assert.ok(await resolver.resolve(issued.accessKeyId, issued.sessionToken))
     const key = await keyring.sealingKey()
-    await store.transaction((repo) => repo.deleteSessionKey(key.keyId))
+    await store.transaction((repo) => repo.sessionKeys.delete(key.keyId))
     await assert.rejects(
       resolver.resolve(issued.accessKeyId, issued.sessionToken),
       refusedWith('InvalidClientTokenId'),

@@ -51,11 +51,11 @@ describe('session tokens', () => {
 
   test('the keyring creates its first key on demand, and keeps it', async () => {
     await keyring.ensureKey()
-    const keys = await store.transaction((repo) => repo.listSessionKeys())
+    const keys = await store.transaction((repo) => repo.sessionKeys.list())
     assert.equal(keys.length, 1)
     assert.equal(Buffer.from(keys[0]!.secret, 'base64').length, 32)
     await keyring.ensureKey()
-    assert.equal((await store.transaction((repo) => repo.listSessionKeys())).length, 1)
+    assert.equal((await store.transaction((repo) => repo.sessionKeys.list())).length, 1)
   })
 
   test('an issued session opens to its claims, with the same derived secret', async () => {
@@ -177,7 +177,7 @@ describe('session tokens', () => {
       'valid',
     )
 
-    await store.transaction((repo) => repo.deleteSessionKey(oldKeyId))
+    await store.transaction((repo) => repo.sessionKeys.delete(oldKeyId))
     assert.equal(
       (await openSessionToken(keyring, old.sessionToken, old.accessKeyId, at)).kind,
       'invalid',

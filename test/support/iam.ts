@@ -36,7 +36,7 @@ export interface IamHarness {
 export async function iamHarness(now: () => Date = () => new Date()): Promise<IamHarness> {
   const store = await openSqliteStore({ file: ':memory:' })
   await store.transaction((repo) =>
-    repo.insertAccount({ accountId: ACCOUNT, createDate: new Date('2024-01-01T00:00:00Z') }),
+    repo.accounts.insert({ accountId: ACCOUNT, createDate: new Date('2024-01-01T00:00:00Z') }),
   )
   const policies = new PolicyCache()
   return {

@@ -97,9 +97,9 @@ export class BuiltInIssuers {
     if (cached) return cached
     const { accountId, name } = issuer
     const keys = await store.transaction(async (repo) =>
-      (await repo.getIssuer(accountId, name)) === undefined
+      (await repo.issuers.get(accountId, name)) === undefined
         ? undefined
-        : repo.listIssuerKeys(accountId, name),
+        : repo.issuers.listKeys(accountId, name),
     )
     const entry: Cached = { generation, keys, verifying: (keys ?? []).map(verifyingKey) }
     // A write that landed meanwhile may have changed the answer: keep it out of the cache.

@@ -7,9 +7,22 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
-import type { IamRepository, ResealCount, Store, UsageBatch } from '../ports.js'
+import type { ResealCount, Store, UsageBatch } from '../ports.js'
+import type { Repositories } from '../repositories.js'
 import type { Backend } from './backend.js'
-import { KyselyIamRepository } from './iam-repository.js'
+import { KyselyAccessKeyRepository } from './access-key-repository.js'
+import { KyselyAccountRepository } from './account-repository.js'
+import { KyselyAttachmentRepository } from './attachment-repository.js'
+import { KyselyGroupRepository } from './group-repository.js'
+import { KyselyInlinePolicyRepository } from './inline-policy-repository.js'
+import { KyselyIssuerRepository } from './issuer-repository.js'
+import { KyselyOidcProviderRepository } from './oidc-provider-repository.js'
+import { KyselyPolicyRepository } from './policy-repository.js'
+import { KyselyRoleRepository } from './role-repository.js'
+import { KyselySamlProviderRepository } from './saml-provider-repository.js'
+import { KyselySessionKeyRepository } from './session-key-repository.js'
+import { KyselyUserRepository } from './user-repository.js'
+import { TransactionSession } from './transaction-session.js'
 import { prepareSealedSecrets, resealSecrets } from './sealed-columns.js'
 import type { SealedColumns } from './sealed-columns.js'
 import { toText } from './records.js'
@@ -54,6 +67,22 @@ export interface OtherWriters {
   close(): Promise<void>
 }
 
+/** Every repository of one transaction, over its session. */
+export const repositoriesOf = (session: TransactionSession): Repositories => ({
+  accounts: new KyselyAccountRepository(session),
+  users: new KyselyUserRepository(session),
+  groups: new KyselyGroupRepository(session),
+  roles: new KyselyRoleRepository(session),
+  accessKeys: new KyselyAccessKeyRepository(session),
+  policies: new KyselyPolicyRepository(session),
+  attachments: new KyselyAttachmentRepository(session),
+  inlinePolicies: new KyselyInlinePolicyRepository(session),
+  oidcProviders: new KyselyOidcProviderRepository(session),
+  samlProviders: new KyselySamlProviderRepository(session),
+  sessionKeys: new KyselySessionKeyRepository(session),
+  issuers: new KyselyIssuerRepository(session),
+})
+
 export class KyselyStore implements Store {
   #generation = 0
   #closed = false
@@ -91,18 +120,19 @@ export class KyselyStore implements Store {
    * On PostgreSQL `work` may run more than once (serialisable isolation retries a transaction
    * that lost a race), so it must do nothing outside the repository it is given.
    */
-  transaction<T>(work: (repo: IamRepository) => Promise<T>): Promise<T> {
+  transaction<T>(work: (repo: Repositories) => Promise<T>): Promise<T> {
     return this.#track(async () => {
       const { value, wrote } = await this.#withRetries(async (conn) => {
-        const repo = new KyselyIamRepository(conn, this.backend, this.sealed)
+        const session = new TransactionSession(conn, this.backend, this.sealed)
+        const repo = repositoriesOf(session)
         let value: T
         try {
           value = await runMarked(() => work(repo))
         } finally {
-          await repo.end()
+          await session.end()
         }
-        if (repo.wrote) await this.others?.announce?.(conn)
-        return { value, wrote: repo.wrote }
+        if (session.wrote) await this.others?.announce?.(conn)
+        return { value, wrote: session.wrote }
       })
       if (wrote) this.#generation += 1
       return value

@@ -23,7 +23,7 @@ describe('BuiltInIssuers.keys', () => {
   before(async () => {
     store = await openSqliteStore({ file: ':memory:' })
     await store.transaction((repo) =>
-      repo.insertAccount({ accountId: '123456789012', createDate: clock.now() }),
+      repo.accounts.insert({ accountId: '123456789012', createDate: clock.now() }),
     )
     issuers = new BuiltInIssuers({ store, clock, publicUrl: () => URL_BASE })
   })
@@ -47,8 +47,8 @@ describe('BuiltInIssuers.keys', () => {
     const ci = { accountId: '123456789012', name: 'ci' }
     const first = await generateIssuerKey(ci, 'ES256', clock.now())
     await store.transaction(async (repo) => {
-      await repo.insertIssuer({ name: 'ci', accountId: '123456789012', createDate: clock.now() })
-      await repo.insertIssuerKey(first)
+      await repo.issuers.insert({ name: 'ci', accountId: '123456789012', createDate: clock.now() })
+      await repo.issuers.insertKey(first)
     })
     const url = issuers.url(ci)
     assert.equal(url, `${URL_BASE}/issuers/123456789012/ci`)
@@ -68,11 +68,11 @@ describe('BuiltInIssuers.keys', () => {
 
     const second = await generateIssuerKey(ci, 'ES256', clock.now())
     await store.transaction(async (repo) => {
-      const keys = await repo.listIssuerKeys(ci.accountId, ci.name)
+      const keys = await repo.issuers.listKeys(ci.accountId, ci.name)
       for (const key of planRotation(keys, clock.now()).retired) {
-        await repo.updateIssuerKey(key)
+        await repo.issuers.updateKey(key)
       }
-      await repo.insertIssuerKey({ ...second, createDate: new Date(clock.now().getTime() + 1) })
+      await repo.issuers.insertKey({ ...second, createDate: new Date(clock.now().getTime() + 1) })
     })
     assert.deepEqual(
       (await issuers.keys(url, second.kid))?.map((key) => key.jwk.kid),
@@ -84,7 +84,7 @@ describe('BuiltInIssuers.keys', () => {
       [second.kid],
     )
 
-    await store.transaction((repo) => repo.deleteIssuer(ci.accountId, ci.name))
+    await store.transaction((repo) => repo.issuers.delete(ci.accountId, ci.name))
     assert.deepEqual(await issuers.keys(url, second.kid), [])
   })
 })

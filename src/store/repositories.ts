@@ -1,0 +1,189 @@
+// The store's repositories, one per aggregate, as a transaction hands them out. Names are unique
+// per account without regard to case (AWS: you cannot have roles PRODROLE and prodrole), so every
+// `getByName` matches case-insensitively; lists come back sorted by name (case-insensitively),
+// which is the order AWS pages through them; relations refer to entities by their unique id, so
+// renaming an entity moves nothing.
+
+import type {
+  AccessKeyRecord,
+  AccountRecord,
+  AttachedEntity,
+  AttachmentRecord,
+  EntityType,
+  GroupRecord,
+  InlinePolicyRecord,
+  IssuerKeyRecord,
+  IssuerRecord,
+  ManagedPolicyRecord,
+  NamePage,
+  PolicyUses,
+  OidcProviderRecord,
+  PolicyVersionRecord,
+  RoleRecord,
+  SamlProviderRecord,
+  SessionKeyRecord,
+  UserRecord,
+} from './ports.js'
+
+/** Accounts and their aliases: an account has at most one alias, unique across all accounts. */
+export interface AccountRepository {
+  get(accountId: string): Promise<AccountRecord | undefined>
+  insert(account: AccountRecord): Promise<void>
+  listAliases(accountId: string): Promise<string[]>
+  /** Which account holds this alias, if any: aliases are unique across all accounts. */
+  findByAlias(alias: string): Promise<string | undefined>
+  insertAlias(accountId: string, alias: string): Promise<void>
+  deleteAlias(accountId: string, alias: string): Promise<void>
+}
+
+/** IAM users; names unique per account without regard to case. */
+export interface UserRepository {
+  getByName(accountId: string, userName: string): Promise<UserRecord | undefined>
+  getById(userId: string): Promise<UserRecord | undefined>
+  list(accountId: string, page?: NamePage): Promise<UserRecord[]>
+  /** How many the account holds, for its quota. */
+  count(accountId: string): Promise<number>
+  insert(user: UserRecord): Promise<void>
+  /** Replaces the mutable fields (name, path, arn, boundary, tags) of the user with this id. */
+  update(user: UserRecord): Promise<void>
+  delete(userId: string): Promise<void>
+}
+
+/** IAM groups and their members. */
+export interface GroupRepository {
+  getByName(accountId: string, groupName: string): Promise<GroupRecord | undefined>
+  list(accountId: string, page?: NamePage): Promise<GroupRecord[]>
+  /** How many the account holds, for its quota. */
+  count(accountId: string): Promise<number>
+  insert(group: GroupRecord): Promise<void>
+  update(group: GroupRecord): Promise<void>
+  delete(groupId: string): Promise<void>
+  addMember(groupId: string, userId: string): Promise<void>
+  removeMember(groupId: string, userId: string): Promise<void>
+  listForUser(userId: string): Promise<GroupRecord[]>
+  listMembers(groupId: string): Promise<UserRecord[]>
+}
+
+/** IAM roles with their trust policies and last use. */
+export interface RoleRepository {
+  getByName(accountId: string, roleName: string): Promise<RoleRecord | undefined>
+  getById(roleId: string): Promise<RoleRecord | undefined>
+  list(accountId: string, page?: NamePage): Promise<RoleRecord[]>
+  /** How many the account holds, for its quota. */
+  count(accountId: string): Promise<number>
+  insert(role: RoleRecord): Promise<void>
+  /** Replaces the mutable fields of the role with this id. */
+  update(role: RoleRecord): Promise<void>
+  delete(roleId: string): Promise<void>
+}
+
+/** Users' long-term access keys; secrets are sealed at rest. */
+export interface AccessKeyRepository {
+  get(accessKeyId: string): Promise<AccessKeyRecord | undefined>
+  listForUser(userId: string): Promise<AccessKeyRecord[]>
+  insert(key: AccessKeyRecord): Promise<void>
+  update(key: AccessKeyRecord): Promise<void>
+  delete(accessKeyId: string): Promise<void>
+}
+
+/** Customer managed policies and their versions (AWS managed ones live in a read-only catalogue). */
+export interface PolicyRepository {
+  get(policyArn: string): Promise<ManagedPolicyRecord | undefined>
+  list(accountId: string, page?: NamePage): Promise<ManagedPolicyRecord[]>
+  /** How many the account holds, for its quota. */
+  count(accountId: string): Promise<number>
+  insert(policy: ManagedPolicyRecord): Promise<void>
+  update(policy: ManagedPolicyRecord): Promise<void>
+  delete(policyArn: string): Promise<void>
+  getVersion(policyArn: string, versionId: string): Promise<PolicyVersionRecord | undefined>
+  /** Oldest first. */
+  listVersions(policyArn: string): Promise<PolicyVersionRecord[]>
+  insertVersion(version: PolicyVersionRecord): Promise<void>
+  deleteVersion(policyArn: string, versionId: string): Promise<void>
+}
+
+/** Managed policies attached to users, groups and roles, by entity id. */
+export interface AttachmentRepository {
+  attach(attachment: AttachmentRecord): Promise<void>
+  detach(attachment: AttachmentRecord): Promise<void>
+  /** Policy ARNs attached to one entity, in attachment order. */
+  listForEntity(entityType: EntityType, entityId: string): Promise<string[]>
+  listEntities(accountId: string, policyArn: string): Promise<AttachedEntity[]>
+  /**
+   * How many entities of the account use each of `policyArns` (every policy used, without it):
+   * attached, and as a permissions boundary, counted apart. Unused policies are absent.
+   */
+  countUses(accountId: string, policyArns?: readonly string[]): Promise<PolicyUses>
+  /** Every attachment in the account, for GetAccountAuthorizationDetails and policy listings. */
+  listInAccount(accountId: string): Promise<AttachmentRecord[]>
+}
+
+/** Inline policies embedded in users, groups and roles; names match without regard to case. */
+export interface InlinePolicyRepository {
+  get(
+    entityType: EntityType,
+    entityId: string,
+    policyName: string,
+  ): Promise<InlinePolicyRecord | undefined>
+  /** Sorted by policy name. */
+  list(entityType: EntityType, entityId: string): Promise<InlinePolicyRecord[]>
+  /** Inserts or replaces. */
+  put(policy: InlinePolicyRecord): Promise<void>
+  delete(entityType: EntityType, entityId: string, policyName: string): Promise<void>
+}
+
+/** IAM OIDC identity providers, by ARN; a URL is unique per account. */
+export interface OidcProviderRepository {
+  get(arn: string): Promise<OidcProviderRecord | undefined>
+  list(accountId: string): Promise<OidcProviderRecord[]>
+  /** The providers of every account registered for this URL (without `https://`), by ARN. */
+  listByUrl(url: string): Promise<OidcProviderRecord[]>
+  insert(provider: OidcProviderRecord): Promise<void>
+  update(provider: OidcProviderRecord): Promise<void>
+  delete(arn: string): Promise<void>
+}
+
+/** IAM SAML identity providers, by ARN. */
+export interface SamlProviderRepository {
+  get(arn: string): Promise<SamlProviderRecord | undefined>
+  list(accountId: string): Promise<SamlProviderRecord[]>
+  insert(provider: SamlProviderRecord): Promise<void>
+  update(provider: SamlProviderRecord): Promise<void>
+  delete(arn: string): Promise<void>
+}
+
+/** The STS session keyring, newest key first; secrets are sealed at rest. */
+export interface SessionKeyRepository {
+  list(): Promise<SessionKeyRecord[]>
+  insert(key: SessionKeyRecord): Promise<void>
+  update(key: SessionKeyRecord): Promise<void>
+  delete(keyId: string): Promise<void>
+}
+
+/** Built-in OIDC issuers per account and their signing keys, newest first; private keys are sealed at rest. */
+export interface IssuerRepository {
+  get(accountId: string, name: string): Promise<IssuerRecord | undefined>
+  list(accountId: string): Promise<IssuerRecord[]>
+  insert(issuer: IssuerRecord): Promise<void>
+  delete(accountId: string, name: string): Promise<void>
+  listKeys(accountId: string, issuerName: string): Promise<IssuerKeyRecord[]>
+  insertKey(key: IssuerKeyRecord): Promise<void>
+  updateKey(key: IssuerKeyRecord): Promise<void>
+  deleteKey(accountId: string, issuerName: string, kid: string): Promise<void>
+}
+
+/** What one transaction may read and write: every repository, on the transaction's connection. */
+export interface Repositories {
+  readonly accounts: AccountRepository
+  readonly users: UserRepository
+  readonly groups: GroupRepository
+  readonly roles: RoleRepository
+  readonly accessKeys: AccessKeyRepository
+  readonly policies: PolicyRepository
+  readonly attachments: AttachmentRepository
+  readonly inlinePolicies: InlinePolicyRepository
+  readonly oidcProviders: OidcProviderRepository
+  readonly samlProviders: SamlProviderRepository
+  readonly sessionKeys: SessionKeyRepository
+  readonly issuers: IssuerRepository
+}
