@@ -80,9 +80,9 @@ const STAGES: [string, RegExp][] = [
     /session-token|sealed-box|access-key-id|keyring/,
   ],
   ['SigV4 verification', /\/sigv4\//],
-  ['session token open, caller lookup', /session-resolver|iam\/identities/],
+  ['session token open, caller lookup', /session-resolver|\/credentials\//],
   ['trust policy evaluation', /evaluate-web-identity-trust|\/policy\//],
-  ['XML encoding', /http\/xml\.ts|response-encoder/],
+  ['XML encoding', /http\/xml\.ts|http\/json-encoder|response-encoder/],
   ['Query decoding, input checks', /query-decoding|core\/input/],
 ]
 const byStage = new Map<string, number>()
@@ -99,10 +99,13 @@ for (const [id, micros] of selfMicros) {
   for (const url of urls) {
     stage ??= STAGES.find(([, pattern]) => pattern.test(url))?.[0]
   }
+  // node:http's own modules (_http_server, _http_outgoing, ...), its TLS and streams, and our
+  // adapter around it (node-server.ts, request-body.ts).
   stage ??=
-    urls.some((url) => /_http|node:net|stream|http\/node-server|http\/http1-/.test(url)) ||
-    /^(writev|writeBuffer|writeUtf8String)$/.test(leaf.functionName)
-      ? 'HTTP: parser, connections, sockets'
+    urls.some((url) =>
+      /_http|_tls|node:net|node:https|stream|http\/node-server|http\/request-body/.test(url),
+    ) || /^(writev|writeBuffer|writeUtf8String)$/.test(leaf.functionName)
+      ? 'HTTP: node:http (llhttp), connections, sockets, bodies'
       : urls.some((url) => /\/src\//.test(url))
         ? 'other rolegate code (routing, operation glue)'
         : 'other (microtasks, async hooks)'

@@ -30,7 +30,11 @@ export interface ClientConfig {
   ca: string | undefined
 }
 
-/** A setup problem the user must fix; printed without a stack. */
+/**
+ * A setup problem the user must fix (no endpoint, no credentials, an unreadable CA bundle);
+ * printed without a stack. Not a UsageError: the command line was fine and the fix is in the
+ * environment or the AWS config files, so it exits 1 without the command's help.
+ */
 export class ClientConfigError extends Error {
   override readonly name = 'ClientConfigError'
 }

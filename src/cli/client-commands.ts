@@ -1,7 +1,6 @@
 // The client commands (`issuer`, `token`, `keys`, `accounts`, `roles`): parse the arguments, call
 // the running server's admin API (or IAM) with SigV4, print the answer. Nothing here decides
 // anything: the server authorises and validates every call.
-import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
 import { ROLEGATE_SIGNING_NAME, ROLEGATE_VERSION } from '../admin-api/service.js'
 import {
@@ -14,6 +13,7 @@ import { ACCOUNTS_HELP, ISSUER_HELP, KEYS_HELP, ROLES_HELP, TOKEN_HELP } from '.
 import { ApiError, EndpointError, asList, callQuery } from './query-client.js'
 import type { XmlValue } from './query-client.js'
 import type { CliIo } from './run-cli.js'
+import { parseCommandLine, reportUsageError, UsageError } from './usage-error.js'
 
 export const CLIENT_COMMANDS = ['issuer', 'token', 'keys', 'accounts', 'roles'] as const
 export type ClientCommand = (typeof CLIENT_COMMANDS)[number]
@@ -27,10 +27,6 @@ const HELP: Record<ClientCommand, string> = {
   keys: KEYS_HELP,
   accounts: ACCOUNTS_HELP,
   roles: ROLES_HELP,
-}
-
-class UsageError extends Error {
-  override readonly name = 'UsageError'
 }
 
 const CONNECTION_OPTIONS = {
@@ -90,12 +86,8 @@ function parse(command: ClientCommand, args: string[]): Invocation {
     ...CONNECTION_OPTIONS,
     ...Object.fromEntries(ALLOWED[command].map((name) => [name, COMMAND_OPTIONS[name]])),
   }
-  try {
-    const parsed = parseArgs({ args, options, strict: true, allowPositionals: true })
-    return { command, words: parsed.positionals, values: parsed.values as Values }
-  } catch (error) {
-    throw new UsageError((error as Error).message)
-  }
+  const parsed = parseCommandLine({ args, options, strict: true, allowPositionals: true })
+  return { command, words: parsed.positionals, values: parsed.values as Values }
 }
 
 /** `--claim k=v` (a string) and `--claim k:=JSON` (any JSON value) as one claims object. */
@@ -323,8 +315,7 @@ export async function runClientCommand(
     call = callFor(invocation, now)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    io.err(`rolegate ${command}: ${error.message}\n\n${HELP[command]}`)
-    return 2
+    return reportUsageError(io, command, error, HELP[command])
   }
   try {
     const { values } = invocation

@@ -8,7 +8,6 @@
 // come from the authoriser's own loader and go through the same engine, so the decision is the
 // server's and the trace is whole. The composition root opens the store, read-only: SQLite in WAL
 // mode or PostgreSQL's READ ONLY transactions let it read beside a running server.
-import { parseArgs } from 'node:util'
 import { parseArn } from '../core/arn.js'
 import { AwsError } from '../core/errors.js'
 import { loadPrincipalSimulation, simulatedPrincipal } from '../iam/simulation-principal.js'
@@ -23,6 +22,7 @@ import type { ContextValue, Decision, RequestPrincipal } from '../policy/index.j
 import type { Store } from '../store/ports.js'
 import { MASTER_KEY_ENV } from '../main.js'
 import type { CliIo } from './run-cli.js'
+import { parseCommandLine, reportUsageError, UsageError } from './usage-error.js'
 
 export const EXPLAIN_HELP = `Usage: rolegate explain --principal ARN --action ACTION [options]
 
@@ -44,10 +44,6 @@ Options:
 Exit status: 0 allowed, 3 denied, 2 usage error, 1 other failure.
 `
 
-export class ExplainUsageError extends Error {
-  override readonly name = 'ExplainUsageError'
-}
-
 export interface ExplainOptions {
   principal: string
   action: string
@@ -67,40 +63,35 @@ export type OpenStoreToRead = (location: {
 }) => Promise<Store>
 
 export function parseExplainOptions(args: string[]): ExplainOptions | 'help' {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        principal: { type: 'string' },
-        action: { type: 'string' },
-        resource: { type: 'string', default: '*' },
-        context: { type: 'string', multiple: true, default: [] },
-        data: { type: 'string', default: './.rolegate' },
-        'database-url': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    })
-  } catch (error) {
-    throw new ExplainUsageError((error as Error).message)
-  }
+  const parsed = parseCommandLine({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      principal: { type: 'string' },
+      action: { type: 'string' },
+      resource: { type: 'string', default: '*' },
+      context: { type: 'string', multiple: true, default: [] },
+      data: { type: 'string', default: './.rolegate' },
+      'database-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
   const values = parsed.values
   if (values.help) return 'help'
-  if (values.principal === undefined) throw new ExplainUsageError('--principal is required')
-  if (values.action === undefined) throw new ExplainUsageError('--action is required')
+  if (values.principal === undefined) throw new UsageError('--principal is required')
+  if (values.action === undefined) throw new UsageError('--action is required')
   if (!/^[\w-]+:[\w*?-]+$/.test(values.action)) {
-    throw new ExplainUsageError(`--action must look like service:Action, got '${values.action}'`)
+    throw new UsageError(`--action must look like service:Action, got '${values.action}'`)
   }
   const databaseUrl = values['database-url']
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ExplainUsageError('--database-url must start with postgres:// or postgresql://')
+    throw new UsageError('--database-url must start with postgres:// or postgresql://')
   }
   const context: Record<string, string[]> = {}
   for (const pair of values.context) {
     const at = pair.indexOf('=')
-    if (at <= 0) throw new ExplainUsageError(`--context must be KEY=VALUE, got '${pair}'`)
+    if (at <= 0) throw new UsageError(`--context must be KEY=VALUE, got '${pair}'`)
     const key = pair.slice(0, at)
     // Keys compare without regard to case; the first spelling names the key.
     const known = Object.keys(context).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key
@@ -188,9 +179,8 @@ export async function runExplain(
   try {
     options = parseExplainOptions(args)
   } catch (error) {
-    if (!(error instanceof ExplainUsageError)) throw error
-    io.err(`rolegate explain: ${error.message}\n\n${EXPLAIN_HELP}`)
-    return 2
+    if (!(error instanceof UsageError)) throw error
+    return reportUsageError(io, 'explain', error, EXPLAIN_HELP)
   }
   if (options === 'help') {
     io.out(EXPLAIN_HELP)

@@ -1,9 +1,9 @@
 // `rolegate keys rotate-master`: seals every stored secret with a new master key, working on the
 // database directly (like a migration) through the composition root; parsing and output only.
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { MASTER_KEY_ENV, rotateMasterKey } from '../main.js'
 import type { CliIo } from './run-cli.js'
+import { parseCommandLine, reportUsageError, UsageError } from './usage-error.js'
 
 export const ROTATE_MASTER_HELP = `Usage: rolegate keys rotate-master [--data DIR | --database-url URL] [options]
 
@@ -24,7 +24,7 @@ first (${MASTER_KEY_ENV}=NEW,OLD), restart the servers with both, run this, then
 export async function runRotateMaster(args: string[], io: CliIo): Promise<number> {
   let values
   try {
-    values = parseArgs({
+    values = parseCommandLine({
       args,
       strict: true,
       allowPositionals: false,
@@ -36,8 +36,8 @@ export async function runRotateMaster(args: string[], io: CliIo): Promise<number
       },
     }).values
   } catch (error) {
-    io.err(`rolegate keys rotate-master: ${(error as Error).message}\n\n${ROTATE_MASTER_HELP}`)
-    return 2
+    if (!(error instanceof UsageError)) throw error
+    return reportUsageError(io, 'keys rotate-master', error, ROTATE_MASTER_HELP)
   }
   if (values.help) {
     io.out(ROTATE_MASTER_HELP)

@@ -15,7 +15,8 @@ import type { RunningWorkers } from '../workers.js'
 import { runExplain } from './explain.js'
 import { runRotateMaster } from './rotate-master.js'
 import { isClientCommand, runClientCommand } from './client-commands.js'
-import { HELP, parseServeOptions, SERVE_HELP, UsageError } from './serve-options.js'
+import { HELP, parseServeOptions, SERVE_HELP } from './serve-options.js'
+import { reportUsageError, USAGE_EXIT_CODE, UsageError } from './usage-error.js'
 
 export interface CliIo {
   out(text: string): void
@@ -66,7 +67,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number | Servin
   if (isClientCommand(command)) return runClientCommand(command, rest, io)
   if (command !== 'serve') {
     io.err(`rolegate: unknown command '${command}'\n\n${HELP}`)
-    return 2
+    return USAGE_EXIT_CODE
   }
   try {
     const options = parseServeOptions(rest)
@@ -86,10 +87,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number | Servin
     io.out(startupMessage(running))
     return running
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`rolegate serve: ${error.message}\n\n${SERVE_HELP}`)
-      return 2
-    }
+    if (error instanceof UsageError) return reportUsageError(io, 'serve', error, SERVE_HELP)
     io.err(`rolegate: ${error instanceof Error ? error.message : String(error)}\n`)
     return 1
   }

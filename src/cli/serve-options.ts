@@ -1,11 +1,11 @@
 // `rolegate serve` options: parsed with node:util parseArgs and checked once, here, into the
 // composition root's config.
 import { BlockList, isIP } from 'node:net'
-import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
 import type { RolegateConfig } from '../main.js'
 import { DEFAULT_ACCOUNT_ID, DEFAULT_PORT, DEFAULT_REGION } from '../main.js'
 import { CLIENT_COMMANDS_HELP } from './client-help.js'
+import { parseCommandLine, UsageError } from './usage-error.js'
 
 export const SERVE_HELP = `Usage: rolegate serve [options]
 
@@ -66,10 +66,6 @@ export type ServeOptions = Omit<RolegateConfig, 'adminKey' | 'logger' | 'clock' 
 
 export const MAX_WORKERS = 64
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError'
-}
-
 const LOOPBACK = new BlockList()
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4')
 LOOPBACK.addAddress('::1', 'ipv6')
@@ -82,35 +78,30 @@ function isLoopback(host: string): boolean {
 }
 
 export function parseServeOptions(args: string[]): ServeOptions | 'help' {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: String(DEFAULT_PORT) },
-        data: { type: 'string', default: './.rolegate' },
-        'database-url': { type: 'string' },
-        'master-key-file': { type: 'string' },
-        'account-id': { type: 'string', default: DEFAULT_ACCOUNT_ID },
-        region: { type: 'string', default: DEFAULT_REGION },
-        'public-url': { type: 'string' },
-        'allow-reset': { type: 'boolean', default: false },
-        tls: { type: 'boolean', default: false },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'allow-http-issuers': { type: 'boolean', default: false },
-        'issuer-ca-bundle': { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-        workers: { type: 'string', default: '1' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    })
-  } catch (error) {
-    throw new UsageError((error as Error).message)
-  }
+  const parsed = parseCommandLine({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: String(DEFAULT_PORT) },
+      data: { type: 'string', default: './.rolegate' },
+      'database-url': { type: 'string' },
+      'master-key-file': { type: 'string' },
+      'account-id': { type: 'string', default: DEFAULT_ACCOUNT_ID },
+      region: { type: 'string', default: DEFAULT_REGION },
+      'public-url': { type: 'string' },
+      'allow-reset': { type: 'boolean', default: false },
+      tls: { type: 'boolean', default: false },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'allow-http-issuers': { type: 'boolean', default: false },
+      'issuer-ca-bundle': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      workers: { type: 'string', default: '1' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
   const values = parsed.values
   if (values.help) return 'help'
   const port = Number(values.port)

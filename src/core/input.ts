@@ -48,8 +48,9 @@ function checkString(
   problems: Problems,
   at = memberName(name),
 ): void {
-  // AWS counts code points. n UTF-16 units hold between n/2 and n of them, so counting (about
-  // 6 µs for a 1 KB token) is needed only when that range reaches past a bound.
+  // AWS counts code points. n UTF-16 units hold between n/2 and n of them, so counting them (a
+  // walk over the whole value, which may be a 1 KB token) is needed only when that range reaches
+  // past a bound.
   const mayBreakBound =
     (rules.min !== undefined && value.length < 2 * rules.min) ||
     (rules.max !== undefined && value.length > rules.max)

@@ -3,7 +3,8 @@
 
 import * as crypto from 'node:crypto'
 
-// One-shot `crypto.hash` (Node 20.12+) costs about half of createHash; older Node 20 falls back.
+// One-shot `crypto.hash` (Node 20.12+) builds no Hash object, so it is used where Node has it;
+// older Node 20 falls back to createHash.
 const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array | string) => string }).hash
 
 export const nodeCrypto = {

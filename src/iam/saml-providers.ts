@@ -11,7 +11,7 @@ import {
 import { optionalString, requiredString, tagList } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import type { SamlMetadata } from '../federation/saml/metadata.js'
-import { parseSamlMetadata, SamlMetadataError } from '../federation/saml/metadata.js'
+import { parseSamlMetadata } from '../federation/saml/metadata.js'
 import type { SamlProviderRecord } from '../store/ports.js'
 import { arn } from './names.js'
 import type { IamContext, IamOperation } from './operation.js'
@@ -37,18 +37,6 @@ const samlMetadataDocument = { min: 1000, max: 10000000 }
 
 export const samlProviderArn = (accountId: string, name: string) =>
   `arn:aws:iam::${accountId}:saml-provider/${name}`
-
-/** AWS answers every unusable metadata document with this one message. */
-function readMetadata(document: string): SamlMetadata {
-  try {
-    return parseSamlMetadata(document)
-  } catch (error) {
-    if (error instanceof SamlMetadataError) {
-      throw new AwsError('InvalidInput', 'Could not parse metadata', { cause: error })
-    }
-    throw error
-  }
-}
 
 function validUntil(metadata: SamlMetadata, now: Date): Date {
   if (metadata.validUntil) return metadata.validUntil
@@ -92,7 +80,7 @@ const createSAMLProvider = defineOperation({
   resource: (input, { accountId }) => samlProviderArn(accountId, input.Name),
   context: (input) => requestTagContext(input.Tags),
   async run(input, context) {
-    const metadata = readMetadata(input.SAMLMetadataDocument)
+    const metadata = parseSamlMetadata(input.SAMLMetadataDocument)
     const tags = input.Tags ?? []
     checkRequestTags(tags)
     const existing = await context.repo.samlProviders.list(context.accountId)
@@ -168,7 +156,7 @@ const updateSAMLProvider = defineOperation({
         'Unable to update identity provider. No updates are defined for metadata or encryption assertion.',
       )
     }
-    const metadata = readMetadata(input.SAMLMetadataDocument)
+    const metadata = parseSamlMetadata(input.SAMLMetadataDocument)
     await context.repo.samlProviders.update({
       ...provider,
       metadataDocument: input.SAMLMetadataDocument,

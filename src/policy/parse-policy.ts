@@ -17,7 +17,7 @@ import { checkSidsUnique } from './parse/check-sids.js'
 import { JsonSyntaxError, parseJsonTree } from './parse/json-tree.js'
 import type { JsonNode } from './parse/json-tree.js'
 import { policyMessages } from './parse/messages.js'
-import { PolicyShapeError, readPolicy } from './parse/read-policy.js'
+import { readPolicy } from './parse/read-policy.js'
 import type { DraftPolicy, DraftStatement } from './parse/read-policy.js'
 
 export type { PolicyKind } from './parse/check-kind.js'
@@ -28,23 +28,13 @@ export type { AwsStatementPositions } from './parse/aws-position.js'
 export type { BaseConditionOperator, ConditionOperatorName } from './parse/condition-operator.js'
 
 /** Trust and resource policies answer non-JSON text with different words than the rest. */
-const notJsonMessage = (kind: PolicyKind) =>
-  kind === 'trust' || kind === 'resource' ? policyMessages.invalidJson : policyMessages.syntax
-
 function readTree(text: string, kind: PolicyKind): JsonNode {
   try {
     return parseJsonTree(text)
   } catch (error) {
-    if (error instanceof JsonSyntaxError) throw malformedPolicy(notJsonMessage(kind))
-    throw error
-  }
-}
-
-function readDraft(tree: JsonNode): DraftPolicy {
-  try {
-    return readPolicy(tree)
-  } catch (error) {
-    if (error instanceof PolicyShapeError) throw malformedPolicy(policyMessages.syntax)
+    if (error instanceof JsonSyntaxError && (kind === 'trust' || kind === 'resource')) {
+      throw malformedPolicy(policyMessages.invalidJson)
+    }
     throw error
   }
 }
@@ -76,7 +66,7 @@ function finish(draft: DraftPolicy): PolicyDocument {
  * `MalformedPolicyDocument` with IAM's message for the first fault IAM would report.
  */
 export function parsePolicy(text: string, kind: PolicyKind): PolicyDocument {
-  const draft = readDraft(readTree(text, kind))
+  const draft = readPolicy(readTree(text, kind))
   const { statements } = draft
   checkElementPlacement(kind, statements)
   checkVersion(kind, draft)

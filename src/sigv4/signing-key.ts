@@ -28,8 +28,8 @@ interface LastKey {
 /** Least-recently-used cache of signing keys, keyed by secret, date, region and service. */
 export class SigningKeyCache {
   private readonly keys = new Map<string, Uint8Array>()
-  // A busy client signs request after request with one secret and scope: comparing the four parts
-  // with the last ones is much cheaper than building and hashing the cache key.
+  // A busy client signs request after request with one secret and scope: the key handed out last
+  // is found by comparing the four parts, without building the cache key.
   private last: LastKey | undefined
 
   constructor(

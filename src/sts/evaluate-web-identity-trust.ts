@@ -35,7 +35,7 @@ export function evaluateWebIdentityTrust(trust: WebIdentityTrustRequest): void {
       roleSessionName: trust.sessionName,
       ...(trust.sourceIdentity === undefined ? {} : { sourceIdentity: trust.sourceIdentity }),
     },
-    // Spread only when there are tags: joining two records by spreads costs about a microsecond.
+    // Joined only when there are tags: most calls have none, and they are spared the copy.
     extra:
       trust.tags.requested.length === 0
         ? identity.conditionKeys

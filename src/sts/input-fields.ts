@@ -50,8 +50,8 @@ export function policyArnList(): Field<string[] | undefined> {
     read(params, name, problems) {
       const prefix = `${name}.member.`
       const found: [number, string][] = []
-      // Keys, not entries: every AssumeRole* call scans its parameters here, and entries costs
-      // several times more on the prototype-less object they come in.
+      // Keys, not entries: every AssumeRole* call scans its parameters here, and no pair needs
+      // building for the many that are not policy ARNs.
       for (const key of Object.keys(params)) {
         if (!key.startsWith(prefix)) continue
         const [index, field] = key.slice(prefix.length).split('.')

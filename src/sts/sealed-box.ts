@@ -11,8 +11,8 @@ import type { KeyPurpose, KeyringKey } from './keyring.js'
 const DEFLATED = 1
 const PLAIN = 2
 /**
- * JSON shorter than this is sealed as is: deflate sets up a zlib stream per call (20-30 µs) to save
- * a few dozen bytes on a session without policies or tags.
+ * JSON shorter than this is sealed as is: deflate sets up a zlib stream per call, which is not
+ * worth the few dozen bytes it saves on a session without policies or tags.
  */
 export const DEFLATE_FROM_BYTES = 1024
 const IV_BYTES = 12

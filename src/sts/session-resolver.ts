@@ -22,8 +22,8 @@ interface CachedSession {
 const CACHE_LIMIT = 2000
 
 export class SessionCredentialResolver implements CredentialResolver {
-  // Keyed by access key id, which is short: hashing the ~1 KB token on every call costs more than
-  // comparing it with the one remembered.
+  // Keyed by access key id, which is short, not by the ~1 KB token: a hit compares the token with
+  // the one remembered instead of hashing it.
   private cache = new Map<string, CachedSession>()
   private cachedGeneration = -1
 

@@ -61,6 +61,29 @@ describe('runCli', () => {
     assert.match(io.stderr, /--port must be a number/)
   })
 
+  test('every command answers an unknown option alike: why, its help, exit 2', async () => {
+    const commands: [string[], RegExp][] = [
+      [['serve'], /^Usage: rolegate serve/],
+      [['explain'], /^Usage: rolegate explain/],
+      [['keys', 'rotate-master'], /^Usage: rolegate keys rotate-master/],
+      [['issuer', 'list'], /^Usage: rolegate issuer/],
+      [['token'], /^Usage: rolegate token/],
+      [['keys', 'list'], /^Usage: rolegate keys/],
+      [['accounts', 'create', '123456789012'], /^Usage: rolegate accounts/],
+      [['roles', 'revoke-sessions', 'r'], /^Usage: rolegate roles/],
+    ]
+    for (const [words, help] of commands) {
+      const { io, cli } = capture()
+      const name =
+        words[0] === 'keys' && words[1] === 'rotate-master' ? 'keys rotate-master' : words[0]
+      assert.equal(await runCli([...words, '--bogus'], cli), 2, words.join(' '))
+      const [why, ...rest] = io.stderr.split('\n\n')
+      assert.match(why ?? '', new RegExp(`^rolegate ${name}: Unknown option '--bogus'`))
+      assert.match(rest.join('\n\n'), help)
+      assert.equal(io.stdout, '')
+    }
+  })
+
   test('a half-set admin key in the environment exits 1 before anything starts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rolegate-cli-'))
     try {

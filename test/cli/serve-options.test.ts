@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { resolve } from 'node:path'
 import { describe, test } from 'node:test'
-import { parseServeOptions, UsageError } from '../../src/cli/serve-options.js'
+import { parseServeOptions } from '../../src/cli/serve-options.js'
+import { UsageError } from '../../src/cli/usage-error.js'
 import { adminKeyFromEnvironment, formatCredentialsFile } from '../../src/main.js'
 
 describe('parseServeOptions', () => {

@@ -3,6 +3,7 @@
 import { X509Certificate } from 'node:crypto'
 import { DOMParser } from '@xmldom/xmldom'
 import type { Element as XmlElement } from '@xmldom/xmldom'
+import { AwsError } from '../../core/errors.js'
 
 export const METADATA_NS = 'urn:oasis:names:tc:SAML:2.0:metadata'
 export const XMLDSIG_NS = 'http://www.w3.org/2000/09/xmldsig#'
@@ -24,9 +25,14 @@ export interface SamlMetadata {
   validUntil?: Date
 }
 
-/** Why a document was refused; the IAM layer answers every one with AWS's single message. */
-export class SamlMetadataError extends Error {
-  override readonly name = 'SamlMetadataError'
+/**
+ * A refused document: InvalidInput with the one message AWS answers every unusable metadata
+ * document with; `reason` says what was wrong, for logs and tests.
+ */
+export class SamlMetadataError extends AwsError {
+  constructor(readonly reason: string) {
+    super('InvalidInput', 'Could not parse metadata')
+  }
 }
 
 const fail = (reason: string): never => {

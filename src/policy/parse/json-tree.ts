@@ -1,7 +1,9 @@
 // A strict RFC 8259 JSON reader that keeps where every value sits in the text, because policy
 // statements must report their source positions and JSON.parse forgets them.
 
+import { AwsError } from '../../core/errors.js'
 import type { SourcePosition } from '../document.js'
+import { policyMessages } from './messages.js'
 
 interface NodeBase {
   /** Position of the value's first character. */
@@ -25,14 +27,17 @@ export type JsonNode =
 
 export type JsonObjectNode = Extract<JsonNode, { type: 'object' }>
 
-/** Thrown for text that is not one JSON value; callers turn it into AWS's wording. */
-export class JsonSyntaxError extends Error {
-  override readonly name = 'JsonSyntaxError'
+/**
+ * Text that is not one JSON value: MalformedPolicyDocument in the words IAM uses for most policy
+ * kinds (parse-policy.ts rewords it for trust and resource policies). `reason` and `position` say
+ * what is wrong and where, for logs and tests.
+ */
+export class JsonSyntaxError extends AwsError {
   constructor(
-    message: string,
+    readonly reason: string,
     readonly position: SourcePosition,
   ) {
-    super(`${message} at line ${position.line}, column ${position.column}`)
+    super('MalformedPolicyDocument', policyMessages.syntax)
   }
 }
 

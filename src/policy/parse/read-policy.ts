@@ -1,9 +1,11 @@
 // The grammar step: turns a positioned JSON tree into a draft policy, refusing anything whose shape
 // IAM calls "Syntax errors in policy." (unknown elements, wrong types, conflicting pairs).
 
+import { AwsError } from '../../core/errors.js'
 import type { ConditionClause, PrincipalBlock, SourceSpan, Statement } from '../document.js'
 import { parseConditionOperator } from './condition-operator.js'
 import type { JsonNode, JsonObjectNode } from './json-tree.js'
+import { policyMessages } from './messages.js'
 
 /** A statement as written, before the later checks; `effect` keeps its original case. */
 export interface DraftStatement extends Omit<Statement, 'effect'> {
@@ -16,9 +18,14 @@ export interface DraftPolicy {
   statements: DraftStatement[]
 }
 
-/** Thrown for a shape IAM rejects as a syntax error; parse-policy.ts words it per policy kind. */
-export class PolicyShapeError extends Error {
-  override readonly name = 'PolicyShapeError'
+/**
+ * A shape IAM rejects: MalformedPolicyDocument with IAM's one message for it, whatever the fault;
+ * `reason` names the fault for logs and tests.
+ */
+export class PolicyShapeError extends AwsError {
+  constructor(readonly reason: string) {
+    super('MalformedPolicyDocument', policyMessages.syntax)
+  }
 }
 
 const TOP_LEVEL = new Set(['Version', 'Id', 'Statement', 'Conditions'])

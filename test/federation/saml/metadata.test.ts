@@ -2,6 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { X509Certificate } from 'node:crypto'
+import { isAwsError } from '../../../src/core/errors.js'
 import { parseSamlMetadata, SamlMetadataError } from '../../../src/federation/saml/metadata.js'
 import { makeCertificate, metadataDocument, pemBody } from './idp-metadata.js'
 import { corpus } from '../../support/requirements.js'
@@ -84,7 +85,11 @@ describe('parseSamlMetadata', () => {
     const wrapped = `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${inner}</md:EntitiesDescriptor>`
     assert.equal(parseSamlMetadata(wrapped).entityId, 'https://idp.example.com/saml')
     const two = `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${inner}${inner}</md:EntitiesDescriptor>`
-    assert.throws(() => parseSamlMetadata(two), /exactly one EntityDescriptor/)
+    assert.throws(
+      () => parseSamlMetadata(two),
+      (error: unknown) =>
+        error instanceof SamlMetadataError && /exactly one EntityDescriptor/.test(error.reason),
+    )
   })
 
   const good = metadataDocument({ certificates: [first.base64] })
@@ -154,10 +159,18 @@ describe('parseSamlMetadata', () => {
     ],
   ]
   for (const [name, xml, reason] of refused) {
-    test(`refuses ${name}`, () => {
+    test(`refuses ${name}: InvalidInput with AWS's one message, the reason kept`, () => {
       assert.throws(
         () => parseSamlMetadata(xml),
-        (error: unknown) => error instanceof SamlMetadataError && reason.test(error.message),
+        (error: unknown) => {
+          assert.ok(error instanceof SamlMetadataError && isAwsError(error))
+          assert.equal(error.code, 'InvalidInput')
+          assert.equal(error.status, 400)
+          assert.equal(error.type, 'Sender')
+          assert.equal(error.message, 'Could not parse metadata')
+          assert.match(error.reason, reason)
+          return true
+        },
       )
     })
   }

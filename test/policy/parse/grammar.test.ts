@@ -3,6 +3,7 @@
 import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { parsePolicy } from '../../../src/policy/parse-policy.js'
+import { PolicyShapeError } from '../../../src/policy/parse/read-policy.js'
 import { assertMalformed } from './malformed.js'
 
 const SYNTAX = 'Syntax errors in policy.'
@@ -112,4 +113,23 @@ describe('statement elements', () => {
       }
     })
   }
+})
+
+describe('the shape error', () => {
+  test("is MalformedPolicyDocument, 400, Sender, with IAM's message and the fault named", () => {
+    const text =
+      '{"Version":"2012-10-17","Statement":{"Effect":"Deny","Effect":"Allow","Action":"*","Resource":"*"}}'
+    assert.throws(
+      () => parsePolicy(text, 'identity'),
+      (error: unknown) => {
+        assert.ok(error instanceof PolicyShapeError)
+        assert.equal(error.code, 'MalformedPolicyDocument')
+        assert.equal(error.status, 400)
+        assert.equal(error.type, 'Sender')
+        assert.equal(error.message, SYNTAX)
+        assert.match(error.reason, /repeats Effect/)
+        return true
+      },
+    )
+  })
 })

@@ -161,13 +161,19 @@ describe('text that is not one JSON value', () => {
     ])
   })
 
-  test('a syntax error says where it is', () => {
+  test('a syntax error is MalformedPolicyDocument, 400, and says where it is', () => {
     assert.throws(
       () => parseJsonTree('{\n  "a": 1,\n  }'),
-      (error: unknown) =>
-        error instanceof JsonSyntaxError &&
-        error.position.line === 3 &&
-        error.position.column === 3,
+      (error: unknown) => {
+        assert.ok(error instanceof JsonSyntaxError)
+        assert.equal(error.code, 'MalformedPolicyDocument')
+        assert.equal(error.status, 400)
+        assert.equal(error.type, 'Sender')
+        assert.equal(error.message, 'Syntax errors in policy.')
+        assert.deepEqual(error.position, { line: 3, column: 3 })
+        assert.match(error.reason, /\S/)
+        return true
+      },
     )
   })
 })
