@@ -138,7 +138,7 @@ export async function explain(store: Store, options: ExplainOptions, now: Date):
   const { source, session } = policySource(options.principal)
   const account = parseArn(source)?.account ?? ''
   const compiled = new PolicyCache()
-  const policies = await store.transaction((repo) =>
+  const policies = await store.read((repo) =>
     loadPrincipalSimulation(repo, account, source, compiled),
   )
   const entity = policies.entity

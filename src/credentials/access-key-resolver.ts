@@ -43,7 +43,7 @@ export class AccessKeyResolver implements CredentialResolver {
   }
 
   private load(accessKeyId: string): Promise<KeyEntry> {
-    return this.store.transaction(async (repo): Promise<KeyEntry> => {
+    return this.store.read(async (repo): Promise<KeyEntry> => {
       const key = await repo.accessKeys.get(accessKeyId)
       if (!key) return { kind: 'unknown' }
       if (key.status !== 'Active') return { kind: 'inactive' }

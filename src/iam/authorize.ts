@@ -110,7 +110,7 @@ export class IamAuthorizer implements Authorizer {
       const missing = session.policyArns.filter((arn) => !this.managedDocuments.has(arn))
       if (missing.length > 0) {
         const generation = this.store.generation
-        const loaded = await this.store.transaction(async (repo) =>
+        const loaded = await this.store.read(async (repo) =>
           Promise.all(missing.map(async (arn) => [arn, await managedDocument(repo, arn)] as const)),
         )
         if (this.store.generation === generation) {
@@ -140,7 +140,7 @@ export class IamAuthorizer implements Authorizer {
     const cached = this.principals.get(cacheKey)
     if (cached) return cached
     const generation = this.store.generation
-    const loaded = await this.store.transaction((repo) => loadPolicies(repo, caller))
+    const loaded = await this.store.read((repo) => loadPolicies(repo, caller))
     const policies: PrincipalPolicies = {
       identity: loaded.identity.map((policy) => this.compile(policy)),
       boundary: loaded.boundary ? this.compile(loaded.boundary) : undefined,

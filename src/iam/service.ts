@@ -26,7 +26,7 @@ export function resourceScope(
 ): ResourceScope & { readonly resourceTags: readonly Tag[] } {
   let resourceTags: readonly Tag[] = []
   const entityArn = async (type: EntityType, name: string): Promise<string> => {
-    const stored = await store.transaction(async (repo) => {
+    const stored = await store.read(async (repo) => {
       if (type === 'user') return repo.users.getByName(caller.accountId, name)
       if (type === 'role') return repo.roles.getByName(caller.accountId, name)
       return repo.groups.getByName(caller.accountId, name)

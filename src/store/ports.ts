@@ -238,6 +238,12 @@ export interface Store {
    * needs it.
    */
   transaction<T>(work: (repo: Repositories) => Promise<T>): Promise<T>
+  /**
+   * Runs `work` in a read-only transaction: one consistent snapshot that neither waits for nor
+   * holds up writes (a SQLite file reads on a connection of its own; PostgreSQL begins READ ONLY).
+   * A write inside it is refused. Not nested in, nor nesting, `transaction`.
+   */
+  read<T>(work: (repo: Repositories) => Promise<T>): Promise<T>
   /** Bumped after every committed transaction that wrote; caches compare it to stay fresh. */
   readonly generation: number
   /**

@@ -80,7 +80,7 @@ export function storeProviders(store: Store): LookupProvider {
   return (accountId, hostPath) => {
     const arn = `arn:aws:iam::${accountId}:oidc-provider/${hostPath}`
     return cache.get(arn, async () => {
-      const record = await store.transaction((repo) => repo.oidcProviders.get(arn))
+      const record = await store.read((repo) => repo.oidcProviders.get(arn))
       if (!record) return undefined
       return Object.freeze({
         url: record.url,

@@ -12,7 +12,7 @@ export const getAccessKeyInfo = defineStsOperation({
     const caller = signedCaller(context)
     const { deps, request } = context
     await deps.authorizer.authorize(caller, 'sts:GetAccessKeyInfo', '*', {}, request)
-    const stored = await deps.store.transaction((repo) => repo.accessKeys.get(input.AccessKeyId))
+    const stored = await deps.store.read((repo) => repo.accessKeys.get(input.AccessKeyId))
     const account = stored?.accountId ?? accountOfAccessKeyId(input.AccessKeyId)
     // AWS's wording for a key id it cannot read is not on record.
     if (account === undefined) {

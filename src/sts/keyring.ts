@@ -127,7 +127,7 @@ export class SessionKeyring {
   private async load(): Promise<Loaded> {
     const generation = this.store.generation
     if (this.loaded && this.loaded.generation === generation) return this.loaded
-    const records = await this.store.transaction((repo) => repo.sessionKeys.list())
+    const records = await this.store.read((repo) => repo.sessionKeys.list())
     const byId = new Map<string, KeyringKey>()
     let sealing: KeyringKey | undefined
     // Newest first, as the store lists them.

@@ -37,7 +37,7 @@ export class StoredRoles {
     const { roleName } = target
     if (roleName === undefined || !/^\d{12}$/.test(target.account)) return undefined
     const role = await this.cache.get(`${target.account}\u0000${roleName}`, () =>
-      this.store.transaction((repo) => repo.roles.getByName(target.account, roleName)),
+      this.store.read((repo) => repo.roles.getByName(target.account, roleName)),
     )
     return role && role.arn === target.arn ? role : undefined
   }

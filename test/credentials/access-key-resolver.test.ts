@@ -14,13 +14,17 @@ import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 const ACCOUNT = '123456789012'
 const KEY = { accessKeyId: 'AKIDADMIN', secretAccessKey: 'admin-secret' }
 
-/** The real store, counting the transactions that reach it. */
+/** The real store, counting the transactions (read or write) that reach it. */
 function counting(store: Store): { store: Store; count: () => number } {
   let transactions = 0
   const wrapped: Store = {
     transaction: (work) => {
       transactions++
       return store.transaction(work)
+    },
+    read: (work) => {
+      transactions++
+      return store.read(work)
     },
     get generation() {
       return store.generation

@@ -240,6 +240,31 @@ export const storeContract = (open: () => Promise<Store>): void => {
     })
   }
 
+  // read transactions
+
+  test(
+    'a read transaction sees what is committed, refuses writes, and moves no generation',
+    withStore(async (store, tx) => {
+      await tx((r) => r.accounts.insert({ accountId: A, createDate: T1 }))
+      const before = store.generation
+      assert.deepEqual(await store.read((r) => r.accounts.get(A)), {
+        accountId: A,
+        createDate: T1,
+      })
+      await assert.rejects(
+        store.read((r) => r.accounts.insert({ accountId: B, createDate: T1 })),
+        /store: insertAccount inside a read transaction/,
+      )
+      assert.equal(await store.read((r) => r.accounts.get(B)), undefined)
+      assert.equal(store.generation, before)
+      // Not nested in a write transaction, nor one in it: that would wait on itself.
+      await assert.rejects(
+        tx(() => store.read((r) => r.accounts.get(A))),
+        /cannot be nested/,
+      )
+    }),
+  )
+
   // accounts and aliases
 
   test(
@@ -1854,6 +1879,33 @@ export const storeContract = (open: () => Promise<Store>): void => {
 }
 
 /** Looks until `store` notices another process's write (NOTIFY arrives a little after commit). */
+/**
+ * A read transaction runs while a write transaction is open: it neither waits for the write nor
+ * sees it, and the write commits after it. For stores whose reads have a connection of their own.
+ */
+export async function readsGoOnDuringWrites(store: Store): Promise<void> {
+  await store.transaction((r) => r.accounts.insert({ accountId: A, createDate: T1 }))
+  let release!: () => void
+  const held = new Promise<void>((resolve) => (release = resolve))
+  let inserted!: () => void
+  const insertedNow = new Promise<void>((resolve) => (inserted = resolve))
+  const writing = store.transaction(async (r) => {
+    await r.accounts.insert({ accountId: B, createDate: T2 })
+    inserted()
+    await held
+  })
+  await insertedNow
+  // The write transaction is open, holding its lock, with a row not yet committed.
+  const seen = await Promise.race([
+    store.read(async (r) => [await r.accounts.get(A), await r.accounts.get(B)]),
+    new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 3000)),
+  ])
+  release()
+  await writing
+  assert.deepEqual(seen, [{ accountId: A, createDate: T1 }, undefined])
+  assert.deepEqual(await store.read((r) => r.accounts.get(B)), { accountId: B, createDate: T2 })
+}
+
 export async function noticedWithin(store: Store, before: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms
   for (;;) {

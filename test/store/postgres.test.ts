@@ -12,7 +12,12 @@ import { postgresUnavailable, startPostgres } from '../support/postgres.js'
 import { testSecrets } from '../support/secrets.js'
 import type { PostgresCluster } from '../support/postgres.js'
 import { requireOrSkip } from '../support/requirements.js'
-import { noticedWithin, othersWritesAreNoticed, storeContract } from './contract.js'
+import {
+  noticedWithin,
+  othersWritesAreNoticed,
+  readsGoOnDuringWrites,
+  storeContract,
+} from './contract.js'
 
 describe('postgres store', { skip: requireOrSkip(postgresUnavailable()) }, () => {
   let cluster: PostgresCluster | undefined
@@ -97,6 +102,17 @@ describe('postgres store', { skip: requireOrSkip(postgresUnavailable()) }, () =>
       )
       assert.equal(await store.transaction((r) => r.issuers.get('123456789012', 'ci')), undefined)
     } finally {
+      await store.close()
+    }
+  })
+
+  test('a read goes on while a write transaction is open', async () => {
+    const store = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
+    try {
+      await store.wipe()
+      await readsGoOnDuringWrites(store)
+    } finally {
+      await store.wipe()
       await store.close()
     }
   })

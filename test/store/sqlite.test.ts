@@ -12,7 +12,7 @@ import { migrationsFor } from '../../src/store/migrations/migrations.js'
 import { namePageQuery } from '../../src/store/kysely/name-pages.js'
 import type { Database as Tables } from '../../src/store/kysely/schema.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
-import { othersWritesAreNoticed, storeContract } from './contract.js'
+import { othersWritesAreNoticed, readsGoOnDuringWrites, storeContract } from './contract.js'
 import { testSecrets } from '../support/secrets.js'
 import { generateMasterKey, MasterKeyring } from '../../src/store/secrets/master-keyring.js'
 
@@ -238,6 +238,15 @@ describe('sqlite store, on disk', () => {
       })
     } finally {
       raw.close()
+    }
+  })
+
+  test('a read goes on while a write transaction holds the file (its own connection)', async () => {
+    const store = await openSqliteStore({ file: freshFile(), secrets: testSecrets() })
+    try {
+      await readsGoOnDuringWrites(store)
+    } finally {
+      await store.close()
     }
   })
 

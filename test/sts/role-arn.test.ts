@@ -12,15 +12,15 @@ const TRUST = JSON.stringify({
   Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }],
 })
 
-/** The store, counting the transactions run through it. */
+/** The store, counting the transactions (read or write) run through it. */
 function counting(store: Store): { store: Store; reads(): number } {
   let reads = 0
   const wrapped = new Proxy(store, {
     get(target, property) {
-      if (property === 'transaction') {
+      if (property === 'transaction' || property === 'read') {
         return (work: Parameters<Store['transaction']>[0]) => {
           reads++
-          return target.transaction(work)
+          return property === 'read' ? target.read(work) : target.transaction(work)
         }
       }
       const value: unknown = Reflect.get(target, property)

@@ -96,7 +96,7 @@ export class BuiltInIssuers {
     const cached = this.current(issuer)
     if (cached) return cached
     const { accountId, name } = issuer
-    const keys = await store.transaction(async (repo) =>
+    const keys = await store.read(async (repo) =>
       (await repo.issuers.get(accountId, name)) === undefined
         ? undefined
         : repo.issuers.listKeys(accountId, name),

@@ -83,24 +83,46 @@ export const repositoriesOf = (session: TransactionSession): Repositories => ({
   issuers: new KyselyIssuerRepository(session),
 })
 
+/** A database connection (or pool) and how transactions on it begin. */
+export interface Connection {
+  db: Kysely<Database>
+  backend: Backend
+}
+
+export interface KyselyStoreOptions {
+  /** Where write transactions run. */
+  writer: Connection
+  /**
+   * Where read transactions run: a connection of their own (a SQLite file's second, read-only
+   * connection, so reads go on while a write is open), or the writer's, beginning as a read.
+   */
+  reader: Connection
+  sealed: SealedColumns
+  others?: OtherWriters | undefined
+}
+
 export class KyselyStore implements Store {
   #generation = 0
   #closed = false
   readonly #running = new Set<Promise<unknown>>()
+  private readonly writer: Connection
+  private readonly reader: Connection
+  private readonly sealed: SealedColumns
+  private readonly others: OtherWriters | undefined
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly backend: Backend,
-    private readonly sealed: SealedColumns,
-    private readonly others?: OtherWriters,
-  ) {}
+  constructor(options: KyselyStoreOptions) {
+    this.writer = options.writer
+    this.reader = options.reader
+    this.sealed = options.sealed
+    this.others = options.others
+  }
 
   /**
    * Checks the master key against the database, and seals what an earlier release left in
    * plaintext; called once by the open functions, before the store is handed out.
    */
   async prepare(options: { readOnly: boolean }): Promise<void> {
-    await this.#withRetries(async (conn) => {
+    await this.#withRetries(options.readOnly ? this.reader : this.writer, async (conn) => {
       const wrote = await prepareSealedSecrets(conn, this.sealed, options)
       if (wrote) await this.others?.announce?.(conn)
       return undefined
@@ -122,8 +144,8 @@ export class KyselyStore implements Store {
    */
   transaction<T>(work: (repo: Repositories) => Promise<T>): Promise<T> {
     return this.#track(async () => {
-      const { value, wrote } = await this.#withRetries(async (conn) => {
-        const session = new TransactionSession(conn, this.backend, this.sealed)
+      const { value, wrote } = await this.#withRetries(this.writer, async (conn) => {
+        const session = new TransactionSession(conn, this.writer.backend, this.sealed)
         const repo = repositoriesOf(session)
         let value: T
         try {
@@ -139,13 +161,32 @@ export class KyselyStore implements Store {
     })
   }
 
+  /**
+   * Runs `work` in a read-only transaction: one consistent snapshot, no write lock taken, so it
+   * neither waits for nor holds up the writes of others. A write inside it is refused.
+   */
+  read<T>(work: (repo: Repositories) => Promise<T>): Promise<T> {
+    return this.#track(() =>
+      this.#withRetries(this.reader, async (conn) => {
+        const session = new TransactionSession(conn, this.reader.backend, this.sealed, {
+          readOnly: true,
+        })
+        try {
+          return await runMarked(() => work(repositoriesOf(session)))
+        } finally {
+          await session.end()
+        }
+      }),
+    )
+  }
+
   recordUse(uses: UsageBatch): Promise<void> {
     // Rows are updated in id order, so two replicas flushing at once cannot deadlock each other.
     const keys = [...uses.accessKeys].sort((a, b) => compare(a.accessKeyId, b.accessKeyId))
     const roles = [...uses.roles].sort((a, b) => compare(a.roleId, b.roleId))
     return this.#track(async () => {
       if (keys.length === 0 && roles.length === 0) return
-      await this.#withRetries(async (conn) => {
+      await this.#withRetries(this.writer, async (conn) => {
         for (const use of keys) {
           const date = toText(use.date)
           await conn
@@ -179,7 +220,7 @@ export class KyselyStore implements Store {
 
   resealSecrets(): Promise<ResealCount> {
     return this.#track(async () => {
-      const count = await this.#withRetries(async (conn) => {
+      const count = await this.#withRetries(this.writer, async (conn) => {
         const resealed = await resealSecrets(conn, this.sealed, 'refuse')
         await this.others?.announce?.(conn)
         return resealed
@@ -191,7 +232,7 @@ export class KyselyStore implements Store {
 
   wipe(): Promise<void> {
     return this.#track(async () => {
-      await this.#withRetries(async (conn) => {
+      await this.#withRetries(this.writer, async (conn) => {
         for (const table of tablesChildFirst) await conn.deleteFrom(table).execute()
         await this.others?.announce?.(conn)
         return { value: undefined, wrote: true }
@@ -206,7 +247,8 @@ export class KyselyStore implements Store {
     this.#closed = true
     await Promise.allSettled([...this.#running])
     await this.others?.close()
-    await this.db.destroy()
+    await this.writer.db.destroy()
+    if (this.reader.db !== this.writer.db) await this.reader.db.destroy()
   }
 
   #track<T>(run: () => Promise<T>): Promise<T> {
@@ -223,12 +265,16 @@ export class KyselyStore implements Store {
     return promise
   }
 
-  async #withRetries<T>(body: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
+  async #withRetries<T>(
+    connection: Connection,
+    body: (conn: Kysely<Database>) => Promise<T>,
+  ): Promise<T> {
+    const { backend } = connection
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.#once(body)
+        return await this.#once(connection, body)
       } catch (error) {
-        if (attempt >= this.backend.maxAttempts || this.backend.classify(error) !== 'retry') {
+        if (attempt >= backend.maxAttempts || backend.classify(error) !== 'retry') {
           throw error
         }
         // Jittered backoff, so transactions that collided do not collide again in step.
@@ -237,9 +283,9 @@ export class KyselyStore implements Store {
     }
   }
 
-  #once<T>(body: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.db.connection().execute(async (conn) => {
-      await sql.raw(this.backend.begin).execute(conn)
+  #once<T>(connection: Connection, body: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
+    return connection.db.connection().execute(async (conn) => {
+      await sql.raw(connection.backend.begin).execute(conn)
       try {
         const result = await body(conn)
         await sql`commit`.execute(conn)

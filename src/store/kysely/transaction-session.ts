@@ -17,6 +17,7 @@ export class TransactionSession {
     readonly db: Kysely<Database>,
     readonly backend: Backend,
     readonly sealed: SealedColumns,
+    private readonly options: { readOnly?: boolean } = {},
   ) {}
 
   /** Whether any write was made, whatever it changed. */
@@ -35,6 +36,9 @@ export class TransactionSession {
   }
 
   write(what: string, statement: () => Promise<unknown>): Promise<void> {
+    if (this.options.readOnly === true) {
+      return Promise.reject(new Error(`store: ${what} inside a read transaction`))
+    }
     this.#wrote = true
     return this.#enqueue(async () => {
       try {

@@ -127,11 +127,18 @@ export const openPostgresStore = async (options: PostgresStoreOptions): Promise<
   try {
     if (options.readOnly === true) {
       await requireCurrentSchema(db, 'postgres')
-      store = new KyselyStore(db, readOnlyBackend, sealed)
+      const reader = { db, backend: readOnlyBackend }
+      store = new KyselyStore({ writer: reader, reader, sealed })
     } else {
       await migrateToLatest(db, 'postgres')
       const others: OtherWriters = await notificationWatch(options.connectionString)
-      store = new KyselyStore(db, postgresBackend, sealed, others)
+      store = new KyselyStore({
+        writer: { db, backend: postgresBackend },
+        // Reads take a pooled connection of their own, as writes do, and begin READ ONLY.
+        reader: { db, backend: readOnlyBackend },
+        sealed,
+        others,
+      })
     }
   } catch (error) {
     await db.destroy()

@@ -103,14 +103,19 @@ function dataVersionWatch(database: Database.Database): OtherWriters {
   }
 }
 
-async function openReadOnly(file: string, secrets: SecretSealer): Promise<Store> {
+const sqliteKysely = (database: Database.Database) =>
+  new Kysely<Tables>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) })
+
+/** A second connection to the file, for read transactions: it can never write. */
+function openReader(file: string): Database.Database {
   const database = new Database(file, { readonly: true, fileMustExist: true })
   database.pragma('busy_timeout = 5000')
-  const store = new KyselyStore(
-    new Kysely<Tables>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) }),
-    readOnlyBackend,
-    new SealedColumns(secrets),
-  )
+  return database
+}
+
+async function openReadOnly(file: string, secrets: SecretSealer): Promise<Store> {
+  const reader = { db: sqliteKysely(openReader(file)), backend: readOnlyBackend }
+  const store = new KyselyStore({ writer: reader, reader, sealed: new SealedColumns(secrets) })
   try {
     await store.prepare({ readOnly: true })
   } catch (error) {
@@ -135,21 +140,24 @@ export const openSqliteStore = async (options: SqliteStoreOptions): Promise<Stor
     database.close()
     throw error
   }
-  const db = new Kysely<Tables>({
-    dialect: new SqliteDialect({ database: cachingStatements(database) }),
-  })
+  const db = sqliteKysely(database)
   try {
     await migrateToLatest(db, 'sqlite')
   } catch (error) {
     await db.destroy()
     throw error
   }
-  const store = new KyselyStore(
-    db,
-    sqliteBackend,
-    new SealedColumns(secrets),
-    options.shared === true ? dataVersionWatch(database) : undefined,
-  )
+  const store = new KyselyStore({
+    writer: { db, backend: sqliteBackend },
+    // A file is read on a second connection, which WAL lets read while the first writes; a
+    // private in-memory database has only the one.
+    reader: {
+      db: options.file === ':memory:' ? db : sqliteKysely(openReader(options.file)),
+      backend: readOnlyBackend,
+    },
+    sealed: new SealedColumns(secrets),
+    others: options.shared === true ? dataVersionWatch(database) : undefined,
+  })
   try {
     await store.prepare({ readOnly: false })
   } catch (error) {
