@@ -16,7 +16,7 @@ const createAccount = defineAdminOperation({
     }),
   },
   primaryAccountOnly: true,
-  resource: (input, caller) => rolegateArn(caller.accountId, `account/${input.AccountId}`),
+  resource: (input, { accountId }) => rolegateArn(accountId, `account/${input.AccountId}`),
   async run(input, context) {
     const { repo, ids, now } = context
     const accountId = input.AccountId

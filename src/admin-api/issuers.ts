@@ -100,12 +100,12 @@ function renderKey(key: IssuerKeyRecord): ResultObject {
 const createIssuer = defineAdminOperation({
   name: 'CreateIssuer',
   input: { IssuerName: issuerName(), Algorithm: algorithm() },
-  resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
-  prepare: (input, _environment, now, caller) =>
+  resource: (input, { accountId }) => issuerArn(accountId, input.IssuerName),
+  prepare: (input, { caller, request }) =>
     generateIssuerKey(
       { accountId: caller.accountId, name: input.IssuerName },
       input.Algorithm ?? DEFAULT_ISSUER_ALGORITHM,
-      now,
+      request.now,
     ),
   async run(input, context, key) {
     if (await context.repo.issuers.get(context.accountId, input.IssuerName)) {
@@ -121,7 +121,7 @@ const createIssuer = defineAdminOperation({
 const deleteIssuer = defineAdminOperation({
   name: 'DeleteIssuer',
   input: { IssuerName: issuerName(), Force: optionalBoolean() },
-  resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
+  resource: (input, { accountId }) => issuerArn(accountId, input.IssuerName),
   async run(input, context) {
     const issuer = await findIssuer(context, input.IssuerName)
     if (input.Force !== true) await refuseWhileTrusted(context, issuer)
@@ -132,8 +132,9 @@ const deleteIssuer = defineAdminOperation({
 
 const getIssuer = defineAdminOperation({
   name: 'GetIssuer',
+  store: 'read',
   input: { IssuerName: issuerName() },
-  resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
+  resource: (input, { accountId }) => issuerArn(accountId, input.IssuerName),
   async run(input, context) {
     const issuer = await findIssuer(context, input.IssuerName)
     const keys = await context.repo.issuers.listKeys(issuer.accountId, issuer.name)
@@ -146,8 +147,9 @@ const getIssuer = defineAdminOperation({
 
 const listIssuers = defineAdminOperation({
   name: 'ListIssuers',
+  store: 'read',
   input: {},
-  resource: (_input, caller) => issuerArn(caller.accountId, '*'),
+  resource: (_input, { accountId }) => issuerArn(accountId, '*'),
   async run(_input, context) {
     const issuers = await context.repo.issuers.list(context.accountId)
     return { Issuers: issuers.map((issuer) => renderIssuer(context, issuer)) }
@@ -157,12 +159,12 @@ const listIssuers = defineAdminOperation({
 const rotateIssuerKey = defineAdminOperation({
   name: 'RotateIssuerKey',
   input: { IssuerName: issuerName(), Algorithm: algorithm() },
-  resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
-  prepare: (input, _environment, now, caller) =>
+  resource: (input, { accountId }) => issuerArn(accountId, input.IssuerName),
+  prepare: (input, { caller, request }) =>
     generateIssuerKey(
       { accountId: caller.accountId, name: input.IssuerName },
       input.Algorithm ?? DEFAULT_ISSUER_ALGORITHM,
-      now,
+      request.now,
     ),
   async run(input, context, prepared) {
     const issuer = await findIssuer(context, input.IssuerName)
@@ -226,7 +228,7 @@ const issueToken = defineAdminOperation({
     Claims: claimsObject(),
     Pod: optionalString({ min: 1, max: 253 }),
   },
-  resource: (input, caller) => issuerArn(caller.accountId, input.IssuerName),
+  resource: (input, { accountId }) => issuerArn(accountId, input.IssuerName),
   async run(input, context) {
     const issuer = await findIssuer(context, input.IssuerName)
     const key = signingKey(await context.repo.issuers.listKeys(issuer.accountId, issuer.name))

@@ -35,7 +35,7 @@ const rotateSessionKey = defineAdminOperation({
   name: 'RotateSessionKey',
   input: {},
   primaryAccountOnly: true,
-  resource: (_input, caller) => keyArn(caller.accountId, '*'),
+  resource: (_input, { accountId }) => keyArn(accountId, '*'),
   async run(_input, context) {
     const key = newSessionKey(context.now)
     await context.repo.sessionKeys.insert(key)
@@ -48,7 +48,7 @@ const retireSessionKey = defineAdminOperation({
   name: 'RetireSessionKey',
   input: { KeyId: keyId() },
   primaryAccountOnly: true,
-  resource: (input, caller) => keyArn(caller.accountId, input.KeyId),
+  resource: (input, { accountId }) => keyArn(accountId, input.KeyId),
   async run(input, context) {
     const key = await findKey(context, input.KeyId)
     if (key.retireDate === null) {
@@ -62,7 +62,7 @@ const deleteSessionKey = defineAdminOperation({
   name: 'DeleteSessionKey',
   input: { KeyId: keyId() },
   primaryAccountOnly: true,
-  resource: (input, caller) => keyArn(caller.accountId, input.KeyId),
+  resource: (input, { accountId }) => keyArn(accountId, input.KeyId),
   async run(input, context) {
     const key = await findKey(context, input.KeyId)
     if (key.retireDate === null) {
@@ -75,9 +75,10 @@ const deleteSessionKey = defineAdminOperation({
 
 const listSessionKeys = defineAdminOperation({
   name: 'ListSessionKeys',
+  store: 'read',
   input: {},
   primaryAccountOnly: true,
-  resource: (_input, caller) => keyArn(caller.accountId, '*'),
+  resource: (_input, { accountId }) => keyArn(accountId, '*'),
   async run(_input, context) {
     return { SessionKeys: renderKeys(await context.repo.sessionKeys.list()) }
   },

@@ -58,7 +58,7 @@ const listAccessKeys = defineOperation({
   name: 'ListAccessKeys',
   input: { UserName: optionalExistingUserName(), ...pagingInput },
   resource: (input, scope) => scope.userOrCaller(input.UserName),
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     const user = await requireNamedOrCallingUser(context, input.UserName)
     const keys = await context.repo.accessKeys.listForUser(user.userId)
@@ -102,7 +102,7 @@ const getAccessKeyLastUsed = defineOperation({
   input: { AccessKeyId: accessKeyId() },
   // The key's owner is not in the input; AWS names the owning user's ARN.
   resource: (_input, scope) => scope.userOrCaller(undefined),
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     const key = await context.repo.accessKeys.get(input.AccessKeyId)
     if (!key || key.accountId !== context.accountId) throw keyNotFound(input.AccessKeyId)

@@ -75,7 +75,7 @@ const listAccountAliases = defineOperation({
   name: 'ListAccountAliases',
   input: pagingInput,
   resource: () => '*',
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     const aliases = await context.repo.accounts.listAliases(context.accountId)
     return paginate(aliases, input, 'AccountAliases', (alias) => alias)

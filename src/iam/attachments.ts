@@ -159,7 +159,7 @@ function listAttachedOperation(kind: EntityKind) {
     name: `ListAttached${kind.word}Policies`,
     input: { ...nameInput(kind), PathPrefix: pathPrefix(), ...pagingInput },
     resource: (input, scope) => scope.entityArn(kind.type, nameOf(input)),
-    readOnly: true,
+    store: 'read',
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, nameOf(input))
       const prefix = input.PathPrefix ?? '/'
@@ -189,7 +189,7 @@ const listEntitiesForPolicy = defineOperation({
     ...pagingInput,
   },
   resource: (input) => input.PolicyArn,
-  readOnly: true,
+  store: 'read',
   async run(input, { repo, accountId }) {
     checkPolicyArn(input.PolicyArn)
     const policy = await findPolicy(repo, accountId, input.PolicyArn)

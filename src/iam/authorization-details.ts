@@ -150,7 +150,7 @@ export const getAccountAuthorizationDetails = defineOperation({
   name: 'GetAccountAuthorizationDetails',
   input: { Filter: entityFilterList(), ...pagingInput },
   resource: () => '*',
-  readOnly: true,
+  store: 'read',
   async run(input, { repo, accountId }) {
     const filters = new Set<EntityFilter>(input.Filter ?? ENTITY_FILTERS)
     const entries: Entry[] = []

@@ -51,7 +51,7 @@ const getGroup = defineOperation({
   name: 'GetGroup',
   input: { GroupName: groupName(), ...pagingInput },
   resource: (input, scope) => scope.entityArn('group', input.GroupName),
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     const group = await requireGroup(context, input.GroupName)
     const members = await context.repo.groups.listMembers(group.groupId)
@@ -64,7 +64,7 @@ const listGroups = defineOperation({
   name: 'ListGroups',
   input: { PathPrefix: pathPrefix(), ...pagingInput },
   resource: (input, { accountId }) => `arn:aws:iam::${accountId}:group${input.PathPrefix ?? '/'}`,
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     return paginateByName(
       input,
@@ -163,7 +163,7 @@ const listGroupsForUser = defineOperation({
   name: 'ListGroupsForUser',
   input: { UserName: existingUserName(), ...pagingInput },
   resource: (input, scope) => scope.entityArn('user', input.UserName),
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
     const groups = await context.repo.groups.listForUser(user.userId)

@@ -93,7 +93,7 @@ function getOperation(kind: EntityKind) {
     name: `Get${kind.word}Policy`,
     input: { ...nameInput(kind), PolicyName: inlinePolicyName() },
     resource: (input, scope) => scope.entityArn(kind.type, entityName(kind, input)),
-    readOnly: true,
+    store: 'read',
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, entityName(kind, input))
       const policy = await context.repo.inlinePolicies.get(holder.type, holder.id, input.PolicyName)
@@ -112,7 +112,7 @@ function listOperation(kind: EntityKind) {
     name: `List${kind.word}Policies`,
     input: { ...nameInput(kind), ...pagingInput },
     resource: (input, scope) => scope.entityArn(kind.type, entityName(kind, input)),
-    readOnly: true,
+    store: 'read',
     async run(input, context) {
       const holder = await requireHolder(context, kind.type, entityName(kind, input))
       const policies = await context.repo.inlinePolicies.list(holder.type, holder.id)

@@ -91,7 +91,7 @@ const getPolicy = defineOperation({
   name: 'GetPolicy',
   input: policyArnInput,
   resource: policyResource,
-  readOnly: true,
+  store: 'read',
   async run(input, { repo, accountId }) {
     const policy = await requirePolicy(repo, accountId, input.PolicyArn)
     const usage = await repo.attachments.countUses(accountId, [policy.arn])
@@ -109,7 +109,7 @@ const listPolicies = defineOperation({
     ...pagingInput,
   },
   resource: () => '*',
-  readOnly: true,
+  store: 'read',
   async run(input, { repo, accountId }) {
     const scope = input.Scope ?? 'All'
     const prefix = input.PathPrefix ?? '/'

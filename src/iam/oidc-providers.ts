@@ -199,7 +199,7 @@ const getOpenIDConnectProvider = defineOperation({
   name: 'GetOpenIDConnectProvider',
   input: providerArnInput,
   resource: (input) => input.OpenIDConnectProviderArn,
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     const provider = await findProvider(context, input.OpenIDConnectProviderArn)
     return {
@@ -216,7 +216,7 @@ const listOpenIDConnectProviders = defineOperation({
   name: 'ListOpenIDConnectProviders',
   input: {},
   resource: () => '*',
-  readOnly: true,
+  store: 'read',
   async run(_input, context) {
     const providers = await context.repo.oidcProviders.list(context.accountId)
     return {

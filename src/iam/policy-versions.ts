@@ -91,7 +91,7 @@ const getPolicyVersion = defineOperation({
   name: 'GetPolicyVersion',
   input: { PolicyArn: arn(), VersionId: versionId() },
   resource: policyResource,
-  readOnly: true,
+  store: 'read',
   async run(input, { repo, accountId }) {
     checkPolicyArn(input.PolicyArn)
     const policy = await findPolicy(repo, accountId, input.PolicyArn)
@@ -106,7 +106,7 @@ const listPolicyVersions = defineOperation({
   name: 'ListPolicyVersions',
   input: { PolicyArn: arn(), ...pagingInput },
   resource: policyResource,
-  readOnly: true,
+  store: 'read',
   async run(input, { repo, accountId }) {
     const policy = await requirePolicy(repo, accountId, input.PolicyArn)
     // AWS lists the newest version first.

@@ -94,7 +94,7 @@ const getRole = defineOperation({
   name: 'GetRole',
   input: { RoleName: roleName() },
   resource: (input, scope) => scope.entityArn('role', input.RoleName),
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     return { Role: renderRole(await requireRole(context, input.RoleName), 'get') }
   },
@@ -104,7 +104,7 @@ const listRoles = defineOperation({
   name: 'ListRoles',
   input: { PathPrefix: pathPrefix(), ...pagingInput },
   resource: (input, { accountId }) => `arn:aws:iam::${accountId}:role${input.PathPrefix ?? '/'}`,
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     return paginateByName(
       input,

@@ -110,7 +110,7 @@ const getSAMLProvider = defineOperation({
   name: 'GetSAMLProvider',
   input: providerArnInput,
   resource: (input) => input.SAMLProviderArn,
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     const provider = await findProvider(context, input.SAMLProviderArn)
     return {
@@ -129,7 +129,7 @@ const listSAMLProviders = defineOperation({
   name: 'ListSAMLProviders',
   input: {},
   resource: () => '*',
-  readOnly: true,
+  store: 'read',
   async run(_input, context) {
     const providers = await context.repo.samlProviders.list(context.accountId)
     return {

@@ -17,7 +17,7 @@ const getContextKeysForPrincipalPolicy = defineOperation({
   name: 'GetContextKeysForPrincipalPolicy',
   input: { PolicySourceArn: arn(), PolicyInputList: policyList() },
   resource: (input) => input.PolicySourceArn,
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     const own = await loadPrincipalSimulation(
       context.repo,
@@ -36,7 +36,7 @@ const getContextKeysForCustomPolicy = defineOperation({
   name: 'GetContextKeysForCustomPolicy',
   input: { PolicyInputList: policyList(true) },
   resource: () => '*',
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     return contextKeysResult(
       (input.PolicyInputList ?? []).map((text, i) =>

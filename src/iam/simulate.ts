@@ -115,7 +115,7 @@ const simulatePrincipalPolicy = defineOperation({
   input: { PolicySourceArn: arn(), PolicyInputList: policyList(), ...sharedInput },
   // Authorised against the user, group or role whose policies are disclosed.
   resource: (input) => input.PolicySourceArn,
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     const own = await loadPrincipalSimulation(
       context.repo,
@@ -152,7 +152,7 @@ const simulateCustomPolicy = defineOperation({
   name: 'SimulateCustomPolicy',
   input: { PolicyInputList: policyList(true), ...sharedInput },
   resource: () => '*',
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     checkCallerArn(input.CallerArn)
     const policies = inputPolicies(input, context.policies)

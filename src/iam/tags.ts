@@ -222,7 +222,7 @@ export function taggingOperations<S extends Shape, R extends { tags: Tag[] }>(
     name: `List${kind.noun}Tags`,
     input: { ...kind.identity, ...pagingInput },
     resource: (input, scope) => kind.resource(input as With<object>, scope),
-    readOnly: true,
+    store: 'read',
     async run(raw, context) {
       const input = raw as With<{ Marker?: string; MaxItems?: number }>
       const entity = await kind.find(input, context, `List${kind.noun}Tags`)

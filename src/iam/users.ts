@@ -111,7 +111,7 @@ const getUser = defineOperation({
   input: { UserName: optionalExistingUserName() },
   // Without UserName AWS authorises against the caller's own user; that ARN is not in the input.
   resource: (input, scope) => scope.userOrCaller(input.UserName),
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     if (input.UserName === undefined && context.caller.type === 'root') {
       const account = await context.repo.accounts.get(context.accountId)
@@ -132,7 +132,7 @@ const listUsers = defineOperation({
   name: 'ListUsers',
   input: { PathPrefix: pathPrefix(), ...pagingInput },
   resource: (input, { accountId }) => `arn:aws:iam::${accountId}:user${input.PathPrefix ?? '/'}`,
-  readOnly: true,
+  store: 'read',
   async run(input, context) {
     return paginateByName(
       input,

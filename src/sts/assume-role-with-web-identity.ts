@@ -30,6 +30,9 @@ function sourceIdentityOf(claims: Record<string, unknown>): string | undefined {
 
 export const assumeRoleWithWebIdentity = defineStsOperation({
   name: 'AssumeRoleWithWebIdentity',
+  // Unsigned: the token and the role's trust policy decide (verify-web-identity-token and
+  // evaluate-web-identity-trust).
+  authorizesItself: true,
   unsigned: true,
   input: {
     RoleArn: field.roleArn(),

@@ -22,6 +22,8 @@ const notAuthorized = (who: string, action: string, resource: string) =>
 
 export const assumeRole = defineStsOperation({
   name: 'AssumeRole',
+  // The caller's policies and the role's trust policy decide together (AWS's cross-account rule).
+  authorizesItself: true,
   input: {
     RoleArn: field.roleArn(),
     RoleSessionName: field.roleSessionName(),

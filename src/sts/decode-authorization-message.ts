@@ -10,12 +10,11 @@ const invalidMessage = () =>
 
 export const decodeAuthorizationMessage = defineStsOperation({
   name: 'DecodeAuthorizationMessage',
+  resource: () => '*',
   input: { EncodedMessage: requiredString({ min: 1, max: 10240 }) },
   async run(input, context) {
     const caller = signedCaller(context)
-    const { deps, request } = context
-    await deps.authorizer.authorize(caller, 'sts:DecodeAuthorizationMessage', '*', {}, request)
-    const decoded = await deps.messages.decode(input.EncodedMessage)
+    const decoded = await context.deps.messages.decode(input.EncodedMessage)
     if (!decoded || decoded.rolegate.account !== caller.accountId) throw invalidMessage()
     return { DecodedMessage: JSON.stringify(decoded) }
   },

@@ -3,15 +3,13 @@
 import { AwsError } from '../core/errors.js'
 import { accountOfAccessKeyId } from './access-key-id.js'
 import * as field from './input-fields.js'
-import { defineStsOperation, signedCaller } from './operation.js'
+import { defineStsOperation } from './operation.js'
 
 export const getAccessKeyInfo = defineStsOperation({
   name: 'GetAccessKeyInfo',
+  resource: () => '*',
   input: { AccessKeyId: field.accessKeyId() },
-  async run(input, context) {
-    const caller = signedCaller(context)
-    const { deps, request } = context
-    await deps.authorizer.authorize(caller, 'sts:GetAccessKeyInfo', '*', {}, request)
+  async run(input, { deps }) {
     const stored = await deps.store.read((repo) => repo.accessKeys.get(input.AccessKeyId))
     const account = stored?.accountId ?? accountOfAccessKeyId(input.AccessKeyId)
     // AWS's wording for a key id it cannot read is not on record.

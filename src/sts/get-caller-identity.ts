@@ -4,6 +4,8 @@ import { defineStsOperation, signedCaller } from './operation.js'
 
 export const getCallerIdentity = defineStsOperation({
   name: 'GetCallerIdentity',
+  // AWS allows it always, even under an explicit deny.
+  authorizesItself: true,
   input: {},
   run(_input, context) {
     const caller = signedCaller(context)

@@ -15,6 +15,9 @@ export const ROOT_SESSION_MAX_SECONDS = 3600
 
 export const getSessionToken = defineStsOperation({
   name: 'GetSessionToken',
+  // No permission is asked, as AWS documents: it authenticates the caller (MFA) rather than
+  // grants anything; sessions may not call it.
+  authorizesItself: true,
   input: {
     DurationSeconds: optionalInteger({ min: 900, max: 129600 }),
     SerialNumber: field.serialNumber(),

@@ -1,11 +1,12 @@
-// The shape every STS operation takes: its declared input (validated with STS's value-echoing
-// messages), whether it may be called unsigned, and the work it does. STS operations authorise
-// themselves: AssumeRole is decided by the role's trust policy as much as by the caller's.
+// The context every STS operation runs with, in the one operation shape (define-operation.ts): its
+// input is checked with STS's value-echoing messages, some are served unsigned, none takes a store
+// transaction (they read through caches), and each authorises itself: AssumeRole is decided by the
+// role's trust policy as much as by the caller's.
 import type { Caller, RequestInfo } from '../core/caller.js'
 import type { Clock } from '../core/clock.js'
 import type { IdSource } from '../core/ids.js'
-import type { Input, Shape } from '../core/input.js'
-import type { ResultObject } from '../core/result.js'
+import type { Shape } from '../core/input.js'
+import type { Operation } from '../operation/define-operation.js'
 import type { VerifiedWebIdentity } from '../federation/oidc/index.js'
 import type { AuthorizationContext, AuthorizeOptions } from '../authorization/authorizer.js'
 import type { UsageNotes } from '../credentials/usage-recorder.js'
@@ -54,17 +55,21 @@ export interface StsContext {
   deps: StsDeps
 }
 
-export interface StsOperation<S extends Shape = Shape> {
-  /** The Query `Action`; the IAM action is `sts:` + this. */
-  name: string
-  input: S
-  /** True when the call needs no credentials (web identity and SAML federation). */
-  unsigned?: boolean
-  run(input: Input<S>, context: StsContext): Promise<ResultObject>
-}
+export type StsOperation<S extends Shape = Shape> = Operation<S, StsContext, unknown>
 
-export const defineStsOperation = <S extends Shape>(operation: StsOperation<S>): StsOperation<S> =>
-  operation
+/** An operation without what STS sets for all of its own. */
+type StsDeclaration<S extends Shape> =
+  Operation<S, StsContext> extends infer O
+    ? O extends unknown
+      ? Omit<O, 'messages' | 'store'>
+      : never
+    : never
+
+/** Declares an STS operation: `sts:` + its name, STS's messages, no store transaction. */
+export const defineStsOperation = <S extends Shape>(
+  operation: StsDeclaration<S>,
+): Operation<S, StsContext> =>
+  ({ ...operation, messages: 'echo-value', store: 'none' }) as Operation<S, StsContext>
 
 /** The caller of a signed call; signed operations are never run without one. */
 export function signedCaller(context: StsContext): Caller {

@@ -3,11 +3,10 @@
 // GetCallerIdentity, as AWS documents.
 import type { Caller, RequestInfo } from '../core/caller.js'
 import type { Params } from '../core/input.js'
-import { readInput } from '../core/input.js'
-import { OperationRegistry } from '../core/operation-registry.js'
 import type { ResultObject } from '../core/result.js'
+import { OperationPipeline } from '../operation/run-operation.js'
 import { notWithSessionCredentials } from './aws-messages.js'
-import type { StsDeps, StsOperation } from './operation.js'
+import type { StsContext, StsDeps, StsOperation } from './operation.js'
 
 export const STS_VERSION = '2011-06-15'
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/'
@@ -21,22 +20,39 @@ export class StsService {
   readonly internalErrorCode = 'InternalFailure' as const
   /** STS answers in JSON to clients that send `Accept: application/json`. */
   readonly speaksJson = true
-  private readonly operations: OperationRegistry<StsOperation>
+  private readonly pipeline: OperationPipeline<StsContext>
 
-  constructor(
-    private readonly deps: StsDeps,
-    operations: readonly StsOperation[],
-  ) {
-    this.operations = new OperationRegistry(STS_VERSION, operations)
+  constructor(deps: StsDeps, operations: readonly StsOperation[]) {
+    this.pipeline = new OperationPipeline<StsContext>({
+      prefix: 'sts',
+      version: STS_VERSION,
+      operations,
+      store: deps.store,
+      authorizer: deps.authorizer,
+      admit(operation, caller) {
+        if (
+          caller.session?.obtainedBy === 'GetSessionToken' &&
+          !USER_SESSION_ACTIONS.has(operation.name) &&
+          operation.unsigned !== true
+        ) {
+          throw notWithSessionCredentials(operation.name, {
+            principal: { id: caller.userId, name: caller.name, arn: caller.arn },
+            action: `sts:${operation.name}`,
+            resource: '*',
+          })
+        }
+      },
+      context: ({ caller, request }) => ({ caller, request, deps }),
+    })
   }
 
   has(action: string): boolean {
-    return this.operations.has(action)
+    return this.pipeline.has(action)
   }
 
   /** True for actions AWS serves without credentials (AssumeRoleWithWebIdentity). */
   acceptsUnsigned(action: string): boolean {
-    return this.operations.find(action)?.unsigned === true
+    return this.pipeline.acceptsUnsigned(action)
   }
 
   call(
@@ -45,19 +61,7 @@ export class StsService {
     params: Params,
     request: RequestInfo,
   ): Promise<ResultObject | undefined> {
-    const operation = this.operations.get(action)
-    if (
-      caller.session?.obtainedBy === 'GetSessionToken' &&
-      !USER_SESSION_ACTIONS.has(action) &&
-      operation.unsigned !== true
-    ) {
-      throw notWithSessionCredentials(action, {
-        principal: { id: caller.userId, name: caller.name, arn: caller.arn },
-        action: `sts:${action}`,
-        resource: '*',
-      })
-    }
-    return this.run(operation, caller, params, request)
+    return this.pipeline.call(caller, action, params, request)
   }
 
   callUnsigned(
@@ -65,16 +69,6 @@ export class StsService {
     params: Params,
     request: RequestInfo,
   ): Promise<ResultObject | undefined> {
-    return this.run(this.operations.get(action), undefined, params, request)
-  }
-
-  private async run(
-    operation: StsOperation,
-    caller: Caller | undefined,
-    params: Params,
-    request: RequestInfo,
-  ): Promise<ResultObject> {
-    const input = readInput(operation.input, params, 'echo-value')
-    return operation.run(input, { caller, request, deps: this.deps })
+    return this.pipeline.call(undefined, action, params, request)
   }
 }

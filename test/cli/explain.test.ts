@@ -74,15 +74,19 @@ async function seed(store: Store): Promise<void> {
     assert.ok(operation, action)
     const input = readInput(operation.input, params)
     await store.transaction((repo) =>
-      operation.run(input, {
-        accountId: ACCOUNT,
-        caller: ROOT,
-        repo,
-        ids: randomIds,
-        now: new Date(),
-        region: 'us-east-1',
-        policies: new PolicyCache(),
-      }),
+      operation.run(
+        input,
+        {
+          accountId: ACCOUNT,
+          caller: ROOT,
+          repo,
+          ids: randomIds,
+          now: new Date(),
+          region: 'us-east-1',
+          policies: new PolicyCache(),
+        },
+        undefined,
+      ),
     )
   }
   await call('CreateUser', { UserName: 'alice' })

@@ -172,6 +172,6 @@ describe('account aliases', () => {
         ['ListAccountAliases', '*'],
       ],
     )
-    assert.equal(accountOperations.find((o) => o.name === 'ListAccountAliases')?.readOnly, true)
+    assert.equal(accountOperations.find((o) => o.name === 'ListAccountAliases')?.store, 'read')
   })
 })

@@ -229,7 +229,7 @@ describe('authorisation resources', () => {
       await operation('ListGroupPolicies').resource({ GroupName: 'g' } as never, scope),
       `arn:aws:iam::${ACCOUNT}:group/g`,
     )
-    assert.equal(operation('GetRolePolicy').readOnly, true)
-    assert.ok(!operation('DeleteRolePolicy').readOnly)
+    assert.equal(operation('GetRolePolicy').store, 'read')
+    assert.notEqual(operation('DeleteRolePolicy').store, 'read')
   })
 })

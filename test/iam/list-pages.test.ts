@@ -43,22 +43,25 @@ async function walk(
 /** Watches, on the real store, how many users each list call asked for and read. */
 function watchUserReads(store: Store): { reads: { page: NamePage | undefined; rows: number }[] } {
   const reads: { page: NamePage | undefined; rows: number }[] = []
-  const transaction = store.transaction.bind(store)
-  store.transaction = (work) =>
-    transaction((repo) => {
-      const users = repo.users
-      const watched: Repositories = {
-        ...repo,
-        users: Object.assign(Object.create(users) as typeof users, {
-          list: async (accountId: string, page?: NamePage) => {
-            const rows = await users.list(accountId, page)
-            reads.push({ page, rows: rows.length })
-            return rows
-          },
-        }),
-      }
-      return work(watched)
-    })
+  const watch =
+    <T>(open: (work: (repo: Repositories) => Promise<T>) => Promise<T>) =>
+    (work: (repo: Repositories) => Promise<T>) =>
+      open((repo) => {
+        const users = repo.users
+        const watched: Repositories = {
+          ...repo,
+          users: Object.assign(Object.create(users) as typeof users, {
+            list: async (accountId: string, page?: NamePage) => {
+              const rows = await users.list(accountId, page)
+              reads.push({ page, rows: rows.length })
+              return rows
+            },
+          }),
+        }
+        return work(watched)
+      })
+  store.transaction = watch(store.transaction.bind(store))
+  store.read = watch(store.read.bind(store))
   return { reads }
 }
 

@@ -750,10 +750,10 @@ describe('authorisation resources', () => {
       'ListPolicyVersions',
       'ListPolicyTags',
     ]) {
-      assert.equal(operation(name).readOnly, true, name)
+      assert.equal(operation(name).store, 'read', name)
     }
     for (const name of ['CreatePolicy', 'DeletePolicy', 'CreatePolicyVersion', 'TagPolicy']) {
-      assert.ok(!operation(name).readOnly, name)
+      assert.notEqual(operation(name).store, 'read', name)
     }
   })
 })

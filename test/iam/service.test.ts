@@ -112,7 +112,7 @@ test('a call that fails after it has written commits nothing', async () => {
     input: createUser.input,
     resource: () => '*',
     async run(input, context) {
-      await createUser.run(input, context)
+      await createUser.run(input, context, undefined)
       const user = await context.repo.users.getByName(ACCOUNT, 'half')
       await context.repo.inlinePolicies.put({
         accountId: ACCOUNT,

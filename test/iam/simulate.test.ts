@@ -748,7 +748,7 @@ describe('authorisation resources (Service Authorization Reference)', () => {
       await resourceOf('GetContextKeysForCustomPolicy', members('PolicyInputList', [ALLOW_S3_GET])),
       '*',
     )
-    for (const operation of simulateOperations) assert.equal(operation.readOnly, true)
+    for (const operation of simulateOperations) assert.equal(operation.store, 'read')
   })
 })
 

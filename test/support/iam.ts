@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { AwsError } from '../../src/core/errors.js'
-// Runs IAM operations the way IamService does (input check, then one transaction) against a real
-// SQLite store, for unit tests of the operation families. Authorisation is tested on its own.
+// Runs IAM operations the way the operation pipeline does (input check, then the transaction the
+// operation declares) against a real SQLite store, for unit tests of the operation families, as
+// any caller. Authorisation is tested on its own.
 import type { Caller } from '../../src/core/caller.js'
 import { randomIds } from '../../src/core/ids.js'
 import type { Params } from '../../src/core/input.js'
@@ -10,7 +11,8 @@ import type { ResultObject } from '../../src/core/result.js'
 import { iamOperations } from '../../src/iam/operations.js'
 import { PolicyCache } from '../../src/policy/policy-cache.js'
 import type { ResourceScope } from '../../src/iam/operation.js'
-import { resourceScope } from '../../src/iam/service.js'
+import { resourceScope } from '../../src/operation/resource-scope.js'
+import type { Repositories } from '../../src/store/repositories.js'
 import type { Store } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 
@@ -45,17 +47,22 @@ export async function iamHarness(now: () => Date = () => new Date()): Promise<Ia
       const operation = iamOperations.find((candidate) => candidate.name === action)
       if (!operation) throw new Error(`no IAM operation ${action}`)
       const input = readInput(operation.input, params)
-      return store.transaction((repo) =>
-        operation.run(input, {
-          accountId: caller.accountId,
-          caller,
-          repo,
-          ids: randomIds,
-          now: now(),
-          region: 'us-east-1',
-          policies,
-        }),
-      )
+      const run = (repo: Repositories) =>
+        operation.run(
+          input,
+          {
+            accountId: caller.accountId,
+            caller,
+            repo,
+            ids: randomIds,
+            now: now(),
+            region: 'us-east-1',
+            policies,
+          },
+          undefined,
+        )
+      // The store access the operation declares, as the pipeline gives it.
+      return operation.store === 'read' ? store.read(run) : store.transaction(run)
     },
     close: () => store.close(),
   }

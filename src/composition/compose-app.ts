@@ -1,0 +1,137 @@
+// Bootstraps the store and wires the services and the socket-free app over it.
+import { pino } from 'pino'
+import type { Logger } from 'pino'
+import type { Clock } from '../core/clock.js'
+import { systemClock } from '../core/clock.js'
+import type { IdSource } from '../core/ids.js'
+import { randomIds } from '../core/ids.js'
+import { nodeCrypto } from '../core/node-crypto.js'
+import { createApp } from '../http/app.js'
+import type { App } from '../http/app.js'
+import { iamQueryService } from '../http/query-service.js'
+import { IamAuthorizer } from '../iam/authorize.js'
+import { bootstrap } from '../iam/bootstrap.js'
+import type { AdminKey } from '../iam/bootstrap.js'
+import { iamOperations } from '../iam/operations.js'
+import { IamService } from '../iam/service.js'
+import type { Store } from '../store/ports.js'
+import { AccessKeyResolver } from '../credentials/access-key-resolver.js'
+import { UsageRecorder } from '../credentials/usage-recorder.js'
+import { AdminService } from '../admin-api/service.js'
+import { adminOperations } from '../admin-api/operations.js'
+import { BuiltInIssuers } from '../federation/issuer/index.js'
+import { composeSts, refuseUserSessions } from '../sts/compose.js'
+import type { BuiltInKeys } from '../sts/compose.js'
+import { DEFAULT_PORT } from './config.js'
+
+export const defaultLogger = (quiet = false): Logger =>
+  pino({ level: quiet ? 'silent' : 'info', base: null }, pino.destination(2))
+
+export interface ComposeOptions {
+  store: Store
+  accountId: string
+  region: string
+  /** The admin key to bootstrap with; one is generated when absent and the admin has none. */
+  adminKey?: AdminKey | undefined
+  allowReset: boolean
+  logger: Logger
+  clock?: Clock | undefined
+  ids?: IdSource | undefined
+  /** Extra CA certificates (PEM) trusted when fetching external OIDC issuers' keys. */
+  caBundle?: string | readonly string[] | undefined
+  /** Accept plain-http OIDC issuers on loopback (development only; logged as insecure). */
+  allowHttpIssuers?: boolean | undefined
+  /** Keys of built-in OIDC issuers, answered in process before any HTTP fetch. */
+  builtInKeys?: BuiltInKeys | undefined
+  /** The public URL built-in issuers live under; known once the socket listens, hence a function. */
+  publicUrl?: (() => string) | undefined
+  /** How often recorded use of keys and roles is written; the recorder's default unless given. */
+  usageFlushMs?: number | undefined
+}
+
+export interface Composed {
+  app: App
+  /** The admin key in force (kept across resets). */
+  adminKey: AdminKey
+  /** True when bootstrap generated the key on this start. */
+  generated: boolean
+  /** Close it before the store, so the last uses noted are written. */
+  usage: UsageRecorder
+}
+
+/** Bootstraps the store and wires services and the socket-free app over it. */
+export async function composeApp(options: ComposeOptions): Promise<Composed> {
+  const { store, logger } = options
+  const clock = options.clock ?? systemClock
+  const ids = options.ids ?? randomIds
+  const boot = await bootstrap(store, {
+    accountId: options.accountId,
+    adminKey: options.adminKey,
+    ids,
+    now: clock.now(),
+  })
+  const adminKey = boot.adminKey
+  const usage = new UsageRecorder({
+    store,
+    logger,
+    ...(options.usageFlushMs === undefined ? {} : { intervalMs: options.usageFlushMs }),
+  })
+  const authorizer = new IamAuthorizer(store)
+  const iam = new IamService(store, authorizer, ids, iamOperations)
+  const issuers = new BuiltInIssuers({
+    store,
+    clock,
+    publicUrl: options.publicUrl ?? (() => `http://127.0.0.1:${DEFAULT_PORT}`),
+  })
+  const rolegate = new AdminService(
+    store,
+    authorizer,
+    { primaryAccountId: options.accountId, issuers, ids },
+    adminOperations,
+  )
+  const sts = composeSts({
+    store,
+    authorizer,
+    clock,
+    ids,
+    caBundle: options.caBundle,
+    allowHttpIssuers: options.allowHttpIssuers,
+    builtInKeys: options.builtInKeys ?? issuers.keys,
+    usage,
+  })
+  await sts.bootstrap()
+  if (options.allowHttpIssuers === true) {
+    logger.warn('--allow-http-issuers: plain-http OIDC issuers on loopback are trusted (insecure)')
+  }
+  const reset = async () => {
+    await store.wipe()
+    await bootstrap(store, { accountId: options.accountId, adminKey, ids, now: clock.now() })
+    await sts.bootstrap()
+    logger.warn('state wiped and bootstrapped again')
+  }
+  const served = createApp({
+    services: { iam: refuseUserSessions(iamQueryService(iam)), sts: sts.service, rolegate },
+    issuers,
+    credentials: [new AccessKeyResolver(store), sts.resolver],
+    usage,
+    authorizationMessage: (error, request) => sts.authorizationMessage(error, request),
+    crypto: nodeCrypto,
+    clock,
+    ids,
+    logger,
+    defaultRegion: options.region,
+    admin: {
+      reset: options.allowReset ? reset : undefined,
+      health: () => ({ accountId: options.accountId }),
+    },
+  })
+  // Another process on the same database (a --workers sibling, a replica) may have written since
+  // the last request: caches must not answer from before that.
+  const app: App = {
+    handle(request) {
+      store.noticeOtherWriters()
+      return served.handle(request)
+    },
+  }
+  return { app, adminKey, generated: boot.generated, usage }
+}
