@@ -31,6 +31,26 @@ const ROOT_FILES = ['src/main.ts', 'src/workers.ts']
 const NODE = 'node' // every Node built-in; 'node:NAME' allows that one only (either spelling)
 const PACKAGES = 'packages' // anything from node_modules
 
+/** What the composition root may import: every folder but the commands that start it. */
+const ROOT_MAY_IMPORT = [
+  'core',
+  'policy',
+  'sigv4',
+  'federation',
+  'store-ports',
+  'store-adapters',
+  'credentials',
+  'authorization',
+  'operation',
+  'iam',
+  'sts',
+  'admin-api',
+  'tls',
+  'http',
+  NODE,
+  PACKAGES,
+]
+
 /** What each element may import, besides itself. */
 const ALLOWED = {
   // Errors, ARNs, ids, the clock, shared types; node:crypto for the hashes the cores take.
@@ -99,46 +119,9 @@ const ALLOWED = {
     NODE,
     PACKAGES,
   ],
-  // The composition root's parts, which main.ts exposes: what it may import, they may.
-  composition: [
-    'core',
-    'policy',
-    'sigv4',
-    'federation',
-    'store-ports',
-    'store-adapters',
-    'credentials',
-    'authorization',
-    'operation',
-    'iam',
-    'sts',
-    'admin-api',
-    'tls',
-    'http',
-    NODE,
-    PACKAGES,
-  ],
-  // The composition root: the only place adapters are chosen.
-  main: [
-    'composition',
-    'core',
-    'policy',
-    'sigv4',
-    'federation',
-    'store-ports',
-    'store-adapters',
-    'credentials',
-    'authorization',
-    'operation',
-    'iam',
-    'sts',
-    'admin-api',
-    'tls',
-    'http',
-    'cli',
-    NODE,
-    PACKAGES,
-  ],
+  // The composition root's parts, which main.ts exposes: the only place adapters are chosen.
+  composition: ROOT_MAY_IMPORT,
+  main: ['composition', 'cli', ...ROOT_MAY_IMPORT],
 }
 
 const targets = (allowed) => {

@@ -30,6 +30,7 @@ import {
   signingKey,
 } from '../federation/issuer/index.js'
 import type { IssuerAlgorithm, IssuerRef } from '../federation/issuer/index.js'
+import type { CallFrame } from '../operation/define-operation.js'
 import type { IssuerKeyRecord, IssuerRecord } from '../store/ports.js'
 import type { AdminContext } from './operation.js'
 import { defineAdminOperation, rolegateArn } from './operation.js'
@@ -97,16 +98,22 @@ function renderKey(key: IssuerKeyRecord): ResultObject {
   }
 }
 
+/** A new key pair for the named issuer, made before the transaction (RSA takes a while). */
+const freshKey = (
+  input: { IssuerName: string; Algorithm?: IssuerAlgorithm | undefined },
+  { caller, request }: CallFrame,
+) =>
+  generateIssuerKey(
+    { accountId: caller.accountId, name: input.IssuerName },
+    input.Algorithm ?? DEFAULT_ISSUER_ALGORITHM,
+    request.now,
+  )
+
 const createIssuer = defineAdminOperation({
   name: 'CreateIssuer',
   input: { IssuerName: issuerName(), Algorithm: algorithm() },
   resource: (input, { accountId }) => issuerArn(accountId, input.IssuerName),
-  prepare: (input, { caller, request }) =>
-    generateIssuerKey(
-      { accountId: caller.accountId, name: input.IssuerName },
-      input.Algorithm ?? DEFAULT_ISSUER_ALGORITHM,
-      request.now,
-    ),
+  prepare: freshKey,
   async run(input, context, key) {
     if (await context.repo.issuers.get(context.accountId, input.IssuerName)) {
       throw alreadyExists(`Issuer with name ${input.IssuerName} already exists.`)
@@ -160,12 +167,7 @@ const rotateIssuerKey = defineAdminOperation({
   name: 'RotateIssuerKey',
   input: { IssuerName: issuerName(), Algorithm: algorithm() },
   resource: (input, { accountId }) => issuerArn(accountId, input.IssuerName),
-  prepare: (input, { caller, request }) =>
-    generateIssuerKey(
-      { accountId: caller.accountId, name: input.IssuerName },
-      input.Algorithm ?? DEFAULT_ISSUER_ALGORITHM,
-      request.now,
-    ),
+  prepare: freshKey,
   async run(input, context, prepared) {
     const issuer = await findIssuer(context, input.IssuerName)
     const keys = await context.repo.issuers.listKeys(issuer.accountId, issuer.name)

@@ -25,12 +25,16 @@ export interface AuthorizeOptions {
 }
 
 export interface Authorizer {
-  /** Throws AccessDenied, in AWS's words, unless the caller may perform `action` on `resource`. */
+  /**
+   * Throws AccessDenied, in AWS's words, unless the caller may perform `action` on `resource`;
+   * with a resource policy (a role's trust policy) when the call brings one.
+   */
   authorize(
     caller: Caller,
     action: string,
     resource: string,
     context: AuthorizationContext,
     request: RequestInfo,
+    options?: AuthorizeOptions,
   ): Promise<void>
 }

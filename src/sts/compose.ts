@@ -23,7 +23,8 @@ import type { Store } from '../store/ports.js'
 import { AuthorizationMessages } from './authorization-message.js'
 import { GenerationCache } from './generation-cache.js'
 import { SessionKeyring } from './keyring.js'
-import type { StsAuthorizer, VerifyWebIdentity } from './operation.js'
+import type { VerifyWebIdentity } from './operation.js'
+import type { Authorizer } from '../authorization/authorizer.js'
 import { stsOperations } from './operations.js'
 import { StoredRoles } from './role-arn.js'
 import { StsService } from './service.js'
@@ -40,7 +41,7 @@ export type BuiltInKeys = (
 
 export interface StsOptions {
   store: Store
-  authorizer: StsAuthorizer
+  authorizer: Authorizer
   clock: Clock
   /** Randomness for session credentials and sealed boxes. */
   ids: IdSource

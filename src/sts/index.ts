@@ -3,13 +3,7 @@ export { composeSts, refuseUserSessions, storeProviders } from './compose.js'
 export type { BuiltInKeys, Sts, StsOptions } from './compose.js'
 export { StsService, STS_NAMESPACE, STS_VERSION } from './service.js'
 export { stsOperations } from './operations.js'
-export type {
-  StsAuthorizer,
-  StsContext,
-  StsDeps,
-  StsOperation,
-  VerifyWebIdentity,
-} from './operation.js'
+export type { StsContext, StsDeps, StsOperation, VerifyWebIdentity } from './operation.js'
 export { SessionKeyring, newSessionKey, retireSessionKey, rotateSessionKey } from './keyring.js'
 export type { KeyPurpose, KeyringKey } from './keyring.js'
 export { callerFromClaims, issueSessionCredentials, openSessionToken } from './session-token.js'

@@ -8,25 +8,13 @@ import type { IdSource } from '../core/ids.js'
 import type { Shape } from '../core/input.js'
 import type { Operation } from '../operation/define-operation.js'
 import type { VerifiedWebIdentity } from '../federation/oidc/index.js'
-import type { AuthorizationContext, AuthorizeOptions } from '../authorization/authorizer.js'
+import type { Authorizer } from '../authorization/authorizer.js'
 import type { UsageNotes } from '../credentials/usage-recorder.js'
 import type { PolicyCache } from '../policy/index.js'
 import type { Store } from '../store/ports.js'
 import type { AuthorizationMessages } from './authorization-message.js'
 import type { SessionKeyring } from './keyring.js'
 import type { StoredRoles } from './role-arn.js'
-
-/** The IAM authoriser as STS uses it: with a resource policy (a role's trust policy) when asked. */
-export interface StsAuthorizer {
-  authorize(
-    caller: Caller,
-    action: string,
-    resource: string,
-    context: AuthorizationContext,
-    request: RequestInfo,
-    options?: AuthorizeOptions,
-  ): Promise<void>
-}
 
 /** Verifies a web identity token against the IAM OIDC providers of `accountId`. */
 export type VerifyWebIdentity = (token: string, accountId: string) => Promise<VerifiedWebIdentity>
@@ -36,7 +24,7 @@ export interface StsDeps {
   /** The roles AssumeRole* name, cached for this service. */
   roles: StoredRoles
   keyring: SessionKeyring
-  authorizer: StsAuthorizer
+  authorizer: Authorizer
   messages: AuthorizationMessages
   verifyWebIdentity: VerifyWebIdentity
   /** Compiles trust policies for web identity decisions, once per text. */

@@ -17,18 +17,11 @@ import { iamOperations } from '../../src/iam/operations.js'
 import { IamService } from '../../src/iam/service.js'
 import type { Store } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
+import { rootCaller } from '../support/iam.js'
 import { testSecrets } from '../support/secrets.js'
 
 const ACCOUNT = '123456789012'
-const root: Caller = {
-  type: 'root',
-  accountId: ACCOUNT,
-  arn: `arn:aws:iam::${ACCOUNT}:root`,
-  userId: ACCOUNT,
-  principalId: '',
-  name: 'root',
-  accessKeyId: 'AKIAROOT',
-}
+const root = rootCaller(ACCOUNT)
 const nobody: Caller = {
   type: 'user',
   accountId: ACCOUNT,

@@ -64,46 +64,43 @@ export async function resealSecrets(
   plaintext: 'seal' | 'refuse',
 ): Promise<ResealCount> {
   const { sealer } = columns
-  const stale = (value: string) => {
+  /** The value sealed with the sealing key, or undefined when it already is. */
+  const resealed = (value: string, context: string): string | undefined => {
     const id = sealer.keyIdOf(value)
     if (id === undefined && plaintext === 'refuse') {
-      throw new SecretUnreadableError('a stored secret is not sealed')
+      throw new SecretUnreadableError(`the stored secret of ${context} is not sealed`)
     }
-    return id !== sealer.sealingKeyId
+    if (id === sealer.sealingKeyId) return undefined
+    return sealer.seal(id === undefined ? value : sealer.open(value, context), context)
   }
-  const reveal = (value: string, open: () => string) =>
-    sealer.keyIdOf(value) === undefined ? value : open()
   const count: ResealCount = { accessKeys: 0, sessionKeys: 0, issuerKeys: 0 }
 
   for (const row of await db.selectFrom('access_keys').selectAll().execute()) {
-    if (!stale(row.secret_access_key)) continue
-    const plain = reveal(row.secret_access_key, () => columns.openAccessKey(row).secret_access_key)
-    const sealed = columns.sealAccessKey({ ...row, secret_access_key: plain })
+    const value = resealed(row.secret_access_key, accessKeyContext(row))
+    if (value === undefined) continue
     await db
       .updateTable('access_keys')
-      .set({ secret_access_key: sealed.secret_access_key })
+      .set({ secret_access_key: value })
       .where('access_key_id', '=', row.access_key_id)
       .execute()
     count.accessKeys += 1
   }
   for (const row of await db.selectFrom('session_keys').selectAll().execute()) {
-    if (!stale(row.secret)) continue
-    const plain = reveal(row.secret, () => columns.openSessionKey(row).secret)
-    const sealed = columns.sealSessionKey({ ...row, secret: plain })
+    const value = resealed(row.secret, sessionKeyContext(row))
+    if (value === undefined) continue
     await db
       .updateTable('session_keys')
-      .set({ secret: sealed.secret })
+      .set({ secret: value })
       .where('key_id', '=', row.key_id)
       .execute()
     count.sessionKeys += 1
   }
   for (const row of await db.selectFrom('issuer_keys').selectAll().execute()) {
-    if (!stale(row.private_jwk)) continue
-    const plain = reveal(row.private_jwk, () => columns.openIssuerKey(row).private_jwk)
-    const sealed = columns.sealIssuerKey({ ...row, private_jwk: plain })
+    const value = resealed(row.private_jwk, issuerKeyContext(row))
+    if (value === undefined) continue
     await db
       .updateTable('issuer_keys')
-      .set({ private_jwk: sealed.private_jwk })
+      .set({ private_jwk: value })
       .where('account_id', '=', row.account_id)
       .where('issuer_name', '=', row.issuer_name)
       .where('kid', '=', row.kid)
