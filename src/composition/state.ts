@@ -6,13 +6,12 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AdminKey } from '../iam/bootstrap.js'
 import type { ResealCount, Store } from '../store/ports.js'
-import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js'
-import { loadMasterKeys, writeKeyFile } from './master-key.js'
-import { ADMIN_CREDENTIALS_FILE, formatCredentialsFile } from './config.js'
-import type { RolegateConfig } from './config.js'
-
 import { generateMasterKey } from '../store/secrets/master-keyring.js'
 import type { MasterKeyring } from '../store/secrets/master-keyring.js'
+import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js'
+import { ADMIN_CREDENTIALS_FILE, formatCredentialsFile } from './config.js'
+import type { RolegateConfig } from './config.js'
+import { loadMasterKeys, writeKeyFile } from './master-key.js'
 
 /** Saves a generated admin key, readable by its owner only; rewrites it only when it changed. */
 export async function saveAdminCredentials(dataDir: string, key: AdminKey): Promise<string> {
