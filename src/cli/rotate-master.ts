@@ -61,6 +61,7 @@ export async function runRotateMaster(args: string[], io: CliIo): Promise<number
             AccessKeys: rotation.resealed.accessKeys,
             SessionKeys: rotation.resealed.sessionKeys,
             IssuerKeys: rotation.resealed.issuerKeys,
+            MfaSeeds: rotation.resealed.mfaSeeds,
           },
         },
         null,

@@ -102,14 +102,16 @@ export async function rotateMasterKey(config: StateLocation): Promise<MasterKeyR
   }
   const { store } = await openStore(config, keyring)
   try {
-    const resealed: ResealCount = { accessKeys: 0, sessionKeys: 0, issuerKeys: 0 }
+    const resealed: ResealCount = { accessKeys: 0, sessionKeys: 0, issuerKeys: 0, mfaSeeds: 0 }
     // Servers that sealed with an old key meanwhile leave more to seal: go again until none is.
     for (let pass = 0; pass < 5; pass += 1) {
       const count = await store.resealSecrets()
       resealed.accessKeys += count.accessKeys
       resealed.sessionKeys += count.sessionKeys
       resealed.issuerKeys += count.issuerKeys
-      if (pass > 0 && count.accessKeys + count.sessionKeys + count.issuerKeys === 0) break
+      resealed.mfaSeeds += count.mfaSeeds
+      const sealed = count.accessKeys + count.sessionKeys + count.issuerKeys + count.mfaSeeds
+      if (pass > 0 && sealed === 0) break
     }
     if (loaded.file !== undefined && fresh !== undefined) writeKeyFile(loaded.file, [fresh])
     return {

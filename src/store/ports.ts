@@ -203,6 +203,32 @@ export interface IssuerKeyRecord {
   retireDate: Date | null
 }
 
+/**
+ * A virtual MFA device: its TOTP seed (sealed at rest, never returned after creation), the user
+ * it is assigned to once enabled, and what verifying its codes has learned: the last time step
+ * accepted (a code is good once) and how many steps the device's clock runs from ours.
+ */
+export interface MfaDeviceRecord {
+  accountId: string
+  /** The device's ARN, `arn:aws:iam::ACCOUNT:mfa{path}{name}`, which is its serial number. */
+  serialNumber: string
+  name: string
+  path: string
+  /** The RFC 4648 base32 seed (RFC 6238 with SHA-1, 6 digits, 30-second steps). */
+  seed: string
+  userId: string | null
+  enableDate: Date | null
+  /** The last TOTP time step a code was accepted for; null before any. */
+  lastStep: number | null
+  /** Steps to add to ours to reach the device's time, learned when enabled or resynced. */
+  stepOffset: number
+  createDate: Date
+  tags: Tag[]
+}
+
+/** ListVirtualMFADevices' AssignmentStatus. */
+export type MfaAssignment = 'Assigned' | 'Unassigned' | 'Any'
+
 /** One request signed with a long-term access key: AWS's GetAccessKeyLastUsed fields. */
 export interface AccessKeyUse {
   accessKeyId: string
@@ -229,6 +255,7 @@ export interface ResealCount {
   accessKeys: number
   sessionKeys: number
   issuerKeys: number
+  mfaSeeds: number
 }
 
 export interface Store {
@@ -259,7 +286,7 @@ export interface Store {
    */
   recordUse(uses: UsageBatch): Promise<void>
   /**
-   * Seals every stored secret (access keys' secrets, session keys, issuers' private keys) with the
+   * Seals every stored secret (access keys' secrets, session keys, issuers' private keys, MFA seeds) with the
    * master key that seals now, in one transaction: run after a new master key was put first.
    */
   resealSecrets(): Promise<ResealCount>

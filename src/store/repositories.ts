@@ -15,6 +15,8 @@ import type {
   IssuerKeyRecord,
   IssuerRecord,
   ManagedPolicyRecord,
+  MfaAssignment,
+  MfaDeviceRecord,
   NamePage,
   PolicyUses,
   OidcProviderRecord,
@@ -172,6 +174,32 @@ export interface IssuerRepository {
   deleteKey(accountId: string, issuerName: string, kid: string): Promise<void>
 }
 
+/**
+ * Virtual MFA devices by serial number (their ARN); a path and name are unique per account without
+ * regard to case. Seeds are sealed at rest.
+ */
+export interface MfaDeviceRepository {
+  get(serialNumber: string): Promise<MfaDeviceRecord | undefined>
+  /** The account's device at this path with this name, compared without regard to case. */
+  getByName(accountId: string, path: string, name: string): Promise<MfaDeviceRecord | undefined>
+  /**
+   * The account's devices in the order of their path and name (without regard to case), those
+   * assigned or not: after `after` (a path and name), `limit` at most.
+   */
+  list(
+    accountId: string,
+    page?: { assignment?: MfaAssignment; after?: string | undefined; limit?: number },
+  ): Promise<MfaDeviceRecord[]>
+  /** The devices enabled for a user, oldest enabled first. */
+  listForUser(userId: string): Promise<MfaDeviceRecord[]>
+  /** How many the account holds, those assigned or not. */
+  count(accountId: string, assignment?: MfaAssignment): Promise<number>
+  insert(device: MfaDeviceRecord): Promise<void>
+  /** Replaces the assignment, what verification learned, and the tags; the seed never changes. */
+  update(device: MfaDeviceRecord): Promise<void>
+  delete(serialNumber: string): Promise<void>
+}
+
 /** What one transaction may read and write: every repository, on the transaction's connection. */
 export interface Repositories {
   readonly accounts: AccountRepository
@@ -186,4 +214,5 @@ export interface Repositories {
   readonly samlProviders: SamlProviderRepository
   readonly sessionKeys: SessionKeyRepository
   readonly issuers: IssuerRepository
+  readonly mfaDevices: MfaDeviceRepository
 }

@@ -11,6 +11,7 @@ import type {
   IssuerKeyRecord,
   IssuerRecord,
   ManagedPolicyRecord,
+  MfaDeviceRecord,
   OidcProviderRecord,
   PolicyVersionRecord,
   RoleRecord,
@@ -26,6 +27,7 @@ import type {
   InlinePoliciesTable,
   IssuerKeysTable,
   IssuersTable,
+  MfaDevicesTable,
   OidcProvidersTable,
   PoliciesTable,
   PolicyVersionsTable,
@@ -322,4 +324,36 @@ export const issuerKeyRecord = (row: Selectable<IssuerKeysTable>): IssuerKeyReco
   publicJwk: row.public_jwk,
   createDate: fromText(row.create_date),
   retireDate: dateFromTextOrNull(row.retire_date),
+})
+
+/** The key a device's path and name are unique and sorted by, without regard to case. */
+export const mfaNameKey = (path: string, name: string): string => nameKey(path + name)
+
+export const mfaDeviceRow = (device: MfaDeviceRecord): MfaDevicesTable => ({
+  serial_number: device.serialNumber,
+  account_id: device.accountId,
+  name: device.name,
+  path: device.path,
+  name_key: mfaNameKey(device.path, device.name),
+  seed: device.seed,
+  user_id: device.userId,
+  enable_date: dateOrNull(device.enableDate),
+  last_step: device.lastStep,
+  step_offset: device.stepOffset,
+  create_date: toText(device.createDate),
+  tags: tagsToText(device.tags),
+})
+
+export const mfaDeviceRecord = (row: Selectable<MfaDevicesTable>): MfaDeviceRecord => ({
+  accountId: row.account_id,
+  serialNumber: row.serial_number,
+  name: row.name,
+  path: row.path,
+  seed: row.seed,
+  userId: row.user_id,
+  enableDate: dateFromTextOrNull(row.enable_date),
+  lastStep: row.last_step,
+  stepOffset: row.step_offset,
+  createDate: fromText(row.create_date),
+  tags: tagsFromText(row.tags),
 })

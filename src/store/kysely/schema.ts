@@ -167,6 +167,23 @@ export interface IssuerKeysTable {
   retire_date: string | null
 }
 
+export interface MfaDevicesTable {
+  serial_number: string
+  account_id: string
+  name: string
+  path: string
+  /** `path + name` lower-cased: unique per account, and the order devices list in. */
+  name_key: string
+  /** Sealed. */
+  seed: string
+  user_id: string | null
+  enable_date: string | null
+  last_step: number | null
+  step_offset: number
+  create_date: string
+  tags: string
+}
+
 /** Settings of the store itself; not wiped with the data. */
 export interface StoreSettingsTable {
   name: string
@@ -191,6 +208,7 @@ export interface Database {
   issuers: IssuersTable
   issuer_keys: IssuerKeysTable
   store_settings: StoreSettingsTable
+  mfa_devices: MfaDevicesTable
 }
 
 /** Every table, children before parents: the order in which rows can be deleted. */
@@ -199,6 +217,7 @@ export const tablesChildFirst = [
   'inline_policies',
   'group_members',
   'access_keys',
+  'mfa_devices',
   'policy_versions',
   'policies',
   'users',

@@ -7,12 +7,19 @@ import type { Kysely, Selectable } from 'kysely'
 import type { ResealCount } from '../ports.js'
 import type { SecretSealer } from '../secrets/master-keyring.js'
 import { SecretUnreadableError } from '../secrets/master-keyring.js'
-import type { AccessKeysTable, Database, IssuerKeysTable, SessionKeysTable } from './schema.js'
+import type {
+  AccessKeysTable,
+  Database,
+  IssuerKeysTable,
+  MfaDevicesTable,
+  SessionKeysTable,
+} from './schema.js'
 
 const accessKeyContext = (row: { access_key_id: string }) => `access-key/${row.access_key_id}`
 const sessionKeyContext = (row: { key_id: string }) => `session-key/${row.key_id}`
 const issuerKeyContext = (row: { account_id: string; issuer_name: string; kid: string }) =>
   `issuer-key/${row.account_id}/${row.issuer_name}/${row.kid}`
+const mfaSeedContext = (row: { serial_number: string }) => `mfa-device/${row.serial_number}`
 
 /** Seals and opens the secret column of each table's rows. */
 export class SealedColumns {
@@ -47,6 +54,14 @@ export class SealedColumns {
   openIssuerKey<R extends Selectable<IssuerKeysTable>>(row: R): R {
     return { ...row, private_jwk: this.sealer.open(row.private_jwk, issuerKeyContext(row)) }
   }
+
+  sealMfaSeed<R extends MfaDevicesTable>(row: R): R {
+    return { ...row, seed: this.sealer.seal(row.seed, mfaSeedContext(row)) }
+  }
+
+  openMfaSeed<R extends Selectable<MfaDevicesTable>>(row: R): R {
+    return { ...row, seed: this.sealer.open(row.seed, mfaSeedContext(row)) }
+  }
 }
 
 const CHECK_NAME = 'master_key_check'
@@ -73,7 +88,7 @@ export async function resealSecrets(
     if (id === sealer.sealingKeyId) return undefined
     return sealer.seal(id === undefined ? value : sealer.open(value, context), context)
   }
-  const count: ResealCount = { accessKeys: 0, sessionKeys: 0, issuerKeys: 0 }
+  const count: ResealCount = { accessKeys: 0, sessionKeys: 0, issuerKeys: 0, mfaSeeds: 0 }
 
   for (const row of await db.selectFrom('access_keys').selectAll().execute()) {
     const value = resealed(row.secret_access_key, accessKeyContext(row))
@@ -106,6 +121,16 @@ export async function resealSecrets(
       .where('kid', '=', row.kid)
       .execute()
     count.issuerKeys += 1
+  }
+  for (const row of await db.selectFrom('mfa_devices').selectAll().execute()) {
+    const value = resealed(row.seed, mfaSeedContext(row))
+    if (value === undefined) continue
+    await db
+      .updateTable('mfa_devices')
+      .set({ seed: value })
+      .where('serial_number', '=', row.serial_number)
+      .execute()
+    count.mfaSeeds += 1
   }
   await writeCheck(db, sealer)
   return count
