@@ -14,6 +14,7 @@ const ELEMENTS = [
   ['store-adapters', 'src/store/*'],
   ['store-ports', 'src/store'],
   ['credentials', 'src/credentials'],
+  ['mfa', 'src/mfa'],
   ['authorization', 'src/authorization'],
   ['operation', 'src/operation'],
   ['iam', 'src/iam'],
@@ -47,6 +48,7 @@ const ROOT_MAY_IMPORT = [
   'admin-api',
   'tls',
   'http',
+  'mfa',
   NODE,
   PACKAGES,
 ]
@@ -62,6 +64,8 @@ const ALLOWED = {
   'store-ports': ['core'],
   'store-adapters': ['core', 'store-ports', NODE, PACKAGES],
   credentials: ['core', 'store-ports', PACKAGES],
+  // Virtual MFA devices' TOTP codes (otpauth), key URIs and QR codes: no store, no request.
+  mfa: ['core', PACKAGES],
   authorization: ['core', 'policy'],
   // The one operation pipeline: validate, resource, authorise, then the store access declared.
   operation: ['core', 'authorization', 'store-ports'],
@@ -73,6 +77,7 @@ const ALLOWED = {
     'store-ports',
     'authorization',
     'operation',
+    'mfa',
     NODE,
     PACKAGES,
   ],
@@ -86,6 +91,7 @@ const ALLOWED = {
     'authorization',
     'credentials',
     'operation',
+    'mfa',
     NODE,
     PACKAGES,
   ],
