@@ -16,6 +16,7 @@ export const errorStatus = {
   IncompleteSignature: 400,
   InternalFailure: 500,
   InvalidAction: 400,
+  InvalidAuthenticationCode: 403,
   InvalidAuthorizationMessageException: 400,
   InvalidClientTokenId: 403,
   InvalidIdentityToken: 400,

@@ -192,6 +192,9 @@ const deleteUser = defineOperation({
     if ((await repo.groups.listForUser(user.userId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must remove users from group first.')
     }
+    if ((await repo.mfaDevices.listForUser(user.userId)).length > 0) {
+      throw deleteConflict('Cannot delete entity, must delete MFA device first.')
+    }
     await repo.users.delete(user.userId)
     return undefined
   },
