@@ -22,6 +22,11 @@ export interface AuthorizeOptions {
   resourcePolicy?: PolicyText
   /** The account owning the resource, when its ARN does not say. */
   resourceAccount?: string
+  /**
+   * When the request itself proved MFA (AssumeRole with SerialNumber and TokenCode): the decision
+   * sees aws:MultiFactorAuthPresent true, even from long-term credentials.
+   */
+  mfaAuthenticatedAt?: Date
 }
 
 export interface Authorizer {

@@ -45,6 +45,11 @@ export interface CallerSession {
   sourceIdentity?: string
   /** aws:FederatedProvider: the IAM OIDC provider ARN of a web identity session. */
   federatedProvider?: string
+  /**
+   * When the user behind the session signed in with an MFA code (GetSessionToken, AssumeRole):
+   * aws:MultiFactorAuthPresent is true and aws:MultiFactorAuthAge counts from it.
+   */
+  mfaAuthenticatedAt?: Date
 }
 
 /** Facts about the request itself that feed the policy context (aws:SourceIp, ...). */

@@ -69,6 +69,7 @@ export class IamAuthorizer implements Authorizer {
       principalTags: principalTags(policies?.tags ?? [], session?.tags ?? []),
       requestedRegion: request.region,
       ...(session ? sessionContext(session) : {}),
+      ...mfaContext(session, options.mfaAuthenticatedAt, request.now),
     })
     for (const [key, value] of Object.entries(context)) requestContext.set(key, value)
     const sessionPolicies = session ? await this.sessionPolicies(session) : []
@@ -188,6 +189,23 @@ function sessionContext(session: CallerSession) {
       ? {}
       : { federatedProvider: session.federatedProvider }),
   }
+}
+
+/**
+ * aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge: present for every temporary-credential
+ * session (false without MFA) and for a request that proves MFA itself; absent for long-term
+ * credentials. The age is in whole seconds since the MFA code was accepted.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
+ */
+function mfaContext(
+  session: CallerSession | undefined,
+  provedNow: Date | undefined,
+  now: Date,
+): { multiFactorAuthPresent?: boolean; multiFactorAuthAge?: number } {
+  const at = provedNow ?? session?.mfaAuthenticatedAt
+  if (at === undefined) return session ? { multiFactorAuthPresent: false } : {}
+  const age = Math.max(0, Math.floor((now.getTime() - at.getTime()) / 1000))
+  return { multiFactorAuthPresent: true, multiFactorAuthAge: age }
 }
 
 function principalType(caller: Caller): PrincipalTypeValue {

@@ -1,10 +1,11 @@
 // AssumeRole: check the request, find the role, let its trust policy and the caller's own policies
 // decide (both, across accounts), then seal a session carrying the session policies, tags and
-// source identity. Role chaining (a role session assuming a role) is capped at one hour.
+// source identity. Role chaining (a role session assuming a role) is capped at one hour. An MFA
+// code given here (or the MFA of the GetSessionToken session calling) counts in the trust policy
+// and carries into the role's session; a chained session does not carry MFA on.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
 import { accessDenied } from '../core/errors.js'
 import {
-  MFA_FAILED,
   durationExceedsChainingLimit,
   durationExceedsRoleMaximum,
   rootMayNotAssumeRoles,
@@ -16,6 +17,7 @@ import { CHAINED_SESSION_MAX_SECONDS, DEFAULT_ROLE_SESSION_SECONDS } from './res
 import { readRoleArn } from './role-arn.js'
 import { checkSessionPolicies } from './session-policies.js'
 import { sessionTagSet, tagContext } from './session-tags.js'
+import { givesMfa, verifyMfaCode } from './verify-mfa.js'
 
 const notAuthorized = (who: string, action: string, resource: string) =>
   `User: ${who} is not authorized to perform: ${action} on resource: ${resource}`
@@ -44,9 +46,10 @@ export const assumeRole = defineStsOperation({
     const target = readRoleArn(input.RoleArn)
     const policies = checkSessionPolicies(input.Policy, input.PolicyArns)
     const tags = sessionTagSet(input.Tags, input.TransitiveTagKeys, caller.session)
-    if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
-      throw accessDenied(MFA_FAILED)
-    }
+    const mfa = { serialNumber: input.SerialNumber, tokenCode: input.TokenCode }
+    const provedMfaAt = givesMfa(mfa)
+      ? await verifyMfaCode(deps.store, caller, mfa, request.now)
+      : undefined
     const principal = { id: caller.userId, name: caller.name, arn: caller.arn }
     const role = await deps.roles.find(target)
     if (!role) {
@@ -87,6 +90,7 @@ export const assumeRole = defineStsOperation({
         source: `${role.arn}/trust-policy`,
       },
       resourceAccount: role.accountId,
+      ...(provedMfaAt === undefined ? {} : { mfaAuthenticatedAt: provedMfaAt }),
     }
     const actions = ['sts:AssumeRole']
     if (tags.requested.length > 0) actions.push('sts:TagSession')
@@ -96,6 +100,12 @@ export const assumeRole = defineStsOperation({
     }
 
     const chained = caller.type === 'assumed-role'
+    // A GetSessionToken session's MFA carries into the role session, with its original time.
+    const mfaAuthenticatedAt =
+      provedMfaAt ??
+      (caller.session?.obtainedBy === 'GetSessionToken'
+        ? caller.session.mfaAuthenticatedAt
+        : undefined)
     const duration = input.DurationSeconds ?? DEFAULT_ROLE_SESSION_SECONDS
     if (chained && duration > CHAINED_SESSION_MAX_SECONDS) throw durationExceedsChainingLimit()
     if (duration > role.maxSessionDuration) throw durationExceedsRoleMaximum()
@@ -107,6 +117,7 @@ export const assumeRole = defineStsOperation({
       policies,
       tags,
       sourceIdentity,
+      mfaAuthenticatedAt,
       durationSeconds: duration,
     })
     return {

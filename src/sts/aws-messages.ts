@@ -50,8 +50,16 @@ export const packedTagsTooLarge = (percent: number) =>
 
 export const WEB_IDENTITY_DENIED = 'Not authorized to perform sts:AssumeRoleWithWebIdentity'
 
-/** Not on record: rolegate has no MFA devices, so any SerialNumber is one it cannot validate. */
-export const MFA_FAILED = 'MultiFactorAuthentication failed, unable to validate MFA code.'
+/**
+ * A SerialNumber that names no MFA device enabled for the calling user (recorded from AWS by its
+ * users, with its two spaces).
+ */
+export const MFA_UNKNOWN_DEVICE =
+  'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.'
+
+/** A TokenCode that is wrong, stale or already used (recorded from AWS by its users). */
+export const MFA_INVALID_CODE =
+  'MultiFactorAuthentication failed with invalid MFA one time pass code.'
 
 /** Not on record: AWS's wording for an encoded message it cannot decode. */
 export const INVALID_AUTHORIZATION_MESSAGE = 'The encoded authorization message is invalid.'

@@ -163,13 +163,15 @@ interface QueryCallable {
 
 /**
  * IAM as GetSessionToken's credentials see it: refused as an invalid token, the way AWS answers
- * IAM calls made with them without MFA (rolegate has no MFA devices).
+ * IAM calls made with them, unless the session was signed in with MFA ("Cannot call IAM API
+ * operations unless MFA information is included with the request", Compare AWS STS credentials).
  */
 export function refuseUserSessions<S extends QueryCallable>(service: S): S {
   return {
     ...service,
     call: (caller: Caller, action: string, params: Params, request: RequestInfo) =>
-      caller.session?.obtainedBy === 'GetSessionToken'
+      caller.session?.obtainedBy === 'GetSessionToken' &&
+      caller.session.mfaAuthenticatedAt === undefined
         ? Promise.reject(invalidClientTokenId())
         : service.call(caller, action, params, request),
   }

@@ -1,13 +1,15 @@
 // GetSessionToken: temporary credentials for an IAM user (or the root user, for at most an hour)
 // with the user's own permissions. Not from temporary credentials, and no IAM policy controls it.
+// With SerialNumber and TokenCode the user signs in with MFA, and the session carries it.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
 import { optionalInteger } from '../core/input.js'
-import { accessDenied } from '../core/errors.js'
-import { MFA_FAILED, notWithSessionCredentials } from './aws-messages.js'
+import { notWithSessionCredentials } from './aws-messages.js'
 import * as field from './input-fields.js'
 import { defineStsOperation, signedCaller } from './operation.js'
 import { credentialsResult } from './results.js'
+import type { SessionDraft } from './session-token.js'
 import { issueSessionCredentials } from './session-token.js'
+import { givesMfa, verifyMfaCode } from './verify-mfa.js'
 
 export const DEFAULT_USER_SESSION_SECONDS = 43200
 /** Sessions of the account's root user last at most an hour; longer requests are cut to it. */
@@ -32,26 +34,29 @@ export const getSessionToken = defineStsOperation({
         resource: '*',
       })
     }
-    if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
-      throw accessDenied(MFA_FAILED)
-    }
+    const mfa = { serialNumber: input.SerialNumber, tokenCode: input.TokenCode }
+    const mfaAt = givesMfa(mfa)
+      ? await verifyMfaCode(context.deps.store, caller, mfa, context.request.now)
+      : undefined
     const requested = input.DurationSeconds ?? DEFAULT_USER_SESSION_SECONDS
     const duration =
       caller.type === 'root' ? Math.min(requested, ROOT_SESSION_MAX_SECONDS) : requested
+    const draft: SessionDraft = {
+      accountId: caller.accountId,
+      principal: {
+        type: caller.type === 'root' ? 'root' : 'user',
+        id: caller.principalId,
+        name: caller.name,
+        arn: caller.arn,
+      },
+      obtainedBy: 'GetSessionToken',
+      chained: false,
+    }
+    if (mfaAt !== undefined) draft.mfaAuthenticatedAt = mfaAt.getTime()
     const issued = await issueSessionCredentials(
       context.deps.keyring,
       context.deps.ids,
-      {
-        accountId: caller.accountId,
-        principal: {
-          type: caller.type === 'root' ? 'root' : 'user',
-          id: caller.principalId,
-          name: caller.name,
-          arn: caller.arn,
-        },
-        obtainedBy: 'GetSessionToken',
-        chained: false,
-      },
+      draft,
       context.request.now,
       duration,
     )

@@ -20,6 +20,8 @@ export interface RoleSessionRequest {
   tags: Pick<SessionTagSet, 'tags' | 'transitiveTagKeys'>
   sourceIdentity: string | undefined
   federatedProvider?: string
+  /** When the user signed in with MFA, for a session that carries it. */
+  mfaAuthenticatedAt?: Date | undefined
   durationSeconds: number
 }
 
@@ -55,6 +57,9 @@ export async function issueRoleSession(
   if (tags.transitiveTagKeys.length > 0) draft.transitiveTagKeys = tags.transitiveTagKeys
   if (sourceIdentity !== undefined) draft.sourceIdentity = sourceIdentity
   if (federatedProvider !== undefined) draft.federatedProvider = federatedProvider
+  if (session.mfaAuthenticatedAt !== undefined) {
+    draft.mfaAuthenticatedAt = session.mfaAuthenticatedAt.getTime()
+  }
   const issued = await issueSessionCredentials(
     deps.keyring,
     deps.ids,

@@ -30,6 +30,8 @@ export interface SessionClaims {
   transitiveTagKeys?: string[]
   sourceIdentity?: string
   federatedProvider?: string
+  /** When the user signed in with an MFA code, if they did: the session carries MFA. */
+  mfaAuthenticatedAt?: number
 }
 
 /** The claims of a session about to be issued; the key id, secret and times are added here. */
@@ -123,6 +125,9 @@ export function callerSession(claims: SessionClaims): CallerSession {
     ...(claims.federatedProvider === undefined
       ? {}
       : { federatedProvider: claims.federatedProvider }),
+    ...(claims.mfaAuthenticatedAt === undefined
+      ? {}
+      : { mfaAuthenticatedAt: new Date(claims.mfaAuthenticatedAt) }),
   }
 }
 
