@@ -1,6 +1,6 @@
 // Secrets at rest, as someone who can read the data directory or the database would see them: the
 // raw SQLite file (and its WAL) and every PostgreSQL table hold no secret access key, no session
-// key secret and no issuer private key; the data directory and its files are their owner's alone
+// key secret, no issuer private key and no MFA seed; the data directory and its files are their owner's alone
 // whatever the umask; a database refuses to start with another master key; and
 // `rolegate keys rotate-master` seals everything anew while a server keeps serving.
 import assert from 'node:assert/strict'
@@ -8,7 +8,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { CreateAccessKeyCommand, CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam'
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
+  ListUsersCommand,
+} from '@aws-sdk/client-iam'
 import pg from 'pg'
 import { pino } from 'pino'
 import { runCli } from '../../src/cli/run-cli.js'
@@ -54,6 +59,11 @@ async function makeSecrets(server: TestServer, user: string): Promise<Secrets> {
   await iam.send(new CreateUserCommand({ UserName: user }))
   const created = await iam.send(new CreateAccessKeyCommand({ UserName: user }))
   assert.ok(created.AccessKey?.SecretAccessKey)
+  const device = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: user }))
+  assert.match(
+    Buffer.from(device.VirtualMFADevice?.Base32StringSeed ?? []).toString(),
+    /^[A-Z2-7]{64}$/,
+  )
   for (const args of [
     ['issuer', 'create', `${user}-issuer`],
     ['keys', 'rotate'],
@@ -74,6 +84,7 @@ async function storedSecrets(server: TestServer): Promise<Secrets> {
         plain.push(key.secretAccessKey)
     }
     for (const key of await repo.sessionKeys.list()) plain.push(key.secret)
+    for (const device of await repo.mfaDevices.list(server.accountId)) plain.push(device.seed)
     for (const issuer of await repo.issuers.list(server.accountId)) {
       for (const key of await repo.issuers.listKeys(issuer.accountId, issuer.name)) {
         const jwk = JSON.parse(key.privateJwk) as Record<string, string>
@@ -183,8 +194,8 @@ describe('secrets at rest in SQLite', () => {
     assert.notEqual(report.MasterKeyId, before?.id)
     assert.deepEqual(report.RetiredMasterKeyIds, [before?.id])
     assert.equal(mode(keyFile), 0o600)
-    // Two access keys (admin, alice), two session keys, one issuer key.
-    assert.deepEqual(report.Resealed, { AccessKeys: 2, SessionKeys: 2, IssuerKeys: 1 })
+    // Two access keys (admin, alice), two session keys, one issuer key, alice's MFA seed.
+    assert.deepEqual(report.Resealed, { AccessKeys: 2, SessionKeys: 2, IssuerKeys: 1, MfaSeeds: 1 })
     const raw = readFileSync(join(server.dataDir, 'rolegate.db')).toString('latin1')
     const wal = readFileSync(join(server.dataDir, 'rolegate.db-wal')).toString('latin1')
     assert.ok((raw + wal).includes(`rgsec1.${report.MasterKeyId}.`))
