@@ -110,13 +110,15 @@ function run(
     missing?.push(condition.clause.key)
   }
 
-  // A variable the request cannot fill makes the clause fail (AWS: "the statement is invalid").
+  // A value whose variable the request cannot fill is null: it matches nothing, so positive
+  // operators find no match in it and negated ones do (reference_policies_variables, "Policy
+  // variables with no value": "Inverted condition operators like StringNotEquals or
+  // StringNotLike do match against a null value"). The key is reported as missing.
   for (const template of condition.templates) {
     const key = unresolvedKey(template, ctx)
     if (key !== undefined) {
-      if (trace !== undefined) trace.unresolvedVariable = key
+      if (trace !== undefined) trace.unresolvedVariable ??= key
       missing?.push(key)
-      return false
     }
   }
 

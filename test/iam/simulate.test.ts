@@ -155,8 +155,9 @@ describe('SimulateCustomPolicy', () => {
       const star = results(await custom(h, [policy], ['s3:GetObject']))[0]
       assert.equal(star?.['EvalResourceName'], '*')
       assert.equal(star?.['EvalDecision'], 'implicitDeny')
-      // The resource's variable cannot be filled, so the statement never reaches its condition.
-      assert.deepEqual(star?.['MissingContextValues'], ['aws:username'])
+      // Asked about every resource, the statement names some of them: its resource's variable and
+      // its condition's key are both reported.
+      assert.deepEqual(star?.['MissingContextValues'], ['aws:username', 'aws:SourceIp'])
       const withResource = results(
         await custom(h, [policy], ['s3:GetObject'], members('ResourceArns', ['arn:aws:s3:::b/x'])),
       )[0]
@@ -472,9 +473,12 @@ describe('SimulatePrincipalPolicy', () => {
         'iam:GetRole': ['allowed', ['IAMReadOnlyAccess']],
         's3:DeleteObject': ['explicitDeny', ['deny-bad']],
       })
+      // Asked about every resource (`*`), the Deny naming the bad bucket matches too: name a good
+      // object to see the allowing statements alone.
       const good = await h.call('SimulatePrincipalPolicy', {
         PolicySourceArn: USER_ARN,
         ...members('ActionNames', ['s3:GetObject', 's3:PutObject']),
+        ...members('ResourceArns', ['arn:aws:s3:::good/key']),
       })
       assert.deepEqual(
         results(good).map((r) => list(r, 'MatchedStatements').map((s) => s['SourcePolicyId'])),
