@@ -321,6 +321,39 @@ describe('SimulateCustomPolicy', () => {
     })
   })
 
+  test('a role trust policy as ResourcePolicy must allow the caller itself', async () => {
+    await withHarness(async (h) => {
+      // reference_policies_evaluation-logic: "IAM role trust policies and KMS key policies are
+      // exceptions to this logic, because they must explicitly allow access for principals."
+      const trust = (principal: string) =>
+        `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"${principal}"},"Action":"sts:AssumeRole"}]}`
+      const assumeAny =
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}'
+      const role = `arn:aws:iam::${ACCOUNT}:role/deploy`
+      const ask = async (principal: string) =>
+        results(
+          await custom(h, [assumeAny], ['sts:AssumeRole'], {
+            ResourcePolicy: trust(principal),
+            CallerArn: USER_ARN,
+            ...members('ResourceArns', [role]),
+          }),
+        )[0]?.['EvalDecision']
+      assert.equal(await ask(`arn:aws:iam::${ACCOUNT}:user/mallory`), 'implicitDeny')
+      assert.equal(await ask(USER_ARN), 'allowed')
+      assert.equal(await ask(ACCOUNT), 'allowed')
+      // A document that is neither a resource-based policy nor a trust policy is refused as the
+      // resource-based policy it was given as.
+      await expectAwsError(
+        custom(h, [assumeAny], ['sts:AssumeRole'], {
+          ResourcePolicy:
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}',
+          CallerArn: USER_ARN,
+        }),
+        { code: 'InvalidInput', message: 'Policy statement must contain resources.', status: 400 },
+      )
+    })
+  })
+
   test('pages over actions with MaxItems and Marker', async () => {
     await withHarness(async (h) => {
       const actions = [
