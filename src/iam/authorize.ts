@@ -88,6 +88,10 @@ export class IamAuthorizer implements Authorizer {
     }
     const decision = evaluate(evaluation, { actionNames: this.actionNames })
     if (decision.decision !== 'Allowed') {
+      const kind = decision.protectedResource
+      if (kind === 'service-linked-role' || kind === 'reserved-role') {
+        throw protectedRole(resource)
+      }
       // Denials are rare: only then is the decision taken again with its full trace, for the
       // encoded authorization message.
       throw accessDenied(accessDeniedMessage(caller.arn, action, resource, decision), {
@@ -165,6 +169,19 @@ export class IamAuthorizer implements Authorizer {
       throw new Error(`stored policy ${policy.source} does not parse: ${reason}`, { cause: error })
     }
   }
+}
+
+/**
+ * IAM's refusal of a write the policies allow to a role AWS keeps for itself, as AWS words it
+ * (recorded by aws-nuke against AWS: "UnmodifiableEntity: Cannot perform the operation on the
+ * protected role 'AWSServiceRoleForAmazonGuardDuty' - this role is only modifiable by AWS").
+ */
+function protectedRole(roleArn: string): AwsError {
+  const name = roleArn.slice(roleArn.lastIndexOf('/') + 1)
+  return new AwsError(
+    'UnmodifiableEntity',
+    `Cannot perform the operation on the protected role '${name}' - this role is only modifiable by AWS`,
+  )
 }
 
 /** aws:PrincipalTag/*: the entity's tags, with session tags overriding a key of any case. */

@@ -1,7 +1,13 @@
 // IAM roles: create with a checked trust policy, read, list, update, delete, tags and permissions
 // boundaries. Role ids (AROA...) are minted once and never change.
 import { iamArn } from '../core/arn.js'
-import { alreadyExists, deleteConflict, limitExceeded, noSuchEntity } from '../core/errors.js'
+import {
+  alreadyExists,
+  deleteConflict,
+  invalidInput,
+  limitExceeded,
+  noSuchEntity,
+} from '../core/errors.js'
 import { optionalInteger, requiredString, tagList } from '../core/input.js'
 import { parsePolicy, policySizeWithoutWhitespace } from '../policy/parse-policy.js'
 import type { RoleRecord } from '../store/ports.js'
@@ -46,6 +52,13 @@ export function checkTrustPolicy(text: string): void {
   }
 }
 
+/**
+ * The path of service-linked roles, which only their services create (AWS answers CreateRole
+ * there with InvalidInput "Path prefix '/aws-service-role/' can only be used for AWS Service
+ * linked Roles", as recorded in tilfin/aws-iam-policy-tool#9).
+ */
+const SERVICE_LINKED_PATH = '/aws-service-role/'
+
 const createRole = defineOperation({
   name: 'CreateRole',
   input: {
@@ -60,6 +73,11 @@ const createRole = defineOperation({
   resource: (input, { accountId }) => roleResource(accountId, input.RoleName, input.Path),
   context: (input) => requestTagContext(input.Tags),
   async run(input, context) {
+    if (input.Path?.startsWith(SERVICE_LINKED_PATH)) {
+      throw invalidInput(
+        `Path prefix '${SERVICE_LINKED_PATH}' can only be used for AWS Service linked Roles`,
+      )
+    }
     checkTrustPolicy(input.AssumeRolePolicyDocument)
     const tags = input.Tags ?? []
     checkRequestTags(tags)

@@ -97,8 +97,25 @@ function inputPolicies(input: SharedInput, policies: PolicyCache) {
   const resourcePolicy =
     input.ResourcePolicy === undefined
       ? undefined
-      : compileInput(policies, input.ResourcePolicy, 'resource', 'ResourcePolicy')
+      : resourcePolicyInput(policies, input.ResourcePolicy)
   return { identity, boundary, resourcePolicy }
+}
+
+/**
+ * The ResourcePolicy of a simulation: a resource-based policy, or a role trust policy (which
+ * names no Resource), so that sts:AssumeRole* is simulated under the trust policy's own rule
+ * that it must allow the caller itself.
+ */
+function resourcePolicyInput(policies: PolicyCache, text: string): CompiledPolicy {
+  try {
+    return compileInput(policies, text, 'resource', 'ResourcePolicy')
+  } catch (asResource) {
+    try {
+      return compileInput(policies, text, 'trust', 'ResourcePolicy')
+    } catch {
+      throw asResource
+    }
+  }
 }
 
 /** Only an IAM user can be the simulated caller; its Principal is what a ResourcePolicy checks. */

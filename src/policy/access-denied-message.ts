@@ -23,6 +23,13 @@ const IMPLICIT: Record<PolicyType, string> = {
 }
 
 /**
+ * IAM names a managed policy `policy ARN` in its messages ("is not authorized to perform:
+ * iam:DeletePolicyVersion on resource: policy arn:aws:iam::866996500832:policy/Route53TerraformDeploy
+ * because no identity-based policy allows ...", as AWS answered in cds-snc/dns#523).
+ */
+const IAM_POLICY = /^arn:aws[\w-]*:iam::(\d{12}|aws):policy\//
+
+/**
  * `User: <arn> is not authorized to perform: <action> on resource: <resource> because no
  * identity-based policy allows the <action> action`. Without a resource the `on resource:` part
  * is left out, as AWS does. A role trust policy that does not allow the caller gets AWS's plain
@@ -35,9 +42,13 @@ export function accessDeniedMessage(
   decision: Decision,
 ): string {
   let message = `User: ${principalArn} is not authorized to perform: ${action}`
-  if (resource !== undefined && resource !== '') message += ` on resource: ${resource}`
-  if (decision.decision === 'Allowed' || decision.decidedBy === 'root-user') return message
+  if (resource !== undefined && resource !== '') {
+    message += ` on resource: ${IAM_POLICY.test(resource) ? 'policy ' : ''}${resource}`
+  }
   const type = decision.decidedBy
+  if (decision.decision === 'Allowed' || type === 'root-user' || type === 'always-allowed') {
+    return message
+  }
   if (decision.decision === 'ExplicitlyDenied') return `${message} ${EXPLICIT[type]}`
   if (type === 'resource' && decision.resourcePolicyKind === 'trust') return message
   return `${message} because no ${IMPLICIT[type]} allows the ${action} action`

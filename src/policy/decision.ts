@@ -6,6 +6,7 @@ import type { SourceSpan } from './document.js'
 import type { ConditionTrace } from './evaluate-condition.js'
 import type { CompiledPolicyKind } from './compile-policy.js'
 import type { GrantKind } from './principal.js'
+import type { ProtectedResourceKind } from './protected-resources.js'
 
 export type DecisionKind = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied'
 
@@ -62,9 +63,10 @@ export interface Decision {
   decision: DecisionKind
   /**
    * For a denial, the policy type to blame (the explicit deny, or the type whose missing allow
-   * denied). For an allow, the type that granted it; `root-user` when the account root needs none.
+   * denied). For an allow, the type that granted it; `root-user` when the account root needs none;
+   * `always-allowed` for the actions AWS answers whatever the policies say (GetCallerIdentity).
    */
-  decidedBy: PolicyType | 'root-user'
+  decidedBy: PolicyType | 'root-user' | 'always-allowed'
   /** For an allow: every policy type whose Allow the decision required. */
   allowedBy: PolicyType[]
   action: string
@@ -72,6 +74,8 @@ export interface Decision {
   principalArn: string
   /** The principal's account differs from the resource's: both sides must allow. */
   crossAccount: boolean
+  /** Set when the policies allowed a write to a resource AWS keeps for itself, which denies it. */
+  protectedResource?: ProtectedResourceKind
   /** When a resource-based policy applied: whether it was a role trust policy. */
   resourcePolicyKind?: 'resource' | 'trust'
   outcomes: Partial<Record<PolicyType, TypeOutcome>>

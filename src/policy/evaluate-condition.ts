@@ -97,7 +97,11 @@ function run(
   // A scalar is a one-value set; kept unwrapped so the common case allocates nothing.
   const many = Array.isArray(raw) ? (raw as readonly string[]) : undefined
   const one = many === undefined ? (raw as ContextScalar | undefined) : undefined
-  const present = many === undefined ? one !== undefined : many.length > 0
+  // A multi-valued key with no values, or only empty strings, is a null data set: it counts as
+  // absent (reference_policies_multi-value-conditions, ForAllValues: "It also returns true if
+  // there are no keys in the request, or if the key values resolve to a null data set, such as
+  // an empty string").
+  const present = many === undefined ? one !== undefined : many.some((value) => value !== '')
   if (trace !== undefined && present) {
     trace.actual = many === undefined ? [scalarToString(one!)] : many.map(scalarToString)
   }
@@ -110,13 +114,15 @@ function run(
     missing?.push(condition.clause.key)
   }
 
-  // A variable the request cannot fill makes the clause fail (AWS: "the statement is invalid").
+  // A value whose variable the request cannot fill is null: it matches nothing, so positive
+  // operators find no match in it and negated ones do (reference_policies_variables, "Policy
+  // variables with no value": "Inverted condition operators like StringNotEquals or
+  // StringNotLike do match against a null value"). The key is reported as missing.
   for (const template of condition.templates) {
     const key = unresolvedKey(template, ctx)
     if (key !== undefined) {
-      if (trace !== undefined) trace.unresolvedVariable = key
+      if (trace !== undefined) trace.unresolvedVariable ??= key
       missing?.push(key)
-      return false
     }
   }
 

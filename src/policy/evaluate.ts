@@ -21,7 +21,9 @@ import type {
 } from './decision.js'
 import { evaluateCondition, traceCondition } from './evaluate-condition.js'
 import type { GrantKind, RequestPrincipal } from './principal.js'
-import { exemptByNotPrincipal, matchPrincipal } from './principal.js'
+import { matchPrincipal, notPrincipalApplies } from './principal.js'
+import type { ProtectedResourceKind } from './protected-resources.js'
+import { protectedWrite } from './protected-resources.js'
 import { summarize } from './summarize.js'
 
 /** Organizations guardrails, each a list of levels (root first): every level must allow. */
@@ -35,6 +37,12 @@ export interface EvaluationRequest {
   action: string
   /** The resource ARN; `*` for actions without a resource. */
   resource: string
+  /**
+   * The policy simulator's `*` (its default when no resource is named): every resource at once,
+   * so a statement naming specific resources for the action matches, as in IAM's simulator.
+   * Real requests never set it: theirs is one resource, or `*` for actions without one.
+   */
+  anyResource?: boolean
   /** The account owning the resource; defaults to the ARN's account, else the principal's. */
   resourceAccount?: string
   context: RequestContext
@@ -79,22 +87,35 @@ function resourceMatches(
   sink: Sink,
 ): boolean {
   let listed = false
-  let unresolved = false
+  let everything = false
   for (const glob of statement.resources) {
+    if (req.anyResource === true) {
+      // Every resource is asked about: each listed pattern names some of them, unless it is a
+      // variable the request cannot fill (reported, as the simulator reports such keys).
+      if (glob.template.source === '*') everything = true
+      for (const key of glob.template.variableKeys) {
+        if (req.context.variable(key) === undefined) sink.missing.push(key)
+      }
+      listed = true
+      continue
+    }
     const hit = glob.test(req.resource, req.context)
     if (hit === true) {
       listed = true
       break
     }
     if (hit === undefined) {
-      unresolved = true
       for (const key of glob.template.variableKeys) {
         if (req.context.variable(key) === undefined) sink.missing.push(key)
       }
     }
   }
-  // An unresolvable variable in NotResource makes the statement not apply at all.
-  return statement.resourceMode === 'resource' ? listed : !listed && !unresolved
+  // A pattern whose variable has no value matches no resource, in Resource and NotResource alike
+  // (reference_policies_variables: "the resource that includes a policy variable with no value
+  // will not match any resource"). Asked about every resource, NotResource still leaves some out
+  // unless it lists `*`.
+  if (statement.resourceMode === 'resource') return listed
+  return req.anyResource === true ? !everything : !listed
 }
 
 /** How the statement applies to the request (a grant kind), or undefined when it does not. */
@@ -114,7 +135,13 @@ function statementApplies(
     if (statement.principalMode === 'principal') {
       grant = matchPrincipal(statement.principal, req.principal)
     } else {
-      grant = exemptByNotPrincipal(statement.principal, req.principal) ? undefined : 'direct'
+      // A Deny with NotPrincipal always applies to an IAM principal with a permissions boundary
+      // (access_policies_boundaries: "will always deny any IAM principal that has a permissions
+      // boundary policy attached, regardless of the values specified in the NotPrincipal").
+      const applies =
+        (statement.effect === 'Deny' && req.permissionsBoundary !== undefined) ||
+        notPrincipalApplies(statement.principal, req.principal, statement.effect)
+      grant = applies ? 'direct' : undefined
     }
     if (trace !== undefined) {
       trace.principal = grant !== undefined
@@ -280,8 +307,11 @@ class DecisionValue implements Decision {
   readonly matchedStatements: MatchedStatement[]
   readonly missingContextKeys: string[]
   resourcePolicyKind?: 'resource' | 'trust'
+  protectedResource?: ProtectedResourceKind
   trace?: PolicyTrace[]
   #summary: string | undefined
+  readonly #req: EvaluationRequest
+  readonly #sink: Sink
 
   constructor(
     req: EvaluationRequest,
@@ -289,9 +319,11 @@ class DecisionValue implements Decision {
     readonly outcomes: Partial<Record<PolicyType, TypeOutcome>>,
     sink: Sink,
     readonly decision: DecisionKind,
-    readonly decidedBy: PolicyType | 'root-user',
+    readonly decidedBy: Decision['decidedBy'],
     allowedBy: PolicyType[] = [],
   ) {
+    this.#req = req
+    this.#sink = sink
     this.allowedBy = allowedBy
     this.action = req.action
     this.resource = req.resource
@@ -307,6 +339,24 @@ class DecisionValue implements Decision {
   get summary(): string {
     this.#summary ??= summarize(this)
     return this.#summary
+  }
+
+  /** The same evaluation with the outcome a rule above the policies sets. */
+  overruled(
+    decision: DecisionKind,
+    decidedBy: Decision['decidedBy'],
+    crossAccount = this.crossAccount,
+  ): DecisionValue {
+    const allowedBy = decision === 'Allowed' ? this.allowedBy : []
+    return new DecisionValue(
+      this.#req,
+      crossAccount,
+      this.outcomes,
+      this.#sink,
+      decision,
+      decidedBy,
+      allowedBy,
+    )
   }
 
   toJSON(): Decision {
@@ -336,9 +386,33 @@ function identitySideTypes(outcomes: Partial<Record<PolicyType, TypeOutcome>>): 
   return side
 }
 
+/**
+ * Actions AWS answers whatever the policies say (API_GetCallerIdentity: "If an administrator
+ * attaches a policy to your identity that explicitly denies access to the sts:GetCallerIdentity
+ * action, you can still perform this operation").
+ */
+const ALWAYS_ALLOWED: ReadonlySet<string> = new Set(['sts:getcalleridentity'])
+
 /** Decides one request. Pure and synchronous. */
 export function evaluate(req: EvaluationRequest, options: EvaluateOptions = {}): Decision {
   const actionLower = options.actionNames?.lower(req.action) ?? req.action.toLowerCase()
+  const decided = decide(req, actionLower, options)
+  if (ALWAYS_ALLOWED.has(actionLower)) return decided.overruled('Allowed', 'always-allowed')
+  if (decided.decision !== 'Allowed' || req.anyResource === true) return decided
+  // What the policies allow on a resource AWS keeps for itself is still implicitly denied; an
+  // AWS managed policy belongs to AWS's account, so the denial reads as a cross-account one.
+  const kind = protectedWrite(actionLower, req.resource, req.principal)
+  if (kind === undefined) return decided
+  const denied = decided.overruled('ImplicitlyDenied', 'resource', kind === 'aws-managed-policy')
+  denied.protectedResource = kind
+  return denied
+}
+
+function decide(
+  req: EvaluationRequest,
+  actionLower: string,
+  options: EvaluateOptions,
+): DecisionValue {
   const sink: Sink = { matched: [], missing: [], traces: options.trace === true ? [] : undefined }
   const outcomes: Partial<Record<PolicyType, TypeOutcome>> = {}
   const who = req.principal
@@ -372,7 +446,11 @@ export function evaluate(req: EvaluationRequest, options: EvaluateOptions = {}):
     boundaryAllows = rankOf(boundary) > 0
     if (denies(boundary)) explicit ??= 'boundary'
   }
-  let sessionAllows = true
+  // A federated user session has no permissions without a session policy (the evaluation
+  // flowchart: "If there is no session policy, the code checks whether the principal is a role
+  // session. If the principal is a role session, then the request is Allowed. Otherwise, the
+  // request is implicitly denied").
+  let sessionAllows = who.kind !== 'federated-user'
   if (req.sessionPolicies !== undefined && req.sessionPolicies.length > 0) {
     const session = evaluateGroup(req.sessionPolicies, 'session', req, actionLower, sink)
     outcomes.session = OUTCOME[resultOf(session)]

@@ -64,7 +64,11 @@ export function formatDecision(decision: Decision): string {
     `principal: ${decision.principalArn} (${decision.crossAccount ? 'cross-account' : 'same account'})`,
   )
   const by =
-    decision.decidedBy === 'root-user' ? 'account root user' : POLICY_TYPE_LABEL[decision.decidedBy]
+    decision.decidedBy === 'root-user'
+      ? 'account root user'
+      : decision.decidedBy === 'always-allowed'
+        ? 'no permission needed'
+        : POLICY_TYPE_LABEL[decision.decidedBy]
   lines.push(`decided by: ${by}`)
   if (decision.allowedBy.length > 0) {
     lines.push(`allowed by: ${decision.allowedBy.map((t) => POLICY_TYPE_LABEL[t]).join(', ')}`)

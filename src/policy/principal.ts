@@ -126,30 +126,50 @@ export function matchPrincipal(
   return undefined
 }
 
+/** Whether the element lists one ARN (or, for an account, its id or root ARN) exactly. */
+function lists(block: CompiledPrincipal, arn: string | undefined): boolean {
+  return arn !== undefined && block.arns.has(arn)
+}
+
 /**
- * Whether a NotPrincipal element exempts the caller. AWS may check the account, then the role,
- * then the session, so the exemption holds only when the account and the entity are both listed
- * (reference_policies_elements_notprincipal).
+ * Whether the element lists every identity AWS may check the caller as, in AWS's order: the
+ * account, then the role, then the session (or the user). Listing all of them is what leaves a
+ * caller out of a Deny; listing any of them keeps it out of an Allow
+ * (reference_policies_elements_notprincipal: "AWS might validate the account first, then the
+ * role, and then the assumed-role user").
  */
-export function exemptByNotPrincipal(block: CompiledPrincipal, who: RequestPrincipal): boolean {
-  if (block.any) return true
+function listedIdentities(block: CompiledPrincipal, who: RequestPrincipal): boolean[] {
   switch (who.kind) {
     case 'web-identity':
     case 'saml':
-      return who.provider !== undefined && block.federated.has(who.provider)
+      return [who.provider !== undefined && block.federated.has(who.provider)]
     case 'service':
-      return who.service !== undefined && block.services.has(who.service.toLowerCase())
+      return [who.service !== undefined && block.services.has(who.service.toLowerCase())]
+    case 'anonymous':
+      return [block.awsAny]
     default:
       break
   }
-  if (who.canonicalUser !== undefined && block.canonical.has(who.canonicalUser)) return true
-  if (block.awsAny) return true
-  if (who.kind === 'anonymous' || who.account === undefined) return false
-  const accountListed = block.accounts.has(who.account)
-  if (who.kind === 'root') return accountListed
-  const entityListed =
-    block.arns.has(who.arn) ||
-    (who.roleArn !== undefined && block.arns.has(who.roleArn)) ||
-    (who.sourceUserArn !== undefined && block.arns.has(who.sourceUserArn))
-  return accountListed && entityListed
+  if (block.awsAny) return [true]
+  if (who.canonicalUser !== undefined && block.canonical.has(who.canonicalUser)) return [true]
+  const account = who.account !== undefined && block.accounts.has(who.account)
+  if (who.kind === 'root') return [account]
+  if (who.kind === 'assumed-role')
+    return [account, lists(block, who.roleArn), lists(block, who.arn)]
+  return [account, lists(block, who.arn)]
+}
+
+/**
+ * Whether a statement with this NotPrincipal element applies to the caller. A Deny applies unless
+ * the element lists the caller at every level AWS checks (account, role, session); an Allow
+ * applies only when it lists none of them.
+ */
+export function notPrincipalApplies(
+  block: CompiledPrincipal,
+  who: RequestPrincipal,
+  effect: 'Allow' | 'Deny',
+): boolean {
+  if (block.any) return false
+  const listed = listedIdentities(block, who)
+  return effect === 'Deny' ? listed.includes(false) : !listed.includes(true)
 }

@@ -5,6 +5,7 @@
 
 import type { CompiledPolicy } from './compile-policy.js'
 import type { RequestContext } from './context.js'
+import { parseArn } from '../core/arn.js'
 import type { Decision, PolicyType } from './decision.js'
 import type { EvaluationRequest, OrganizationPolicies } from './evaluate.js'
 import { evaluate } from './evaluate.js'
@@ -40,7 +41,10 @@ export interface SimulationInput {
   actions: readonly string[]
   /** Resource ARNs; `*` when none are given, as IAM does. */
   resources?: readonly string[]
-  /** The account owning the resources (IAM's ResourceOwner); defaults as evaluate() does. */
+  /**
+   * IAM's ResourceOwner: the account owning resources whose ARN names none (S3's) and the `*`
+   * resource; an ARN naming its account keeps it. Defaults as evaluate() does, to the caller's.
+   */
   resourceOwner?: string
   context: RequestContext
   identityPolicies: readonly CompiledPolicy[]
@@ -64,7 +68,21 @@ export const simulationDecision = (decision: Decision): SimulationDecision =>
 const defaultSourceType = (_id: string, type: PolicyType): SourcePolicyType =>
   type === 'resource' ? 'resource' : 'none'
 
-/** Evaluates every action against every resource. */
+/**
+ * The account a simulated resource belongs to (API_SimulateCustomPolicy, ResourceOwner: "the
+ * owner of any simulated resource that does not identify its owner in the resource ARN").
+ */
+function ownerOf(resource: string, owner: string | undefined): string | undefined {
+  if (owner === undefined) return undefined
+  const arn = parseArn(resource)
+  return arn !== undefined && arn.account !== '' ? undefined : owner
+}
+
+/**
+ * Evaluates every action against every resource. The resource `*` (the default) asks about every
+ * resource at once, as IAM's simulator does (API_SimulateCustomPolicy, ResourceArns: "If this
+ * parameter is not provided, then the value defaults to * (all resources)").
+ */
 export function simulatePolicies(input: SimulationInput): SimulationResult[] {
   const resources =
     input.resources === undefined || input.resources.length === 0 ? ['*'] : input.resources
@@ -79,7 +97,9 @@ export function simulatePolicies(input: SimulationInput): SimulationResult[] {
         context: input.context,
         identityPolicies: input.identityPolicies,
       }
-      if (input.resourceOwner !== undefined) request.resourceAccount = input.resourceOwner
+      const owner = ownerOf(resource, input.resourceOwner)
+      if (owner !== undefined) request.resourceAccount = owner
+      if (resource === '*') request.anyResource = true
       if (input.resourcePolicy !== undefined) request.resourcePolicy = input.resourcePolicy
       if (input.permissionsBoundary !== undefined) {
         request.permissionsBoundary = input.permissionsBoundary

@@ -2,6 +2,14 @@
 
 import type { Decision, MatchedStatement } from './decision.js'
 import { POLICY_TYPE_LABEL } from './decision.js'
+import type { ProtectedResourceKind } from './protected-resources.js'
+
+const PROTECTED: Record<ProtectedResourceKind, string> = {
+  'aws-managed-policy': 'It is an AWS managed policy, which only AWS can change.',
+  'service-linked-role':
+    'It is a service-linked role, whose permissions only its service can change.',
+  'reserved-role': 'It is a role IAM Identity Center reserves, which only that service can change.',
+}
 
 const name = (m: MatchedStatement): string =>
   `${m.sid === undefined ? `statement ${m.statementIndex + 1}` : `statement "${m.sid}"`} of ${
@@ -27,16 +35,21 @@ export function summarize(d: Decision): string {
     const label = POLICY_TYPE_LABEL[d.decidedBy as keyof typeof POLICY_TYPE_LABEL]
     parts.push(`Implicitly denied: ${what}.`)
     parts.push(
-      d.decidedBy === 'resource' && d.resourcePolicyKind === 'trust'
-        ? 'The role trust policy does not allow this principal.'
-        : d.decidedBy === 'resource' && d.crossAccount
-          ? 'The request crosses accounts and no resource-based policy allows it.'
-          : `No ${label} allows it.`,
+      d.protectedResource !== undefined
+        ? PROTECTED[d.protectedResource]
+        : d.decidedBy === 'resource' && d.resourcePolicyKind === 'trust'
+          ? 'The role trust policy does not allow this principal.'
+          : d.decidedBy === 'resource' && d.crossAccount
+            ? 'The request crosses accounts and no resource-based policy allows it.'
+            : `No ${label} allows it.`,
     )
   } else {
     const allows = d.matchedStatements.filter((m) => m.effect === 'Allow')
     parts.push(`Allowed: ${what}.`)
     if (d.decidedBy === 'root-user') parts.push('The account root user needs no identity policy.')
+    if (d.decidedBy === 'always-allowed') {
+      parts.push(`AWS allows ${d.action} whatever the policies say.`)
+    }
     const shown = allows.slice(0, 3).map(name)
     if (shown.length > 0) {
       parts.push(

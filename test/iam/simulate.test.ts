@@ -155,8 +155,9 @@ describe('SimulateCustomPolicy', () => {
       const star = results(await custom(h, [policy], ['s3:GetObject']))[0]
       assert.equal(star?.['EvalResourceName'], '*')
       assert.equal(star?.['EvalDecision'], 'implicitDeny')
-      // The resource's variable cannot be filled, so the statement never reaches its condition.
-      assert.deepEqual(star?.['MissingContextValues'], ['aws:username'])
+      // Asked about every resource, the statement names some of them: its resource's variable and
+      // its condition's key are both reported.
+      assert.deepEqual(star?.['MissingContextValues'], ['aws:username', 'aws:SourceIp'])
       const withResource = results(
         await custom(h, [policy], ['s3:GetObject'], members('ResourceArns', ['arn:aws:s3:::b/x'])),
       )[0]
@@ -320,6 +321,39 @@ describe('SimulateCustomPolicy', () => {
     })
   })
 
+  test('a role trust policy as ResourcePolicy must allow the caller itself', async () => {
+    await withHarness(async (h) => {
+      // reference_policies_evaluation-logic: "IAM role trust policies and KMS key policies are
+      // exceptions to this logic, because they must explicitly allow access for principals."
+      const trust = (principal: string) =>
+        `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"${principal}"},"Action":"sts:AssumeRole"}]}`
+      const assumeAny =
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}'
+      const role = `arn:aws:iam::${ACCOUNT}:role/deploy`
+      const ask = async (principal: string) =>
+        results(
+          await custom(h, [assumeAny], ['sts:AssumeRole'], {
+            ResourcePolicy: trust(principal),
+            CallerArn: USER_ARN,
+            ...members('ResourceArns', [role]),
+          }),
+        )[0]?.['EvalDecision']
+      assert.equal(await ask(`arn:aws:iam::${ACCOUNT}:user/mallory`), 'implicitDeny')
+      assert.equal(await ask(USER_ARN), 'allowed')
+      assert.equal(await ask(ACCOUNT), 'allowed')
+      // A document that is neither a resource-based policy nor a trust policy is refused as the
+      // resource-based policy it was given as.
+      await expectAwsError(
+        custom(h, [assumeAny], ['sts:AssumeRole'], {
+          ResourcePolicy:
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}',
+          CallerArn: USER_ARN,
+        }),
+        { code: 'InvalidInput', message: 'Policy statement must contain resources.', status: 400 },
+      )
+    })
+  })
+
   test('pages over actions with MaxItems and Marker', async () => {
     await withHarness(async (h) => {
       const actions = [
@@ -472,9 +506,12 @@ describe('SimulatePrincipalPolicy', () => {
         'iam:GetRole': ['allowed', ['IAMReadOnlyAccess']],
         's3:DeleteObject': ['explicitDeny', ['deny-bad']],
       })
+      // Asked about every resource (`*`), the Deny naming the bad bucket matches too: name a good
+      // object to see the allowing statements alone.
       const good = await h.call('SimulatePrincipalPolicy', {
         PolicySourceArn: USER_ARN,
         ...members('ActionNames', ['s3:GetObject', 's3:PutObject']),
+        ...members('ResourceArns', ['arn:aws:s3:::good/key']),
       })
       assert.deepEqual(
         results(good).map((r) => list(r, 'MatchedStatements').map((s) => s['SourcePolicyId'])),

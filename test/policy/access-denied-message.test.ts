@@ -124,3 +124,26 @@ test('access-denied: without a resource the "on resource" part is left out', () 
     'User: arn:aws:iam::123456789012:user/bob is not authorized to perform: iam:ListRoles because no identity-based policy allows the iam:ListRoles action',
   )
 })
+
+// IAM names a managed policy "policy ARN", as AWS answered in cds-snc/dns#523: "... is not
+// authorized to perform: iam:DeletePolicyVersion on resource: policy arn:aws:iam::866996500832:
+// policy/Route53TerraformDeploy because no identity-based policy allows ...".
+test('access-denied: a managed policy is named "policy ARN"', () => {
+  const mine = `arn:aws:iam::${ACCOUNT}:policy/Route53TerraformDeploy`
+  const d = evaluate(base({ action: 'iam:DeletePolicyVersion', resource: mine }))
+  assert.equal(
+    accessDeniedMessage(bob.arn, 'iam:DeletePolicyVersion', mine, d),
+    `User: arn:aws:iam::123456789012:user/bob is not authorized to perform: iam:DeletePolicyVersion on resource: policy ${mine} because no identity-based policy allows the iam:DeletePolicyVersion action`,
+  )
+  // An AWS managed policy is AWS's: even Action * leaves its writes to no resource-based policy.
+  const aws = 'arn:aws:iam::aws:policy/AdministratorAccess'
+  const admin = allow({ Action: '*', Resource: '*' })
+  const write = evaluate(
+    base({ action: 'iam:DeletePolicy', resource: aws, identityPolicies: [admin] }),
+  )
+  assert.equal(write.protectedResource, 'aws-managed-policy')
+  assert.equal(
+    accessDeniedMessage(bob.arn, 'iam:DeletePolicy', aws, write),
+    `User: arn:aws:iam::123456789012:user/bob is not authorized to perform: iam:DeletePolicy on resource: policy ${aws} because no resource-based policy allows the iam:DeletePolicy action`,
+  )
+})

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { RequestContext } from '../../src/policy/context.js'
 import type { EvaluationRequest } from '../../src/policy/evaluate.js'
 import { evaluate } from '../../src/policy/evaluate.js'
+import { formatDecision } from '../../src/policy/format-decision.js'
 import type { RequestPrincipal } from '../../src/policy/principal.js'
 import { ACCOUNT, OTHER, allow, deny, policy, root, roleSession, user } from './support.js'
 
@@ -734,5 +735,50 @@ describe('trace', () => {
     delete rest.trace
     assert.deepEqual(rest, JSON.parse(JSON.stringify(plain)))
     assert.equal(traced.summary, plain.summary)
+  })
+})
+
+describe('rules above the policies (the decision corpus holds the cases; here, what they report)', () => {
+  test('GetCallerIdentity is allowed under an explicit deny, and says why', () => {
+    const d = evaluate(
+      request({
+        action: 'sts:GetCallerIdentity',
+        resource: '*',
+        identityPolicies: [deny({ Action: '*', Resource: '*' })],
+      }),
+    )
+    assert.equal(d.decision, 'Allowed')
+    assert.equal(d.decidedBy, 'always-allowed')
+    assert.deepEqual(d.allowedBy, [])
+    assert.match(d.summary, /AWS allows sts:GetCallerIdentity whatever the policies say/)
+    assert.match(formatDecision(d), /decided by: no permission needed/)
+  })
+
+  test('a service-linked role write the policies allow is denied, and named protected', () => {
+    const slr = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`
+    const d = evaluate(
+      request({
+        action: 'iam:DeleteRole',
+        resource: slr,
+        identityPolicies: [allow({ Action: '*', Resource: '*' })],
+      }),
+    )
+    assert.equal(d.decision, 'ImplicitlyDenied')
+    assert.equal(d.protectedResource, 'service-linked-role')
+    assert.equal(d.crossAccount, false)
+    assert.match(d.summary, /service-linked role, whose permissions only its service can change/)
+    // The statements that allowed it are still reported, as the trace of what the policies said.
+    assert.equal(d.matchedStatements.length, 1)
+  })
+
+  test('a federated user without a session policy is denied by the missing session policy', () => {
+    const dana: RequestPrincipal = {
+      kind: 'federated-user',
+      arn: `arn:aws:sts::${ACCOUNT}:federated-user/dana`,
+      account: ACCOUNT,
+    }
+    const d = evaluate(request({ principal: dana, identityPolicies: [readAll] }))
+    assert.equal(d.decision, 'ImplicitlyDenied')
+    assert.equal(d.decidedBy, 'session')
   })
 })

@@ -4,8 +4,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   compilePrincipal,
-  exemptByNotPrincipal,
   matchPrincipal,
+  notPrincipalApplies,
 } from '../../src/policy/principal.js'
 import type { RequestPrincipal } from '../../src/policy/principal.js'
 import { ACCOUNT, root, roleSession, user } from './support.js'
@@ -79,18 +79,29 @@ test('principal: Federated, Service and CanonicalUser', () => {
   )
 })
 
-test('principal: NotPrincipal exempts only when the account and the entity are listed', () => {
-  assert.equal(exemptByNotPrincipal(aws(bob.arn, ACCOUNT), bob), true)
-  assert.equal(exemptByNotPrincipal(aws(bob.arn), bob), false)
-  assert.equal(exemptByNotPrincipal(aws(ACCOUNT), bob), false)
-  assert.equal(
-    exemptByNotPrincipal(aws(session.roleArn!, `arn:aws:iam::${ACCOUNT}:root`), session),
-    true,
-  )
-  assert.equal(exemptByNotPrincipal(aws(session.arn, session.roleArn!, ACCOUNT), session), true)
-  assert.equal(exemptByNotPrincipal(aws(ACCOUNT), root()), true)
-  assert.equal(
-    exemptByNotPrincipal(aws(bob.arn, ACCOUNT), { kind: 'anonymous', arn: 'anonymous' }),
-    false,
-  )
+// reference_policies_elements_notprincipal: "AWS might validate the account first, then the role,
+// and then the assumed-role user", so a Deny leaves out only a caller listed at every level it is
+// checked at, and an Allow reaches only a caller listed at none.
+test('principal: a NotPrincipal Deny leaves out only a caller listed at every level', () => {
+  const denies = (block: ReturnType<typeof aws>, who: RequestPrincipal) =>
+    notPrincipalApplies(block, who, 'Deny')
+  assert.equal(denies(aws(bob.arn, ACCOUNT), bob), false)
+  assert.equal(denies(aws(bob.arn), bob), true)
+  assert.equal(denies(aws(ACCOUNT), bob), true)
+  // The role and its account, but not the session: the session is still denied.
+  assert.equal(denies(aws(session.roleArn!, `arn:aws:iam::${ACCOUNT}:root`), session), true)
+  assert.equal(denies(aws(session.arn, session.roleArn!, ACCOUNT), session), false)
+  assert.equal(denies(aws(session.arn, ACCOUNT), session), true)
+  assert.equal(denies(aws(ACCOUNT), root()), false)
+  assert.equal(denies(aws(bob.arn, ACCOUNT), { kind: 'anonymous', arn: 'anonymous' }), true)
+})
+
+test('principal: a NotPrincipal Allow reaches only a caller listed at no level', () => {
+  const allows = (block: ReturnType<typeof aws>, who: RequestPrincipal) =>
+    notPrincipalApplies(block, who, 'Allow')
+  assert.equal(allows(aws(bob.arn), bob), false)
+  assert.equal(allows(aws(ACCOUNT), bob), false)
+  assert.equal(allows(aws(session.roleArn!), session), false)
+  assert.equal(allows(aws('arn:aws:iam::210987654321:root'), bob), true)
+  assert.equal(allows(aws(`arn:aws:iam::${ACCOUNT}:user/alice`), bob), true)
 })

@@ -52,7 +52,11 @@ test('string-like: a default value fills a missing variable', () => {
   )
 })
 
-test('string-like: an unresolvable variable makes the clause fail, even negated', () => {
+// reference_policies_variables, "Policy variables with no value": StringEquals or StringLike "do
+// not match", while "Inverted condition operators like StringNotEquals or StringNotLike do match
+// against a null value".
+test('string-like: a value whose variable has no value matches nothing', () => {
   assert.equal(holds('StringLike', ['home/${aws:username}/*'], 'home/bob/x'), false)
-  assert.equal(holds('StringNotLike', ['home/${aws:username}/*'], 'home/bob/x'), false)
+  assert.equal(holds('StringNotLike', ['home/${aws:username}/*'], 'home/bob/x'), true)
+  assert.equal(holds('StringNotLike', ['home/${aws:username}/*', 'home/*'], 'home/bob/x'), false)
 })
