@@ -11,6 +11,7 @@ import { inlinePolicyOperations } from './inline-policies.js'
 import { oidcProviderOperations } from './oidc-providers.js'
 import { samlProviderOperations } from './saml-providers.js'
 import { simulateOperations } from './simulate.js'
+import { serviceLinkedRoleOperations } from './service-linked-roles.js'
 
 export const iamOperations: readonly IamOperation[] = [
   ...userOperations,
@@ -24,4 +25,5 @@ export const iamOperations: readonly IamOperation[] = [
   ...oidcProviderOperations,
   ...samlProviderOperations,
   ...simulateOperations,
+  ...serviceLinkedRoleOperations,
 ]

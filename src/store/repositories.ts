@@ -9,6 +9,7 @@ import type {
   AccountRecord,
   AttachedEntity,
   AttachmentRecord,
+  CredentialReportRecord,
   EntityType,
   GroupRecord,
   InlinePolicyRecord,
@@ -21,6 +22,7 @@ import type {
   PolicyVersionRecord,
   RoleRecord,
   SamlProviderRecord,
+  ServiceLinkedRoleDeletionRecord,
   SessionKeyRecord,
   UserRecord,
 } from './ports.js'
@@ -172,6 +174,19 @@ export interface IssuerRepository {
   deleteKey(accountId: string, issuerName: string, kid: string): Promise<void>
 }
 
+/** Each account's latest credential report; generating another replaces it. */
+export interface CredentialReportRepository {
+  get(accountId: string): Promise<CredentialReportRecord | undefined>
+  /** Inserts or replaces the account's report. */
+  put(report: CredentialReportRecord): Promise<void>
+}
+
+/** Deletion tasks of service-linked roles, by task id. */
+export interface ServiceLinkedRoleDeletionRepository {
+  get(deletionTaskId: string): Promise<ServiceLinkedRoleDeletionRecord | undefined>
+  insert(task: ServiceLinkedRoleDeletionRecord): Promise<void>
+}
+
 /** What one transaction may read and write: every repository, on the transaction's connection. */
 export interface Repositories {
   readonly accounts: AccountRepository
@@ -186,4 +201,6 @@ export interface Repositories {
   readonly samlProviders: SamlProviderRepository
   readonly sessionKeys: SessionKeyRepository
   readonly issuers: IssuerRepository
+  readonly credentialReports: CredentialReportRepository
+  readonly serviceLinkedRoleDeletions: ServiceLinkedRoleDeletionRepository
 }

@@ -22,6 +22,8 @@ import { KyselyRoleRepository } from './role-repository.js'
 import { KyselySamlProviderRepository } from './saml-provider-repository.js'
 import { KyselySessionKeyRepository } from './session-key-repository.js'
 import { KyselyUserRepository } from './user-repository.js'
+import { KyselyCredentialReportRepository } from './credential-report-repository.js'
+import { KyselyServiceLinkedRoleDeletionRepository } from './service-linked-role-deletion-repository.js'
 import { TransactionSession } from './transaction-session.js'
 import { prepareSealedSecrets, resealSecrets } from './sealed-columns.js'
 import type { SealedColumns } from './sealed-columns.js'
@@ -81,6 +83,8 @@ export const repositoriesOf = (session: TransactionSession): Repositories => ({
   samlProviders: new KyselySamlProviderRepository(session),
   sessionKeys: new KyselySessionKeyRepository(session),
   issuers: new KyselyIssuerRepository(session),
+  credentialReports: new KyselyCredentialReportRepository(session),
+  serviceLinkedRoleDeletions: new KyselyServiceLinkedRoleDeletionRepository(session),
 })
 
 /** A database connection (or pool) and how transactions on it begin. */
