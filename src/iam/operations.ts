@@ -12,6 +12,7 @@ import { oidcProviderOperations } from './oidc-providers.js'
 import { samlProviderOperations } from './saml-providers.js'
 import { simulateOperations } from './simulate.js'
 import { serviceLinkedRoleOperations } from './service-linked-roles.js'
+import { credentialReportOperations } from './credential-report.js'
 
 export const iamOperations: readonly IamOperation[] = [
   ...userOperations,
@@ -26,4 +27,5 @@ export const iamOperations: readonly IamOperation[] = [
   ...samlProviderOperations,
   ...simulateOperations,
   ...serviceLinkedRoleOperations,
+  ...credentialReportOperations,
 ]
