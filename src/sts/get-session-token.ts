@@ -1,7 +1,6 @@
 // GetSessionToken: temporary credentials for an IAM user (or the root user, for at most an hour)
 // with the user's own permissions. Not from temporary credentials, and no IAM policy controls it.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
-import { optionalInteger } from '../core/input.js'
 import { accessDenied } from '../core/errors.js'
 import { MFA_FAILED, notWithSessionCredentials } from './aws-messages.js'
 import * as field from './input-fields.js'
@@ -19,7 +18,7 @@ export const getSessionToken = defineStsOperation({
   // grants anything; sessions may not call it.
   authorizesItself: true,
   input: {
-    DurationSeconds: optionalInteger({ min: 900, max: 129600 }),
+    DurationSeconds: field.userSessionDuration(),
     SerialNumber: field.serialNumber(),
     TokenCode: field.tokenCode(),
   },
