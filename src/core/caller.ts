@@ -32,10 +32,7 @@ export interface Caller {
 
 /** How temporary credentials were obtained. */
 export type SessionOrigin =
-  | 'AssumeRole'
-  | 'AssumeRoleWithWebIdentity'
-  | 'GetSessionToken'
-  | 'GetFederationToken'
+  'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken' | 'GetFederationToken'
 
 /** What authorisation needs to know about a temporary-credential session, read from its token. */
 export interface CallerSession {
