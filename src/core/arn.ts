@@ -28,4 +28,8 @@ export const iamArn = (account: string, kind: string, path: string, name: string
 export const assumedRoleArn = (account: string, roleName: string, sessionName: string): string =>
   `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`
 
+/** A federated user session's ARN (GetFederationToken): `...:federated-user/NAME`. */
+export const federatedUserArn = (account: string, name: string): string =>
+  `arn:aws:sts::${account}:federated-user/${name}`
+
 export const AWS_MANAGED_POLICY_PREFIX = 'arn:aws:iam::aws:policy'

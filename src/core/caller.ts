@@ -1,17 +1,26 @@
 // Who made an authenticated request: the identity that SigV4 (or a session token) resolved to.
 
-export type CallerType = 'user' | 'root' | 'assumed-role'
+export type CallerType = 'user' | 'root' | 'assumed-role' | 'federated-user'
 
 export interface Caller {
   type: CallerType
   accountId: string
-  /** `arn:aws:iam::ACCOUNT:user/PATH/NAME`, `arn:aws:iam::ACCOUNT:root` or the assumed-role ARN. */
+  /**
+   * `arn:aws:iam::ACCOUNT:user/PATH/NAME`, `arn:aws:iam::ACCOUNT:root`, the assumed-role ARN or
+   * `arn:aws:sts::ACCOUNT:federated-user/NAME`.
+   */
   arn: string
-  /** `aws:userid`: the user id (AIDA...), the account id for root, `ROLEID:SESSION` for a role. */
+  /**
+   * `aws:userid`: the user id (AIDA...), the account id for root, `ROLEID:SESSION` for a role,
+   * `ACCOUNT:NAME` for a federated user.
+   */
   userId: string
-  /** The unique id of the IAM entity behind the caller: a user id or a role id ('' for root). */
+  /**
+   * The unique id of the IAM entity behind the caller: a user id or a role id ('' for root, and
+   * for a federated user whose session the root user obtained).
+   */
   principalId: string
-  /** User name, or role name for an assumed role. */
+  /** User name, role name for an assumed role, the caller-chosen name for a federated user. */
   name: string
   /** The access key that signed the request. */
   accessKeyId: string
@@ -22,7 +31,8 @@ export interface Caller {
 }
 
 /** How temporary credentials were obtained. */
-export type SessionOrigin = 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken'
+export type SessionOrigin =
+  'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken' | 'GetFederationToken'
 
 /** What authorisation needs to know about a temporary-credential session, read from its token. */
 export interface CallerSession {
@@ -50,6 +60,8 @@ export interface CallerSession {
    * aws:MultiFactorAuthPresent is true and aws:MultiFactorAuthAge counts from it.
    */
   mfaAuthenticatedAt?: Date
+  /** Federated user sessions: the IAM user (or root) that called GetFederationToken. */
+  sourceArn?: string
 }
 
 /** Facts about the request itself that feed the policy context (aws:SourceIp, ...). */

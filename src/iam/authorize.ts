@@ -61,7 +61,9 @@ export class IamAuthorizer implements Authorizer {
       secureTransport: request.secureTransport,
       sourceIp: request.sourceIp,
       userAgent: request.userAgent,
-      principalArn: policies?.principalArn ?? caller.arn,
+      // A federated user is its own principal: aws:PrincipalArn names the session, not the user.
+      principalArn:
+        caller.type === 'federated-user' ? caller.arn : (policies?.principalArn ?? caller.arn),
       principalAccount: caller.accountId,
       principalType: principalType(caller),
       userId: caller.userId,
@@ -127,6 +129,11 @@ export class IamAuthorizer implements Authorizer {
         if (missing.includes(arn)) continue
         texts.push({ text: this.managedDocuments.get(arn), kind: 'session', source: arn })
       }
+    }
+    // "If you do not pass a policy ... the resulting federated user session has no permissions"
+    // (API Reference, GetFederationToken): an empty session policy allows nothing.
+    if (texts.length === 0 && session.obtainedBy === 'GetFederationToken') {
+      texts.push({ text: undefined, kind: 'session', source: 'no-session-policy' })
     }
     return texts.map((text) => this.compile(text))
   }
@@ -228,6 +235,7 @@ function mfaContext(
 function principalType(caller: Caller): PrincipalTypeValue {
   if (caller.type === 'root') return 'Account'
   if (caller.type === 'assumed-role') return 'AssumedRole'
+  if (caller.type === 'federated-user') return 'FederatedUser'
   return 'User'
 }
 
@@ -241,6 +249,16 @@ function requestPrincipal(
       arn: caller.arn,
       account: caller.accountId,
       ...(policies ? { roleArn: policies.principalArn } : {}),
+    }
+  }
+  if (caller.type === 'federated-user') {
+    return {
+      kind: 'federated-user',
+      arn: caller.arn,
+      account: caller.accountId,
+      ...(caller.session?.sourceArn === undefined
+        ? {}
+        : { sourceUserArn: caller.session.sourceArn }),
     }
   }
   return { kind: caller.type, arn: caller.arn, account: caller.accountId }
@@ -335,7 +353,20 @@ export async function loadPrincipalPolicies(
   }
 }
 
+/**
+ * What the root user may do, as an identity policy: a federated user the root user obtained is
+ * bounded by it and its session policies, as one an IAM user obtained is by the user's policies.
+ */
+const ROOT_PERMISSIONS: PolicyText = {
+  text: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+  kind: 'identity',
+  source: 'root',
+}
+
 async function loadPolicies(repo: Repositories, caller: Caller): Promise<LoadedPolicies> {
+  if (caller.type === 'federated-user' && caller.principalId === '') {
+    return { identity: [ROOT_PERMISSIONS], boundary: undefined, principalArn: caller.arn, tags: [] }
+  }
   if (caller.type === 'assumed-role') {
     const role = await repo.roles.getById(caller.principalId)
     if (!role) return { identity: [], boundary: undefined, principalArn: caller.arn, tags: [] }

@@ -117,19 +117,24 @@ const unparsableArn = () => new AwsError('ValidationError', 'Invalid ARN:  Could
 const notFound = (providerArn: string) =>
   noSuchEntity(`OpenIDConnect Provider not found for arn ${providerArn}`)
 
-/** The provider an ARN names in the caller's account, or NoSuchEntity as `missingError` words it. */
-async function findProvider(
+/** The provider an ARN names in the caller's account, if any; an ARN that does not parse fails. */
+async function lookupProvider(
   context: IamContext,
   providerArn: string,
-  missingError: (arn: string) => AwsError = notFound,
-): Promise<OidcProviderRecord> {
+): Promise<OidcProviderRecord | undefined> {
   const parsed = parseArn(providerArn)
   if (!parsed || parsed.service !== 'iam' || parsed.resource === '') throw unparsableArn()
   const provider =
     parsed.account === context.accountId && parsed.resource.startsWith('oidc-provider/')
       ? await context.repo.oidcProviders.get(providerArn)
       : undefined
-  if (!provider || provider.accountId !== context.accountId) throw missingError(providerArn)
+  return provider && provider.accountId === context.accountId ? provider : undefined
+}
+
+/** The provider an ARN names in the caller's account, or NoSuchEntity. */
+async function findProvider(context: IamContext, providerArn: string): Promise<OidcProviderRecord> {
+  const provider = await lookupProvider(context, providerArn)
+  if (!provider) throw notFound(providerArn)
   return provider
 }
 
@@ -230,11 +235,10 @@ const deleteOpenIDConnectProvider = defineOperation({
   input: providerArnInput,
   resource: (input) => input.OpenIDConnectProviderArn,
   async run(input, context) {
-    // Deleting reports a missing provider in its own words (recorded).
-    const provider = await findProvider(context, input.OpenIDConnectProviderArn, (missingArn) =>
-      noSuchEntity(`OpenId connect Provider ${missingArn} cannot be found.`),
-    )
-    await context.repo.oidcProviders.delete(provider.arn)
+    // Idempotent, as the API Reference says: "it does not fail or return an error if you call
+    // the operation for a provider that does not exist". An ARN that does not parse still fails.
+    const provider = await lookupProvider(context, input.OpenIDConnectProviderArn)
+    if (provider) await context.repo.oidcProviders.delete(provider.arn)
     return undefined
   },
 })

@@ -12,6 +12,8 @@ import { oidcProviderOperations } from './oidc-providers.js'
 import { samlProviderOperations } from './saml-providers.js'
 import { simulateOperations } from './simulate.js'
 import { mfaDeviceOperations } from './mfa-devices.js'
+import { serviceLinkedRoleOperations } from './service-linked-roles.js'
+import { credentialReportOperations } from './credential-report.js'
 
 export const iamOperations: readonly IamOperation[] = [
   ...userOperations,
@@ -26,4 +28,6 @@ export const iamOperations: readonly IamOperation[] = [
   ...samlProviderOperations,
   ...simulateOperations,
   ...mfaDeviceOperations,
+  ...serviceLinkedRoleOperations,
+  ...credentialReportOperations,
 ]

@@ -25,6 +25,10 @@ const keyOf = (key: string, rules: TagKeyRules) => (rules.caseSensitive ? key : 
 
 const RESERVED_PREFIX = 'aws:'
 
+/** AWS's message for a request naming one tag key twice (recorded from STS, issue #11). */
+export const DUPLICATE_TAG_KEYS =
+  'Duplicate tag keys found. Please note that Tag keys are case insensitive.'
+
 /**
  * Checks the tags of one request beyond their shape (which `tagList()` already checked): no key
  * twice, and none in the `aws:` namespace AWS keeps for itself.
@@ -36,13 +40,8 @@ export function checkRequestTags(
   const seen = new Set<string>()
   for (const tag of tags) {
     const key = keyOf(tag.key, rules)
-    if (seen.has(key)) {
-      throw invalidInput(
-        rules.caseSensitive
-          ? 'Duplicate tag keys found.'
-          : 'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
-      )
-    }
+    // AWS words every duplicate alike, whether or not the entity compares keys by case.
+    if (seen.has(key)) throw invalidInput(DUPLICATE_TAG_KEYS)
     seen.add(key)
   }
   const reserved = tags.find((tag) => tag.key.toLowerCase().startsWith(RESERVED_PREFIX))

@@ -229,6 +229,26 @@ export interface MfaDeviceRecord {
 /** ListVirtualMFADevices' AssignmentStatus. */
 export type MfaAssignment = 'Assigned' | 'Unassigned' | 'Any'
 
+/** An account's latest credential report: the CSV GenerateCredentialReport made, and when. */
+export interface CredentialReportRecord {
+  accountId: string
+  generatedTime: Date
+  /** The report's CSV text (GetCredentialReport answers it base64-encoded). */
+  content: string
+}
+
+/** The status of a deletion task DeleteServiceLinkedRole answered with (AWS's values). */
+export type DeletionTaskStatus = 'SUCCEEDED' | 'IN_PROGRESS' | 'FAILED' | 'NOT_STARTED'
+
+/** A service-linked role's deletion task, for GetServiceLinkedRoleDeletionStatus. */
+export interface ServiceLinkedRoleDeletionRecord {
+  /** `task/aws-service-role/SERVICE/ROLE/UUID`. */
+  deletionTaskId: string
+  accountId: string
+  status: DeletionTaskStatus
+  createDate: Date
+}
+
 /** One request signed with a long-term access key: AWS's GetAccessKeyLastUsed fields. */
 export interface AccessKeyUse {
   accessKeyId: string

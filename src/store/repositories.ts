@@ -9,6 +9,7 @@ import type {
   AccountRecord,
   AttachedEntity,
   AttachmentRecord,
+  CredentialReportRecord,
   EntityType,
   GroupRecord,
   InlinePolicyRecord,
@@ -23,6 +24,7 @@ import type {
   PolicyVersionRecord,
   RoleRecord,
   SamlProviderRecord,
+  ServiceLinkedRoleDeletionRecord,
   SessionKeyRecord,
   UserRecord,
 } from './ports.js'
@@ -200,6 +202,19 @@ export interface MfaDeviceRepository {
   delete(serialNumber: string): Promise<void>
 }
 
+/** Each account's latest credential report; generating another replaces it. */
+export interface CredentialReportRepository {
+  get(accountId: string): Promise<CredentialReportRecord | undefined>
+  /** Inserts or replaces the account's report. */
+  put(report: CredentialReportRecord): Promise<void>
+}
+
+/** Deletion tasks of service-linked roles, by task id. */
+export interface ServiceLinkedRoleDeletionRepository {
+  get(deletionTaskId: string): Promise<ServiceLinkedRoleDeletionRecord | undefined>
+  insert(task: ServiceLinkedRoleDeletionRecord): Promise<void>
+}
+
 /** What one transaction may read and write: every repository, on the transaction's connection. */
 export interface Repositories {
   readonly accounts: AccountRepository
@@ -215,4 +230,6 @@ export interface Repositories {
   readonly sessionKeys: SessionKeyRepository
   readonly issuers: IssuerRepository
   readonly mfaDevices: MfaDeviceRepository
+  readonly credentialReports: CredentialReportRepository
+  readonly serviceLinkedRoleDeletions: ServiceLinkedRoleDeletionRepository
 }

@@ -162,16 +162,19 @@ interface QueryCallable {
 }
 
 /**
- * IAM as GetSessionToken's credentials see it: refused as an invalid token, the way AWS answers
- * IAM calls made with them, unless the session was signed in with MFA ("Cannot call IAM API
- * operations unless MFA information is included with the request", Compare AWS STS credentials).
+ * IAM as the credentials of GetSessionToken and GetFederationToken see it: refused as an invalid
+ * token, the way AWS answers IAM calls made with GetSessionToken's unless the session was signed in
+ * with MFA ("Cannot call IAM API operations unless MFA information is included with the request",
+ * Compare AWS STS credentials). Federated users may call no IAM operation at all (API Reference,
+ * GetFederationToken, "Permissions"); AWS's words for that are not on record, and these are.
  */
 export function refuseUserSessions<S extends QueryCallable>(service: S): S {
   return {
     ...service,
     call: (caller: Caller, action: string, params: Params, request: RequestInfo) =>
-      caller.session?.obtainedBy === 'GetSessionToken' &&
-      caller.session.mfaAuthenticatedAt === undefined
+      (caller.session?.obtainedBy === 'GetSessionToken' &&
+        caller.session.mfaAuthenticatedAt === undefined) ||
+      caller.session?.obtainedBy === 'GetFederationToken'
         ? Promise.reject(invalidClientTokenId())
         : service.call(caller, action, params, request),
   }

@@ -2,7 +2,6 @@
 // with the user's own permissions. Not from temporary credentials, and no IAM policy controls it.
 // With SerialNumber and TokenCode the user signs in with MFA, and the session carries it.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
-import { optionalInteger } from '../core/input.js'
 import { notWithSessionCredentials } from './aws-messages.js'
 import * as field from './input-fields.js'
 import { defineStsOperation, signedCaller } from './operation.js'
@@ -21,7 +20,7 @@ export const getSessionToken = defineStsOperation({
   // grants anything; sessions may not call it.
   authorizesItself: true,
   input: {
-    DurationSeconds: optionalInteger({ min: 900, max: 129600 }),
+    DurationSeconds: field.userSessionDuration(),
     SerialNumber: field.serialNumber(),
     TokenCode: field.tokenCode(),
   },

@@ -37,6 +37,10 @@ export const accessKeyId = () => requiredString({ min: 16, max: 128, pattern: AC
 export const unrestrictedSessionPolicy = () => optionalString({ min: 1, pattern: POLICY_TEXT })
 export const sessionPolicy = () => optionalString({ min: 1, max: 2048, pattern: POLICY_TEXT })
 export const roleDuration = () => optionalInteger({ min: 900, max: 43200 })
+/** GetFederationToken's Name: the federated user's name (botocore's userNameType: 2-32). */
+export const federatedUserName = () => requiredString({ min: 2, max: 32, pattern: SESSION_NAME })
+/** GetSessionToken and GetFederationToken: 15 minutes to 36 hours. */
+export const userSessionDuration = () => optionalInteger({ min: 900, max: 129600 })
 export const sessionTags = tagList
 export const transitiveTagKeys = () =>
   stringList({ max: 50, item: { min: 1, max: 128, pattern: TAG_KEY } })

@@ -5,6 +5,7 @@ import { decodeAuthorizationMessage } from './decode-authorization-message.js'
 import { getAccessKeyInfo } from './get-access-key-info.js'
 import { getCallerIdentity } from './get-caller-identity.js'
 import { getSessionToken } from './get-session-token.js'
+import { getFederationToken } from './get-federation-token.js'
 import type { StsOperation } from './operation.js'
 
 export const stsOperations: readonly StsOperation[] = [
@@ -14,4 +15,5 @@ export const stsOperations: readonly StsOperation[] = [
   getAccessKeyInfo,
   getCallerIdentity,
   getSessionToken,
+  getFederationToken,
 ]

@@ -1,7 +1,8 @@
 // Runs an STS operation: check its input once (STS's messages echo the value), then the operation,
 // which authorises itself. Sessions from GetSessionToken may call only AssumeRole and
-// GetCallerIdentity, as AWS documents.
-import type { Caller, RequestInfo } from '../core/caller.js'
+// GetCallerIdentity, and federated users (GetFederationToken) only GetCallerIdentity, as AWS
+// documents.
+import type { Caller, RequestInfo, SessionOrigin } from '../core/caller.js'
 import type { Params } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import { OperationPipeline } from '../operation/run-operation.js'
@@ -11,8 +12,11 @@ import type { StsContext, StsDeps, StsOperation } from './operation.js'
 export const STS_VERSION = '2011-06-15'
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/'
 
-/** What GetSessionToken's credentials may still call in STS. */
-const USER_SESSION_ACTIONS: ReadonlySet<string> = new Set(['AssumeRole', 'GetCallerIdentity'])
+/** What the credentials of GetSessionToken and GetFederationToken may still call in STS. */
+const SESSION_ACTIONS: Partial<Record<SessionOrigin, ReadonlySet<string>>> = {
+  GetSessionToken: new Set(['AssumeRole', 'GetCallerIdentity']),
+  GetFederationToken: new Set(['GetCallerIdentity']),
+}
 
 export class StsService {
   readonly version = STS_VERSION
@@ -30,11 +34,8 @@ export class StsService {
       store: deps.store,
       authorizer: deps.authorizer,
       admit(operation, caller) {
-        if (
-          caller.session?.obtainedBy === 'GetSessionToken' &&
-          !USER_SESSION_ACTIONS.has(operation.name) &&
-          operation.unsigned !== true
-        ) {
+        const allowed = caller.session && SESSION_ACTIONS[caller.session.obtainedBy]
+        if (allowed && !allowed.has(operation.name) && operation.unsigned !== true) {
           throw notWithSessionCredentials(operation.name, {
             principal: { id: caller.userId, name: caller.name, arn: caller.arn },
             action: `sts:${operation.name}`,

@@ -2,7 +2,7 @@
 // session, the random secret access key included, so whoever holds the keyring reads it back from
 // the token alone, with no database round trip.
 import type { Caller, CallerSession, SessionOrigin } from '../core/caller.js'
-import { assumedRoleArn } from '../core/arn.js'
+import { assumedRoleArn, federatedUserArn } from '../core/arn.js'
 import type { IdSource } from '../core/ids.js'
 import type { Tag } from '../core/input.js'
 import { temporaryAccessKeyId } from './access-key-id.js'
@@ -17,8 +17,17 @@ export interface SessionClaims {
   /** 40 random characters, as AWS's secret access keys are (the id source's secretKey). */
   secretAccessKey: string
   accountId: string
-  /** The role (with path in its ARN), or the IAM user / root behind GetSessionToken. */
-  principal: { type: 'assumed-role' | 'user' | 'root'; id: string; name: string; arn: string }
+  /**
+   * The role (with path in its ARN); the IAM user / root behind GetSessionToken; for a federated
+   * user (GetFederationToken), the IAM user / root that federated it (id '' for root).
+   */
+  principal: {
+    type: 'assumed-role' | 'user' | 'root' | 'federated-user'
+    id: string
+    name: string
+    arn: string
+  }
+  /** The role session name, or the federated user's name. */
   sessionName?: string
   obtainedBy: SessionOrigin
   chained: boolean
@@ -128,6 +137,7 @@ export function callerSession(claims: SessionClaims): CallerSession {
     ...(claims.mfaAuthenticatedAt === undefined
       ? {}
       : { mfaAuthenticatedAt: new Date(claims.mfaAuthenticatedAt) }),
+    ...(claims.principal.type === 'federated-user' ? { sourceArn: claims.principal.arn } : {}),
   }
 }
 
@@ -146,6 +156,20 @@ export function callerFromClaims(claims: SessionClaims): Caller {
       name: principal.name,
       accessKeyId: claims.accessKeyId,
       sessionName,
+      session,
+    }
+  }
+  if (principal.type === 'federated-user') {
+    const name = claims.sessionName ?? ''
+    return {
+      type: 'federated-user',
+      accountId: claims.accountId,
+      arn: federatedUserArn(claims.accountId, name),
+      userId: `${claims.accountId}:${name}`,
+      principalId: principal.id,
+      name,
+      accessKeyId: claims.accessKeyId,
+      sessionName: name,
       session,
     }
   }

@@ -16,9 +16,9 @@ const ACCOUNT = '111111111111'
 
 /**
  * The records whose calls rolegate serves. Left out, and why:
- * - TestIAMServiceSpecificCredentials::* (Create/List/Update/Reset/DeleteServiceSpecificCredential)
- *   and TestIAMServiceRoles::* (CreateServiceLinkedRole, DeleteServiceLinkedRole, deletion status):
+ * - TestIAMServiceSpecificCredentials::* (Create/List/Update/Reset/DeleteServiceSpecificCredential):
  *   operations rolegate does not implement.
+ * - TestIAMServiceRoles::*: in aws-shapes-service-roles.test.ts.
  * - TestIAMIntegrations::test_simulate_principle_policy[*]: needs an S3 bucket, and LocalStack itself
  *   skips verifying EvaluationResults; SimulatePrincipalPolicy has its own tests.
  * - sts/test_sts.snapshot.json: STS tests live with the STS service.

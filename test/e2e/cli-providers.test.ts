@@ -103,6 +103,8 @@ describe('AWS CLI: identity providers, aliases and authorization details', () =>
     assert.deepEqual(listed.OpenIDConnectProviderList, [{ Arn: providerArn }])
 
     await cli.ok('delete-open-id-connect-provider', ...arnArgs)
+    // Idempotent (API Reference): deleting it again succeeds.
+    await cli.ok('delete-open-id-connect-provider', ...arnArgs)
     await cli.fails(
       {
         code: 'NoSuchEntity',

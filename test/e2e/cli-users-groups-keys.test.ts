@@ -302,6 +302,33 @@ describe('AWS CLI: users, access keys and groups', () => {
       '--user-name',
       'ghost',
     )
+    // IAM's own words for a bad path (quoted from IAM in cfn-lint issue 722).
+    await cli.fails(
+      {
+        code: 'ValidationError',
+        operation: 'CreateUser',
+        message:
+          'The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.',
+      },
+      'create-user',
+      '--user-name',
+      'pathless',
+      '--path',
+      'eng/',
+    )
+    await cli.fails(
+      {
+        code: 'InvalidInput',
+        operation: 'CreateUser',
+        message: 'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+      },
+      'create-user',
+      '--user-name',
+      'tagged',
+      '--tags',
+      'Key=team,Value=a',
+      'Key=Team,Value=b',
+    )
     assert.deepEqual(await userNames(), before)
   })
 })

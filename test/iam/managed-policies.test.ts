@@ -165,7 +165,7 @@ describe('CreatePolicy', () => {
       await expectAwsError(create(h, 'p', { Path: 'nopath' }), {
         code: 'ValidationError',
         message:
-          "1 validation error detected: Value at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)",
+          'The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.',
         status: 400,
       })
     })

@@ -108,8 +108,26 @@ describe('CreateUser', () => {
       name: 'path without slashes',
       params: { UserName: 'dave', Path: 'eng' },
       code: 'ValidationError',
+      // AWS's own words for a bad path (cfn-lint issue 722 quotes them from IAM).
       message:
-        "1 validation error detected: Value at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)",
+        'The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.',
+      status: 400,
+    },
+    {
+      name: 'path with only a leading slash',
+      params: { UserName: 'dave', Path: '/eng' },
+      code: 'ValidationError',
+      message:
+        'The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.',
+      status: 400,
+    },
+    {
+      // Length is checked first and keeps the generic wording.
+      name: 'path of 513 characters',
+      params: { UserName: 'dave', Path: `/${'a'.repeat(511)}/` },
+      code: 'ValidationError',
+      message:
+        "1 validation error detected: Value at 'path' failed to satisfy constraint: Member must have length less than or equal to 512",
       status: 400,
     },
     {

@@ -1288,6 +1288,69 @@ export const storeContract = (open: () => Promise<Store>): void => {
     }),
   )
 
+  // credential reports and service-linked role deletion tasks
+
+  test(
+    'a credential report is kept per account; putting another replaces it',
+    withStore(async (store, tx) => {
+      assert.equal(await tx((r) => r.credentialReports.get(A)), undefined)
+      const csv = 'user,arn\n<root_account>,arn:aws:iam::111122223333:root\nZürich,x\n'
+      await tx((r) => r.credentialReports.put({ accountId: A, generatedTime: T1, content: csv }))
+      await tx((r) =>
+        r.credentialReports.put({ accountId: B, generatedTime: T2, content: 'user,arn\n' }),
+      )
+      assert.deepEqual(await store.read((r) => r.credentialReports.get(A)), {
+        accountId: A,
+        generatedTime: T1,
+        content: csv,
+      })
+      await tx((r) => r.credentialReports.put({ accountId: A, generatedTime: T3, content: 'new' }))
+      assert.deepEqual(await tx((r) => r.credentialReports.get(A)), {
+        accountId: A,
+        generatedTime: T3,
+        content: 'new',
+      })
+      assert.equal((await tx((r) => r.credentialReports.get(B)))?.content, 'user,arn\n')
+      await store.wipe()
+      assert.equal(await tx((r) => r.credentialReports.get(A)), undefined)
+    }),
+  )
+
+  test(
+    'deletion tasks round-trip by id and refuse a duplicate id',
+    withStore(async (store, tx) => {
+      const task = {
+        deletionTaskId: 'task/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch/1',
+        accountId: A,
+        status: 'SUCCEEDED' as const,
+        createDate: T2,
+      }
+      await tx((r) => r.serviceLinkedRoleDeletions.insert(task))
+      assert.deepEqual(
+        await store.read((r) => r.serviceLinkedRoleDeletions.get(task.deletionTaskId)),
+        task,
+      )
+      // Ids compare exactly: another case is another task.
+      assert.equal(
+        await tx((r) => r.serviceLinkedRoleDeletions.get(task.deletionTaskId.toUpperCase())),
+        undefined,
+      )
+      await rejectsWith(
+        tx((r) => r.serviceLinkedRoleDeletions.insert({ ...task, status: 'FAILED' })),
+        StoreConflictError,
+      )
+      assert.equal(
+        (await tx((r) => r.serviceLinkedRoleDeletions.get(task.deletionTaskId)))?.status,
+        'SUCCEEDED',
+      )
+      await store.wipe()
+      assert.equal(
+        await tx((r) => r.serviceLinkedRoleDeletions.get(task.deletionTaskId)),
+        undefined,
+      )
+    }),
+  )
+
   // transactions
 
   test(

@@ -23,6 +23,8 @@ import { KyselySamlProviderRepository } from './saml-provider-repository.js'
 import { KyselySessionKeyRepository } from './session-key-repository.js'
 import { KyselyUserRepository } from './user-repository.js'
 import { KyselyMfaDeviceRepository } from './mfa-device-repository.js'
+import { KyselyCredentialReportRepository } from './credential-report-repository.js'
+import { KyselyServiceLinkedRoleDeletionRepository } from './service-linked-role-deletion-repository.js'
 import { TransactionSession } from './transaction-session.js'
 import { prepareSealedSecrets, resealSecrets } from './sealed-columns.js'
 import type { SealedColumns } from './sealed-columns.js'
@@ -83,6 +85,8 @@ export const repositoriesOf = (session: TransactionSession): Repositories => ({
   sessionKeys: new KyselySessionKeyRepository(session),
   issuers: new KyselyIssuerRepository(session),
   mfaDevices: new KyselyMfaDeviceRepository(session),
+  credentialReports: new KyselyCredentialReportRepository(session),
+  serviceLinkedRoleDeletions: new KyselyServiceLinkedRoleDeletionRepository(session),
 })
 
 /** A database connection (or pool) and how transactions on it begin. */

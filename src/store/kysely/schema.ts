@@ -190,6 +190,21 @@ export interface StoreSettingsTable {
   value: string
 }
 
+/** Each account's latest credential report, as GenerateCredentialReport made it. */
+export interface CredentialReportsTable {
+  account_id: string
+  generated_time: string
+  content: string
+}
+
+/** DeleteServiceLinkedRole's tasks, by the id it answered with. */
+export interface ServiceLinkedRoleDeletionsTable {
+  deletion_task_id: string
+  account_id: string
+  status: string
+  create_date: string
+}
+
 export interface Database {
   accounts: AccountsTable
   account_aliases: AccountAliasesTable
@@ -209,6 +224,8 @@ export interface Database {
   issuer_keys: IssuerKeysTable
   store_settings: StoreSettingsTable
   mfa_devices: MfaDevicesTable
+  credential_reports: CredentialReportsTable
+  service_linked_role_deletions: ServiceLinkedRoleDeletionsTable
 }
 
 /** Every table, children before parents: the order in which rows can be deleted. */
@@ -230,4 +247,6 @@ export const tablesChildFirst = [
   'session_keys',
   'account_aliases',
   'accounts',
+  'credential_reports',
+  'service_linked_role_deletions',
 ] as const satisfies readonly (keyof Database)[]

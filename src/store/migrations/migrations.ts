@@ -9,6 +9,7 @@ import { keyringAndIssuersMigration } from './0002-keyring-and-issuers.js'
 import { issuersPerAccountMigration } from './0003-issuers-per-account.js'
 import { storeSettingsMigration } from './0004-store-settings.js'
 import { mfaDevicesMigration } from './0006-mfa-devices.js'
+import { credentialReportsAndDeletionTasksMigration } from './0007-credential-reports-and-deletion-tasks.js'
 
 export const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   '0001-initial': initialMigration(dialect),
@@ -16,6 +17,7 @@ export const migrationsFor = (dialect: DialectName): Record<string, Migration> =
   '0003-issuers-per-account': issuersPerAccountMigration(dialect),
   '0004-store-settings': storeSettingsMigration(dialect),
   '0006-mfa-devices': mfaDevicesMigration(dialect),
+  '0007-credential-reports-and-deletion-tasks': credentialReportsAndDeletionTasksMigration(dialect),
 })
 
 const migratorFor = <DB>(db: Kysely<DB>, dialect: DialectName): Migrator =>
