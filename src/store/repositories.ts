@@ -13,9 +13,12 @@ import type {
   GroupRecord,
   InlinePolicyRecord,
   IssuerKeyRecord,
+  InstanceProfileRecord,
   IssuerRecord,
+  LoginProfileRecord,
   ManagedPolicyRecord,
   NamePage,
+  PasswordPolicyRecord,
   PolicyUses,
   OidcProviderRecord,
   PolicyVersionRecord,
@@ -172,6 +175,37 @@ export interface IssuerRepository {
   deleteKey(accountId: string, issuerName: string, kid: string): Promise<void>
 }
 
+/** Instance profiles; names unique per account without regard to case, each with at most one role. */
+export interface InstanceProfileRepository {
+  getByName(accountId: string, name: string): Promise<InstanceProfileRecord | undefined>
+  list(accountId: string, page?: NamePage): Promise<InstanceProfileRecord[]>
+  /** The profiles that hold the role, by name; `page.pathPrefix` is not used. */
+  listForRole(roleId: string, page?: NamePage): Promise<InstanceProfileRecord[]>
+  /** How many the account holds, for its quota. */
+  count(accountId: string): Promise<number>
+  insert(profile: InstanceProfileRecord): Promise<void>
+  /** Replaces the tags and the role of the profile with this id. */
+  update(profile: InstanceProfileRecord): Promise<void>
+  delete(instanceProfileId: string): Promise<void>
+}
+
+/** Users' console passwords (login profiles), one per user at most, by the user's id. */
+export interface LoginProfileRepository {
+  get(userId: string): Promise<LoginProfileRecord | undefined>
+  insert(profile: LoginProfileRecord): Promise<void>
+  /** Replaces the password, its history and the reset flag of the user's profile. */
+  update(profile: LoginProfileRecord): Promise<void>
+  delete(userId: string): Promise<void>
+}
+
+/** Each account's custom password policy, at most one. */
+export interface PasswordPolicyRepository {
+  get(accountId: string): Promise<PasswordPolicyRecord | undefined>
+  /** Inserts or replaces the account's policy. */
+  put(policy: PasswordPolicyRecord): Promise<void>
+  delete(accountId: string): Promise<void>
+}
+
 /** What one transaction may read and write: every repository, on the transaction's connection. */
 export interface Repositories {
   readonly accounts: AccountRepository
@@ -186,4 +220,7 @@ export interface Repositories {
   readonly samlProviders: SamlProviderRepository
   readonly sessionKeys: SessionKeyRepository
   readonly issuers: IssuerRepository
+  readonly instanceProfiles: InstanceProfileRepository
+  readonly loginProfiles: LoginProfileRepository
+  readonly passwordPolicies: PasswordPolicyRepository
 }

@@ -22,6 +22,7 @@ import type {
   UserRecord,
 } from '../../src/store/ports.js'
 import type { Repositories } from '../../src/store/repositories.js'
+import { instanceProfileAndPasswordContract } from './contract-instance-profiles-and-passwords.js'
 
 const A = '111122223333'
 const B = '444455556666'
@@ -1876,6 +1877,8 @@ export const storeContract = (open: () => Promise<Store>): void => {
       assert.equal((await tx((r) => r.users.list(A))).length, 3)
     }),
   )
+
+  instanceProfileAndPasswordContract(open)
 }
 
 /** Looks until `store` notices another process's write (NOTIFY arrives a little after commit). */

@@ -22,6 +22,9 @@ import { KyselyRoleRepository } from './role-repository.js'
 import { KyselySamlProviderRepository } from './saml-provider-repository.js'
 import { KyselySessionKeyRepository } from './session-key-repository.js'
 import { KyselyUserRepository } from './user-repository.js'
+import { KyselyInstanceProfileRepository } from './instance-profile-repository.js'
+import { KyselyLoginProfileRepository } from './login-profile-repository.js'
+import { KyselyPasswordPolicyRepository } from './password-policy-repository.js'
 import { TransactionSession } from './transaction-session.js'
 import { prepareSealedSecrets, resealSecrets } from './sealed-columns.js'
 import type { SealedColumns } from './sealed-columns.js'
@@ -81,6 +84,9 @@ export const repositoriesOf = (session: TransactionSession): Repositories => ({
   samlProviders: new KyselySamlProviderRepository(session),
   sessionKeys: new KyselySessionKeyRepository(session),
   issuers: new KyselyIssuerRepository(session),
+  instanceProfiles: new KyselyInstanceProfileRepository(session),
+  loginProfiles: new KyselyLoginProfileRepository(session),
+  passwordPolicies: new KyselyPasswordPolicyRepository(session),
 })
 
 /** A database connection (or pool) and how transactions on it begin. */

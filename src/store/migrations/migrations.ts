@@ -8,12 +8,14 @@ import { initialMigration } from './0001-initial.js'
 import { keyringAndIssuersMigration } from './0002-keyring-and-issuers.js'
 import { issuersPerAccountMigration } from './0003-issuers-per-account.js'
 import { storeSettingsMigration } from './0004-store-settings.js'
+import { instanceProfilesAndPasswordsMigration } from './0005-instance-profiles-and-passwords.js'
 
 export const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   '0001-initial': initialMigration(dialect),
   '0002-keyring-and-issuers': keyringAndIssuersMigration(dialect),
   '0003-issuers-per-account': issuersPerAccountMigration(dialect),
   '0004-store-settings': storeSettingsMigration(dialect),
+  '0005-instance-profiles-and-passwords': instanceProfilesAndPasswordsMigration(dialect),
 })
 
 const migratorFor = <DB>(db: Kysely<DB>, dialect: DialectName): Migrator =>
