@@ -11,6 +11,9 @@ import { inlinePolicyOperations } from './inline-policies.js'
 import { oidcProviderOperations } from './oidc-providers.js'
 import { samlProviderOperations } from './saml-providers.js'
 import { simulateOperations } from './simulate.js'
+import { instanceProfileOperations } from './instance-profiles.js'
+import { loginProfileOperations } from './login-profiles.js'
+import { passwordPolicyOperations } from './password-policy.js'
 
 export const iamOperations: readonly IamOperation[] = [
   ...userOperations,
@@ -24,4 +27,7 @@ export const iamOperations: readonly IamOperation[] = [
   ...oidcProviderOperations,
   ...samlProviderOperations,
   ...simulateOperations,
+  ...instanceProfileOperations,
+  ...loginProfileOperations,
+  ...passwordPolicyOperations,
 ]
