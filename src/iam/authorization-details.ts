@@ -12,6 +12,7 @@ import { findPolicy, listVersions, renderPolicy, renderVersion } from './managed
 import { defineOperation } from './operation.js'
 import { paginate, pagingInput } from './pagination.js'
 import { encodePolicyDocument, renderGroup, renderRole, renderUser } from './render.js'
+import { renderProfiles } from './instance-profiles.js'
 
 export const ENTITY_FILTERS = [
   'User',
@@ -100,8 +101,10 @@ async function roleDetail(repo: Repositories, role: RoleRecord): Promise<ResultO
     Arn: base['Arn'],
     CreateDate: base['CreateDate'],
     AssumeRolePolicyDocument: base['AssumeRolePolicyDocument'],
-    // rolegate has no instance profiles; AWS still sends the (empty) list.
-    InstanceProfileList: [],
+    InstanceProfileList: await renderProfiles(
+      repo,
+      await repo.instanceProfiles.listForRole(role.roleId),
+    ),
     RolePolicyList: await inlinePolicyList(repo, 'role', role.roleId),
     AttachedManagedPolicies: await attachedList(repo, 'role', role.roleId),
     PermissionsBoundary: base['PermissionsBoundary'],

@@ -184,9 +184,11 @@ export async function userCredentialFacts(
   user: UserRecord,
 ): Promise<UserCredentialFacts> {
   const keys = await repo.accessKeys.listForUser(user.userId)
+  const login = await repo.loginProfiles.get(user.userId)
   return {
     user,
-    password: undefined,
+    // rolegate serves no console, so a password is never seen in use: `no_information`.
+    password: login && { lastChanged: login.passwordLastChanged, lastUsed: null },
     mfaActive: (await repo.mfaDevices.listForUser(user.userId)).length > 0,
     accessKeys: [...keys].sort((a, b) => a.createDate.getTime() - b.createDate.getTime()),
   }
@@ -196,8 +198,10 @@ export async function userCredentialFacts(
 export async function buildCredentialReport(repo: Repositories, accountId: string, now: Date) {
   const account = await repo.accounts.get(accountId)
   const rows: Cells[] = [rootRow(accountId, account?.createDate ?? now)]
+  // A password policy with a maximum age sets each password's next rotation.
+  const maxAge = (await repo.passwordPolicies.get(accountId))?.maxPasswordAge ?? undefined
   for (const user of await repo.users.list(accountId)) {
-    rows.push(userRow(await userCredentialFacts(repo, user)))
+    rows.push(userRow(await userCredentialFacts(repo, user), maxAge))
   }
   return credentialReportCsv(rows)
 }

@@ -14,6 +14,9 @@ import { simulateOperations } from './simulate.js'
 import { mfaDeviceOperations } from './mfa-devices.js'
 import { serviceLinkedRoleOperations } from './service-linked-roles.js'
 import { credentialReportOperations } from './credential-report.js'
+import { instanceProfileOperations } from './instance-profiles.js'
+import { loginProfileOperations } from './login-profiles.js'
+import { passwordPolicyOperations } from './password-policy.js'
 
 export const iamOperations: readonly IamOperation[] = [
   ...userOperations,
@@ -30,4 +33,7 @@ export const iamOperations: readonly IamOperation[] = [
   ...mfaDeviceOperations,
   ...serviceLinkedRoleOperations,
   ...credentialReportOperations,
+  ...instanceProfileOperations,
+  ...loginProfileOperations,
+  ...passwordPolicyOperations,
 ]

@@ -9,6 +9,7 @@ export const ACCOUNT_QUOTAS = {
   RolesPerAccount: 1000,
   GroupsPerAccount: 300,
   PoliciesPerAccount: 1500,
+  InstanceProfilesPerAccount: 1000,
 } as const
 
 export type AccountQuota = keyof typeof ACCOUNT_QUOTAS

@@ -195,6 +195,11 @@ const deleteRole = defineOperation({
     if ((await repo.inlinePolicies.list('role', role.roleId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must delete policies first.')
     }
+    // Last, where the API reference lists it among what DeleteRole needs removed: "Instance
+    // profile (RemoveRoleFromInstanceProfile)".
+    if ((await repo.instanceProfiles.listForRole(role.roleId, { limit: 1 })).length > 0) {
+      throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.')
+    }
     await repo.roles.delete(role.roleId)
     return undefined
   },

@@ -3,7 +3,7 @@
 // scripts/extract-service-linked-roles.js derives from AWS's recorded answers; DeleteServiceLinkedRole
 // removes it at once and hands back a task that GetServiceLinkedRoleDeletionStatus reports.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html
-import { invalidInput, noSuchEntity } from '../core/errors.js'
+import { deleteConflict, invalidInput, noSuchEntity } from '../core/errors.js'
 import { optionalString, requiredString } from '../core/input.js'
 import type { RoleRecord } from '../store/ports.js'
 import services from './service-linked-roles.json' with { type: 'json' }
@@ -156,6 +156,10 @@ const deleteServiceLinkedRole = defineOperation({
     const role = await requireRole(context, input.RoleName)
     if (!isServiceLinkedRole(role)) throw notServiceLinked(role.roleName)
     const service = role.path.slice(SERVICE_ROLE_PATH_PREFIX.length, -1)
+    // An instance profile holding the role holds it up, as it holds up DeleteRole.
+    if ((await context.repo.instanceProfiles.listForRole(role.roleId, { limit: 1 })).length > 0) {
+      throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.')
+    }
     // No service of rolegate's uses the role, so the deletion succeeds at once.
     const deletionTaskId = `${TASK_PREFIX}${service}/${role.roleName}/${context.ids.requestId()}`
     await removeServiceLinkedRole(context, role)

@@ -180,6 +180,11 @@ const deleteUser = defineOperation({
   async run(input, context) {
     const user = await requireUser(context, input.UserName)
     const { repo } = context
+    // First, where the API reference lists it among what DeleteUser needs removed: "Password
+    // (DeleteLoginProfile)".
+    if (await repo.loginProfiles.get(user.userId)) {
+      throw deleteConflict('Cannot delete entity, must delete login profile first.')
+    }
     if ((await repo.accessKeys.listForUser(user.userId)).length > 0) {
       throw deleteConflict('Cannot delete entity, must delete access keys first.')
     }

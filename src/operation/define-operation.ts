@@ -6,6 +6,7 @@ import type { Input, MessageStyle, Shape } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
 import type { AuthorizationContext } from '../authorization/authorizer.js'
 import type { EntityType } from '../store/ports.js'
+import type { Repositories } from '../store/repositories.js'
 
 /**
  * What the work needs of the store: a write transaction (the default: all or nothing), a
@@ -26,12 +27,19 @@ export interface ResourceScope {
   entityArn(type: EntityType, name: string): Promise<string>
   /** The named user's ARN, or the caller's own for calls that default to the calling user. */
   userOrCaller(name: string | undefined): Promise<string>
+  /** The named instance profile's ARN with its stored path (path `/` when there is none). */
+  instanceProfileArn(name: string): Promise<string>
 }
 
 /** Who is calling and when: what slow work before the transaction may use. */
 export interface CallFrame {
   caller: Caller
   request: RequestInfo
+  /**
+   * A read-only snapshot for slow work that needs stored values (a password hash to check against);
+   * the transaction that follows must check that what the work relied on has not changed.
+   */
+  read<T>(work: (repo: Repositories) => Promise<T>): Promise<T>
 }
 
 interface OperationCommon<S extends Shape, C, P> {

@@ -1,6 +1,6 @@
 // The resource scope an operation names its resource in: entity ARNs read with their stored path
-// in a short read transaction, only when asked, and the tags of the user or role found, which IAM
-// policies see as `aws:ResourceTag/*` (and `iam:ResourceTag/*`).
+// in a short read transaction, only when asked, and the tags of the user, role or instance profile
+// found, which IAM policies see as `aws:ResourceTag/*` (and `iam:ResourceTag/*`).
 import { iamArn } from '../core/arn.js'
 import type { Caller } from '../core/caller.js'
 import type { AuthorizationContext } from '../authorization/authorizer.js'
@@ -21,10 +21,18 @@ export function resourceScope(
     resourceTags = stored && 'tags' in stored ? stored.tags : []
     return stored?.arn ?? iamArn(caller.accountId, type, '/', name)
   }
+  const instanceProfileArn = async (name: string): Promise<string> => {
+    const stored = await store.read((repo) =>
+      repo.instanceProfiles.getByName(caller.accountId, name),
+    )
+    resourceTags = stored?.tags ?? []
+    return stored?.arn ?? iamArn(caller.accountId, 'instance-profile', '/', name)
+  }
   return {
     accountId: caller.accountId,
     caller,
     entityArn,
+    instanceProfileArn,
     userOrCaller: (name) => {
       if (name !== undefined) return entityArn('user', name)
       return caller.type === 'user' ? entityArn('user', caller.name) : Promise.resolve(caller.arn)

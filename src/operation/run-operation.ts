@@ -70,8 +70,9 @@ export class OperationPipeline<C> {
     if (caller !== undefined) this.options.admit?.(operation, caller)
     const input = readInput(operation.input, params, operation.messages)
     if (caller !== undefined) await this.authorize(operation, input, caller, request)
+    const read = <T>(work: (repo: Repositories) => Promise<T>) => this.options.store.read(work)
     const prepared =
-      caller === undefined ? undefined : await operation.prepare?.(input, { caller, request })
+      caller === undefined ? undefined : await operation.prepare?.(input, { caller, request, read })
     const run = (repo: Repositories | undefined) =>
       operation.run(input, this.options.context({ caller, request, repo }), prepared)
     const access = operation.store ?? 'write'

@@ -249,6 +249,52 @@ export interface ServiceLinkedRoleDeletionRecord {
   createDate: Date
 }
 
+/**
+ * An instance profile: the container that passes one IAM role to an EC2 instance. AWS lets it
+ * hold at most one role, so the role is a single reference, by the role's unique id.
+ */
+export interface InstanceProfileRecord {
+  accountId: string
+  instanceProfileId: string
+  instanceProfileName: string
+  path: string
+  arn: string
+  createDate: Date
+  tags: Tag[]
+  roleId: string | null
+}
+
+/**
+ * A user's console password. Only scrypt hashes are kept (PHC strings, see iam/password-hash.ts):
+ * the current one, and the recent ones that password reuse prevention compares against.
+ */
+export interface LoginProfileRecord {
+  accountId: string
+  userId: string
+  createDate: Date
+  passwordHash: string
+  passwordResetRequired: boolean
+  passwordLastChanged: Date
+  /** Hashes of the current and earlier passwords, newest first, for reuse prevention. */
+  passwordHistory: string[]
+}
+
+/** An account's custom password policy (UpdateAccountPasswordPolicy); absent means AWS's default. */
+export interface PasswordPolicyRecord {
+  accountId: string
+  minimumPasswordLength: number
+  requireSymbols: boolean
+  requireNumbers: boolean
+  requireUppercaseCharacters: boolean
+  requireLowercaseCharacters: boolean
+  allowUsersToChangePassword: boolean
+  /** Days a password is valid; null when passwords never expire. */
+  maxPasswordAge: number | null
+  /** How many previous passwords may not be reused; null when reuse is allowed. */
+  passwordReusePrevention: number | null
+  hardExpiry: boolean
+}
+
 /** One request signed with a long-term access key: AWS's GetAccessKeyLastUsed fields. */
 export interface AccessKeyUse {
   accessKeyId: string

@@ -14,11 +14,14 @@ import type {
   GroupRecord,
   InlinePolicyRecord,
   IssuerKeyRecord,
+  InstanceProfileRecord,
   IssuerRecord,
+  LoginProfileRecord,
   ManagedPolicyRecord,
   MfaAssignment,
   MfaDeviceRecord,
   NamePage,
+  PasswordPolicyRecord,
   PolicyUses,
   OidcProviderRecord,
   PolicyVersionRecord,
@@ -215,6 +218,37 @@ export interface ServiceLinkedRoleDeletionRepository {
   insert(task: ServiceLinkedRoleDeletionRecord): Promise<void>
 }
 
+/** Instance profiles; names unique per account without regard to case, each with at most one role. */
+export interface InstanceProfileRepository {
+  getByName(accountId: string, name: string): Promise<InstanceProfileRecord | undefined>
+  list(accountId: string, page?: NamePage): Promise<InstanceProfileRecord[]>
+  /** The profiles that hold the role, by name; `page.pathPrefix` is not used. */
+  listForRole(roleId: string, page?: NamePage): Promise<InstanceProfileRecord[]>
+  /** How many the account holds, for its quota. */
+  count(accountId: string): Promise<number>
+  insert(profile: InstanceProfileRecord): Promise<void>
+  /** Replaces the tags and the role of the profile with this id. */
+  update(profile: InstanceProfileRecord): Promise<void>
+  delete(instanceProfileId: string): Promise<void>
+}
+
+/** Users' console passwords (login profiles), one per user at most, by the user's id. */
+export interface LoginProfileRepository {
+  get(userId: string): Promise<LoginProfileRecord | undefined>
+  insert(profile: LoginProfileRecord): Promise<void>
+  /** Replaces the password, its history and the reset flag of the user's profile. */
+  update(profile: LoginProfileRecord): Promise<void>
+  delete(userId: string): Promise<void>
+}
+
+/** Each account's custom password policy, at most one. */
+export interface PasswordPolicyRepository {
+  get(accountId: string): Promise<PasswordPolicyRecord | undefined>
+  /** Inserts or replaces the account's policy. */
+  put(policy: PasswordPolicyRecord): Promise<void>
+  delete(accountId: string): Promise<void>
+}
+
 /** What one transaction may read and write: every repository, on the transaction's connection. */
 export interface Repositories {
   readonly accounts: AccountRepository
@@ -232,4 +266,7 @@ export interface Repositories {
   readonly mfaDevices: MfaDeviceRepository
   readonly credentialReports: CredentialReportRepository
   readonly serviceLinkedRoleDeletions: ServiceLinkedRoleDeletionRepository
+  readonly instanceProfiles: InstanceProfileRepository
+  readonly loginProfiles: LoginProfileRepository
+  readonly passwordPolicies: PasswordPolicyRepository
 }

@@ -41,6 +41,21 @@ const T0 = new Date('2025-06-01T12:00:00.000Z')
 const HOUR = 3_600_000
 
 /** A harness whose clock the test moves. */
+/** A fresh report's rows, generated a day after the last (so it is not the one reused). */
+async function reportRows(h: IamHarness, clock: { now: Date }) {
+  clock.now = new Date(clock.now.getTime() + 24 * HOUR)
+  await h.call('GenerateCredentialReport')
+  return parseReport(await h.call('GetCredentialReport')).rows
+}
+
+/** A user's password columns. */
+const pick = (rows: Record<string, string | undefined>[], user: string) => {
+  const row = rows.find((candidate) => candidate['user'] === user) ?? {}
+  const { password_enabled, password_last_used, password_last_changed, password_next_rotation } =
+    row
+  return { password_enabled, password_last_used, password_last_changed, password_next_rotation }
+}
+
 async function withClock(work: (h: IamHarness, clock: { now: Date }) => Promise<void>) {
   const clock = { now: T0 }
   const h = await iamHarness(() => clock.now)
@@ -219,6 +234,24 @@ describe('GenerateCredentialReport and GetCredentialReport', () => {
           ['dave', 'false'],
         ],
       )
+    })
+  })
+
+  test('a login profile: password_enabled true, last changed, never seen used, rotation by the policy', async () => {
+    await withClock(async (h, clock) => {
+      await h.call('CreateUser', { UserName: 'erin' })
+      await h.call('CreateLoginProfile', { UserName: 'erin', Password: 'Corr3ct-Horse-Battery' })
+      const before = await reportRows(h, clock)
+      assert.deepEqual(pick(before, 'erin'), {
+        password_enabled: 'true',
+        password_last_used: 'no_information',
+        password_last_changed: '2025-06-01T12:00:00+00:00',
+        // No policy requiring rotation: "N/A".
+        password_next_rotation: 'N/A',
+      })
+      await h.call('UpdateAccountPasswordPolicy', { MaxPasswordAge: '90' })
+      const after = await reportRows(h, clock)
+      assert.equal(pick(after, 'erin')['password_next_rotation'], '2025-08-30T12:00:00+00:00')
     })
   })
 

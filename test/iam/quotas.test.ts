@@ -1,6 +1,6 @@
 // IAM's default quotas on what one account holds (IAM User Guide, "IAM and AWS STS quotas", IAM
-// object quotas: 5,000 users, 1,000 roles, 300 groups and 1,500 customer managed policies per
-// account), refused with LimitExceeded in AWS's words ("Cannot exceed quota for UsersPerAccount:
+// object quotas: 5,000 users, 1,000 roles, 300 groups, 1,500 customer managed policies and 1,000
+// instance profiles per account), refused with LimitExceeded in AWS's words ("Cannot exceed quota for UsersPerAccount:
 // 5000", as AWS answers CreateUser), writing nothing; a place freed is taken again, and another
 // account's count is its own.
 import assert from 'node:assert/strict'
@@ -128,6 +128,28 @@ const kinds: Kind[] = [
     create: ['CreatePolicy', { PolicyName: 'one-more', PolicyDocument: DOCUMENT }],
     remove: ['DeletePolicy', { PolicyArn: iamArn(ACCOUNT, 'policy', '/', 'p0') }],
     count: (repo, accountId) => repo.policies.count(accountId),
+  },
+  {
+    // "Instance profiles in an AWS account: 1000" (IAM object quotas).
+    quota: 'InstanceProfilesPerAccount',
+    limit: 1000,
+    async fill(repo, accountId, count) {
+      for (let i = 0; i < count; i += 1) {
+        await repo.instanceProfiles.insert({
+          accountId,
+          instanceProfileId: `AIPA${accountId}${i}`,
+          instanceProfileName: `ip${i}`,
+          path: '/',
+          arn: iamArn(accountId, 'instance-profile', '/', `ip${i}`),
+          createDate: T,
+          tags: [],
+          roleId: null,
+        })
+      }
+    },
+    create: ['CreateInstanceProfile', { InstanceProfileName: 'one-more' }],
+    remove: ['DeleteInstanceProfile', { InstanceProfileName: 'ip0' }],
+    count: (repo, accountId) => repo.instanceProfiles.count(accountId),
   },
 ]
 

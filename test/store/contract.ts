@@ -23,6 +23,7 @@ import type {
 } from '../../src/store/ports.js'
 import type { Repositories } from '../../src/store/repositories.js'
 import { mfaDeviceContract } from './mfa-device-contract.js'
+import { instanceProfileAndPasswordContract } from './contract-instance-profiles-and-passwords.js'
 
 const A = '111122223333'
 const B = '444455556666'
@@ -1942,6 +1943,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
   )
 
   mfaDeviceContract(open)
+  instanceProfileAndPasswordContract(open)
 }
 
 /** Looks until `store` notices another process's write (NOTIFY arrives a little after commit). */

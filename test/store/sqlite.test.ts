@@ -200,6 +200,7 @@ describe('sqlite store, on disk', () => {
         groups: 'groups_name',
         roles: 'roles_name',
         policies: 'policies_name',
+        instance_profiles: 'instance_profiles_name',
       }
       for (const [table, index] of Object.entries(indexes) as [keyof typeof indexes, string][]) {
         const page = plan(namePageQuery(db, table, '123456789012', { after: 'm', limit: 101 }))

@@ -47,6 +47,21 @@ export async function iamHarness(now: () => Date = () => new Date()): Promise<Ia
       const operation = iamOperations.find((candidate) => candidate.name === action)
       if (!operation) throw new Error(`no IAM operation ${action}`)
       const input = readInput(operation.input, params)
+      // Slow work before the transaction, with a snapshot to read from, as the pipeline does it.
+      const at = now()
+      const request = {
+        requestId: 'test-request',
+        region: 'us-east-1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'rolegate-test',
+        secureTransport: false,
+        now: at,
+      }
+      const prepared = await operation.prepare?.(input, {
+        caller,
+        request,
+        read: (work) => store.read(work),
+      })
       const run = (repo: Repositories) =>
         operation.run(
           input,
@@ -55,11 +70,11 @@ export async function iamHarness(now: () => Date = () => new Date()): Promise<Ia
             caller,
             repo,
             ids: randomIds,
-            now: now(),
+            now: at,
             region: 'us-east-1',
             policies,
           },
-          undefined,
+          prepared,
         )
       // The store access the operation declares, as the pipeline gives it.
       return operation.store === 'read' ? store.read(run) : store.transaction(run)

@@ -25,6 +25,9 @@ import { KyselyUserRepository } from './user-repository.js'
 import { KyselyMfaDeviceRepository } from './mfa-device-repository.js'
 import { KyselyCredentialReportRepository } from './credential-report-repository.js'
 import { KyselyServiceLinkedRoleDeletionRepository } from './service-linked-role-deletion-repository.js'
+import { KyselyInstanceProfileRepository } from './instance-profile-repository.js'
+import { KyselyLoginProfileRepository } from './login-profile-repository.js'
+import { KyselyPasswordPolicyRepository } from './password-policy-repository.js'
 import { TransactionSession } from './transaction-session.js'
 import { prepareSealedSecrets, resealSecrets } from './sealed-columns.js'
 import type { SealedColumns } from './sealed-columns.js'
@@ -87,6 +90,9 @@ export const repositoriesOf = (session: TransactionSession): Repositories => ({
   mfaDevices: new KyselyMfaDeviceRepository(session),
   credentialReports: new KyselyCredentialReportRepository(session),
   serviceLinkedRoleDeletions: new KyselyServiceLinkedRoleDeletionRepository(session),
+  instanceProfiles: new KyselyInstanceProfileRepository(session),
+  loginProfiles: new KyselyLoginProfileRepository(session),
+  passwordPolicies: new KyselyPasswordPolicyRepository(session),
 })
 
 /** A database connection (or pool) and how transactions on it begin. */

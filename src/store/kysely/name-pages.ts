@@ -1,4 +1,4 @@
-// Lists of users, groups, roles and policies read a page at a time through their (account,
+// Lists of users, groups, roles, policies and instance profiles read a page at a time through their (account,
 // name key) index: a keyset query, so a page costs the same however many the account holds.
 
 import { sql } from 'kysely'
@@ -11,7 +11,7 @@ import type { Database } from './schema.js'
 export const pathStartsWith = (prefix: string) =>
   sql<boolean>`substr(path, 1, length(cast(${prefix} as text))) = ${prefix}`
 
-type NamedTable = 'users' | 'groups' | 'roles' | 'policies'
+type NamedTable = 'users' | 'groups' | 'roles' | 'policies' | 'instance_profiles'
 
 /** The query for one page of the account's rows of `table`, in name-key order. */
 export function namePageQuery<T extends NamedTable>(
@@ -20,7 +20,7 @@ export function namePageQuery<T extends NamedTable>(
   accountId: string,
   page: NamePage = {},
 ) {
-  // One table stands for all four: they share the columns used here.
+  // One table stands for them all: they share the columns used here.
   let query = db
     .selectFrom(table as 'users')
     .selectAll()

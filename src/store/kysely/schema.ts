@@ -205,6 +205,44 @@ export interface ServiceLinkedRoleDeletionsTable {
   create_date: string
 }
 
+export interface InstanceProfilesTable {
+  instance_profile_id: string
+  account_id: string
+  instance_profile_name: string
+  name_key: string
+  path: string
+  arn: string
+  create_date: string
+  tags: string
+  /** The one role the profile holds, if any; a foreign key keeps DeleteRole from orphaning it. */
+  role_id: string | null
+}
+
+/** Booleans are 0 or 1 on both backends. */
+export interface LoginProfilesTable {
+  user_id: string
+  account_id: string
+  create_date: string
+  password_hash: string
+  password_reset_required: number
+  password_last_changed: string
+  /** JSON list of password hashes, newest first. */
+  password_history: string
+}
+
+export interface AccountPasswordPoliciesTable {
+  account_id: string
+  minimum_password_length: number
+  require_symbols: number
+  require_numbers: number
+  require_uppercase_characters: number
+  require_lowercase_characters: number
+  allow_users_to_change_password: number
+  max_password_age: number | null
+  password_reuse_prevention: number | null
+  hard_expiry: number
+}
+
 export interface Database {
   accounts: AccountsTable
   account_aliases: AccountAliasesTable
@@ -226,10 +264,16 @@ export interface Database {
   mfa_devices: MfaDevicesTable
   credential_reports: CredentialReportsTable
   service_linked_role_deletions: ServiceLinkedRoleDeletionsTable
+  instance_profiles: InstanceProfilesTable
+  login_profiles: LoginProfilesTable
+  account_password_policies: AccountPasswordPoliciesTable
 }
 
 /** Every table, children before parents: the order in which rows can be deleted. */
 export const tablesChildFirst = [
+  'instance_profiles',
+  'login_profiles',
+  'account_password_policies',
   'policy_attachments',
   'inline_policies',
   'group_members',

@@ -8,6 +8,7 @@ import { initialMigration } from './0001-initial.js'
 import { keyringAndIssuersMigration } from './0002-keyring-and-issuers.js'
 import { issuersPerAccountMigration } from './0003-issuers-per-account.js'
 import { storeSettingsMigration } from './0004-store-settings.js'
+import { instanceProfilesAndPasswordsMigration } from './0005-instance-profiles-and-passwords.js'
 import { mfaDevicesMigration } from './0006-mfa-devices.js'
 import { credentialReportsAndDeletionTasksMigration } from './0007-credential-reports-and-deletion-tasks.js'
 
@@ -16,6 +17,7 @@ export const migrationsFor = (dialect: DialectName): Record<string, Migration> =
   '0002-keyring-and-issuers': keyringAndIssuersMigration(dialect),
   '0003-issuers-per-account': issuersPerAccountMigration(dialect),
   '0004-store-settings': storeSettingsMigration(dialect),
+  '0005-instance-profiles-and-passwords': instanceProfilesAndPasswordsMigration(dialect),
   '0006-mfa-devices': mfaDevicesMigration(dialect),
   '0007-credential-reports-and-deletion-tasks': credentialReportsAndDeletionTasksMigration(dialect),
 })
