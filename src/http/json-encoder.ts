@@ -14,6 +14,9 @@ function toJson(value: ResultValue): Json | undefined {
   if (Array.isArray(value)) {
     return value.map((item) => toJson(item)).filter((item): item is Json => item !== undefined)
   }
+  if (value instanceof Map) {
+    return objectToJson(Object.fromEntries(value as ReadonlyMap<string, ResultValue>))
+  }
   if (typeof value === 'object') return objectToJson(value as ResultObject)
   return value as string | number | boolean
 }

@@ -30,7 +30,11 @@ export const formatAwsDate = (date: Date): string => date.toISOString().replace(
 
 function isResultObject(value: ResultValue): value is ResultObject {
   return (
-    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    !(value instanceof Map)
   )
 }
 
@@ -45,6 +49,13 @@ export function encodeXmlValue(value: ResultValue): string {
       .filter((item) => item !== undefined && item !== null)
       .map((item) => `<member>${encodeXmlValue(item)}</member>`)
       .join('')
+  }
+  if (value instanceof Map) {
+    let out = ''
+    for (const [key, item] of value as ReadonlyMap<string, ResultValue>) {
+      out += `<entry><key>${escapeXml(key)}</key><value>${encodeXmlValue(item)}</value></entry>`
+    }
+    return out
   }
   if (isResultObject(value)) return encodeXmlElements(value)
   return ''

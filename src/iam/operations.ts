@@ -17,6 +17,7 @@ import { credentialReportOperations } from './credential-report.js'
 import { instanceProfileOperations } from './instance-profiles.js'
 import { loginProfileOperations } from './login-profiles.js'
 import { passwordPolicyOperations } from './password-policy.js'
+import { accountSummaryOperations } from './account-summary.js'
 
 export const iamOperations: readonly IamOperation[] = [
   ...userOperations,
@@ -36,4 +37,5 @@ export const iamOperations: readonly IamOperation[] = [
   ...instanceProfileOperations,
   ...loginProfileOperations,
   ...passwordPolicyOperations,
+  ...accountSummaryOperations,
 ]

@@ -105,6 +105,8 @@ export interface PolicyRepository {
   getVersion(policyArn: string, versionId: string): Promise<PolicyVersionRecord | undefined>
   /** Oldest first. */
   listVersions(policyArn: string): Promise<PolicyVersionRecord[]>
+  /** How many versions the account's policies hold in all (GetAccountSummary). */
+  countVersions(accountId: string): Promise<number>
   insertVersion(version: PolicyVersionRecord): Promise<void>
   deleteVersion(policyArn: string, versionId: string): Promise<void>
 }

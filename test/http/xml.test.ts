@@ -6,6 +6,7 @@ import {
   encodeXmlElements,
   encodeXmlError,
   encodeXmlResult,
+  encodeXmlValue,
   escapeXml,
   formatAwsDate,
   xmlEncoder,
@@ -143,4 +144,20 @@ describe('error envelope', () => {
     assert.equal(response.status, 200)
     assert.equal(response.headers['x-amzn-RequestId'], 'req-1')
   })
+})
+
+test('a map is written as AWS writes SummaryMap: entry, key, value, in order', () => {
+  // API Reference, GetAccountSummary, sample response.
+  assert.equal(
+    encodeXmlValue(
+      new Map([
+        ['Groups', 31],
+        ['GroupsQuota', 50],
+        ['a<b', 'x&y'],
+      ]),
+    ),
+    '<entry><key>Groups</key><value>31</value></entry>' +
+      '<entry><key>GroupsQuota</key><value>50</value></entry>' +
+      '<entry><key>a&lt;b</key><value>x&amp;y</value></entry>',
+  )
 })

@@ -32,6 +32,17 @@ export class KyselyPolicyRepository implements PolicyRepository {
     return this.session.read(() => countInAccount(this.session.db, 'policies', accountId))
   }
 
+  countVersions(accountId: string): Promise<number> {
+    return this.session.read(async () => {
+      const row = await this.session.db
+        .selectFrom('policy_versions')
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+        .where('account_id', '=', accountId)
+        .executeTakeFirstOrThrow()
+      return Number(row.n)
+    })
+  }
+
   insert(policy: ManagedPolicyRecord): Promise<void> {
     return this.session.write('insertPolicy', () =>
       this.session.db.insertInto('policies').values(policyRow(policy)).execute(),
