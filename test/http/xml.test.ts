@@ -150,7 +150,7 @@ test('a map is written as AWS writes SummaryMap: entry, key, value, in order', (
   // API Reference, GetAccountSummary, sample response.
   assert.equal(
     encodeXmlValue(
-      new Map([
+      new Map<string, string | number>([
         ['Groups', 31],
         ['GroupsQuota', 50],
         ['a<b', 'x&y'],
