@@ -13,6 +13,7 @@ import { testSecrets } from '../support/secrets.js'
 import type { PostgresCluster } from '../support/postgres.js'
 import { requireOrSkip } from '../support/requirements.js'
 import {
+  generationFollowsMaxStaleness,
   noticedWithin,
   othersWritesAreNoticed,
   readsGoOnDuringWrites,
@@ -118,8 +119,10 @@ describe('postgres store', { skip: requireOrSkip(postgresUnavailable()) }, () =>
   })
 
   test('two stores on one database notice the writes of the other (LISTEN/NOTIFY)', async () => {
-    const one = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
-    const two = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
+    // Clocks that stand still: only writes move the generations here.
+    const now = () => 0
+    const one = await openPostgresStore({ connectionString: url(), secrets: testSecrets(), now })
+    const two = await openPostgresStore({ connectionString: url(), secrets: testSecrets(), now })
     try {
       await othersWritesAreNoticed(one, two)
     } finally {
@@ -128,8 +131,25 @@ describe('postgres store', { skip: requireOrSkip(postgresUnavailable()) }, () =>
     }
   })
 
+  test('a store moves its generation when the maximum staleness passes', () =>
+    generationFollowsMaxStaleness(async (options) => {
+      const store = await openPostgresStore({
+        connectionString: url(),
+        secrets: testSecrets(),
+        // No heartbeat: a missed one would move the generation too, and this counts moves.
+        heartbeatMs: 0,
+        ...options,
+      })
+      await store.wipe()
+      return store
+    }, 'hearing'))
+
   test('a store whose listener is cut off treats every look as a change until it is back', async () => {
-    const one = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
+    const one = await openPostgresStore({
+      connectionString: url(),
+      secrets: testSecrets(),
+      now: () => 0,
+    })
     const admin = new pg.Client({ connectionString: url() })
     await admin.connect()
     try {
