@@ -20,6 +20,8 @@ const RECONNECT_MS = 1000
 const KEEPALIVE_IDLE_MS = 5000
 /** Missed heartbeats in a row after which the listening connection is given up and replaced. */
 const REPLACE_AFTER_MISSED = 3
+/** How long a connection may take to open before it counts as failed. */
+const CONNECT_TIMEOUT_MS = 10_000
 /** How long closing waits for the server to say goodbye before dropping the socket. */
 const CLOSE_GRACE_MS = 1000
 
@@ -59,6 +61,7 @@ function openLink(connectionString: string): Link {
     connectionString,
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     stream: () => (link.socket = new Socket()),
   })
   return link
@@ -171,8 +174,10 @@ export class NotificationWatch implements OtherWriters {
     this.#listeningFrom = this.#sent
     // What was committed while nobody listened is unknown.
     this.#pending = true
-    // A heartbeat at once, so that an episode ends as soon as it can.
-    this.#beat()
+    // Without heartbeats, listening again is all the proof there is.
+    if (this.#heartbeatMs === 0) this.#hearing()
+    // Else a heartbeat at once, so that an episode ends as soon as it can.
+    else this.#beat()
   }
 
   #notified(link: Link, message: pg.Notification): void {
@@ -188,14 +193,21 @@ export class NotificationWatch implements OtherWriters {
     // Notifications arrive in commit order: everything committed before this heartbeat was
     // delivered before it.
     if (episode !== undefined && beat > episode.sentBefore && beat > this.#listeningFrom) {
-      this.#episode = undefined
-      this.#pending = true
-      this.#onEpisode?.({
-        cause: episode.cause,
-        startedAt: episode.startedAt,
-        durationMs: Math.round(performance.now() - episode.startedAtMs),
-      })
+      this.#hearing()
     }
+  }
+
+  /** Ends the episode, if one is going on: caches may fill again from what is read next. */
+  #hearing(): void {
+    const episode = this.#episode
+    if (episode === undefined) return
+    this.#episode = undefined
+    this.#pending = true
+    this.#onEpisode?.({
+      cause: episode.cause,
+      startedAt: episode.startedAt,
+      durationMs: Math.round(performance.now() - episode.startedAtMs),
+    })
   }
 
   #lost(link: Link): void {
