@@ -12,6 +12,8 @@ import {
 import { CLIENT_COMMANDS_HELP } from './client-help.js'
 import { parseCommandLine, UsageError } from './usage-error.js'
 
+const STALENESS_S = DEFAULT_MAX_STALENESS_MS / 1000
+
 export const SERVE_HELP = `Usage: rolegate serve [options]
 
 Starts the IAM/STS-compatible server.
@@ -43,7 +45,7 @@ Options:
   --max-staleness SECONDS
                          the longest a cache serves identities, policies, access keys, session
                          keys and providers it read, whatever happens to the notice of other
-                         processes' writes (default ${DEFAULT_MAX_STALENESS_MS / 1000}; 0 reads every request through)
+                         processes' writes; 0 reads every request through (default ${STALENESS_S})
   --allow-reset          enable POST /_rolegate/reset and /moto-api/reset (wipes all state);
                          only with a loopback --host, and never for browser requests
   --quiet                no request logs on stderr
@@ -110,7 +112,7 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
       'issuer-ca-bundle': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       workers: { type: 'string', default: '1' },
-      'max-staleness': { type: 'string', default: String(DEFAULT_MAX_STALENESS_MS / 1000) },
+      'max-staleness': { type: 'string', default: String(STALENESS_S) },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })

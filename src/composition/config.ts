@@ -36,7 +36,8 @@ export interface RolegateConfig {
   allowHttpIssuers?: boolean | undefined
   /**
    * `--max-staleness`: the longest any cache that can allow a request serves what it read, in
-   * milliseconds, whatever happens to the notice of other processes' writes. DEFAULT_MAX_STALENESS_MS.
+   * milliseconds, whatever happens to the notice of other processes' writes
+   * (DEFAULT_MAX_STALENESS_MS unless given).
    */
   maxStalenessMs?: number | undefined
   /**

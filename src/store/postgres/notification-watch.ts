@@ -89,7 +89,7 @@ interface Episode {
 }
 
 export class NotificationWatch implements OtherWriters {
-  /** Our own announcements come back to us too; this process's writes already moved its generation. */
+  /** Our own announcements come back to us too; our writes already moved our generation. */
   readonly #self = randomUUID()
   /** Only this process listens on it, so no other replica is woken by our heartbeats. */
   readonly #heartbeatChannel = `rolegate_heartbeat_${this.#self.replaceAll('-', '')}`
