@@ -18,7 +18,14 @@ import { callQuery } from '../../src/cli/query-client.js'
 import type { ClientConfig } from '../../src/cli/aws-config.js'
 import { nodeCrypto } from '../../src/core/node-crypto.js'
 import { signRequest } from '../../src/sigv4/sign.js'
-import { formatMasterKey, generateMasterKey } from '../../src/store/secrets/master-keyring.js'
+import type { Store } from '../../src/store/ports.js'
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js'
+import {
+  formatMasterKey,
+  generateMasterKey,
+  MasterKeyring,
+} from '../../src/store/secrets/master-keyring.js'
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
 import { startPostgres } from '../../test/support/postgres.js'
 import type { PostgresCluster } from '../../test/support/postgres.js'
 import { runLoad } from '../sts/load.js'
@@ -59,7 +66,8 @@ const rounds = Number(flags.rounds)
 const FORM = 'application/x-www-form-urlencoded; charset=utf-8'
 const IAM = { service: 'iam', version: '2010-05-08' }
 const here = fileURLToPath(new URL('.', import.meta.url))
-const masterKey = formatMasterKey(generateMasterKey())
+const benchKey = generateMasterKey()
+const masterKey = formatMasterKey(benchKey)
 /** An hour and more: no maximum age within any run. */
 const NO_MAX_AGE_MS = 100 * 3_600_000
 
@@ -352,6 +360,46 @@ const SETTINGS: Setting[] = [
   { label: 'heartbeat off, no max age (as before)', heartbeatMs: 0, maxStalenessMs: NO_MAX_AGE_MS },
 ]
 
+/**
+ * Nanoseconds per `noticeOtherWriters()`, the look before every request: what the maximum age
+ * adds to each request (a monotonic clock read and a comparison), over a store of each kind.
+ */
+async function timeLooks(databaseUrl: string): Promise<Array<[string, number]>> {
+  const secrets = new MasterKeyring([benchKey])
+  const calls = 5_000_000
+  const time = (look: () => unknown) => {
+    for (let i = 0; i < 100_000; i += 1) look()
+    const started = performance.now()
+    for (let i = 0; i < calls; i += 1) look()
+    return ((performance.now() - started) * 1e6) / calls
+  }
+  const results: Array<[string, number]> = [
+    ['performance.now() alone, the clock read it adds', time(() => performance.now())],
+  ]
+  const kinds: Array<[string, () => Promise<Store>]> = [
+    ['PostgreSQL, hearing', () => openPostgresStore({ connectionString: databaseUrl, secrets })],
+    [
+      'PostgreSQL, no max age',
+      () =>
+        openPostgresStore({
+          connectionString: databaseUrl,
+          secrets,
+          maxStalenessMs: NO_MAX_AGE_MS,
+        }),
+    ],
+    ['SQLite alone', () => openSqliteStore({ file: ':memory:' })],
+  ]
+  for (const [label, open] of kinds) {
+    const store = await open()
+    try {
+      results.push([label, time(() => store.noticeOtherWriters())])
+    } finally {
+      await store.close()
+    }
+  }
+  return results
+}
+
 async function measureCost(cluster: PostgresCluster | undefined): Promise<string[]> {
   const databaseUrl =
     flags['database-url'] ?? (await cluster!.createDatabase('rolegate_bench_cost'))
@@ -362,6 +410,15 @@ async function measureCost(cluster: PostgresCluster | undefined): Promise<string
     replicas.push({ setting, replica })
   }
   const key = await userWithKey(replicas[0]!.replica, 'caller')
+  // What each costs with no request at all (timers, the heartbeat), once start-up has settled.
+  await sleep(10_000)
+  const idleSeconds = 60
+  const idleBefore = replicas.map(({ replica }) => cpuSeconds(replica.child.pid!))
+  await sleep(idleSeconds * 1000)
+  const idleCpu = replicas.map(
+    ({ replica }, i) => (1000 * (cpuSeconds(replica.child.pid!) - idleBefore[i]!)) / idleSeconds,
+  )
+  const looks = await timeLooks(databaseUrl)
   const calls = {
     'GetCallerIdentity (sts, no store read)': (url: string) =>
       signedPost(url, key, { Action: 'GetCallerIdentity', Version: '2011-06-15' }, 'sts'),
@@ -396,13 +453,6 @@ async function measureCost(cluster: PostgresCluster | undefined): Promise<string
       }
     }
   }
-  // What each costs with no request at all: the heartbeat's own CPU, and the timers' wake-ups.
-  const idleSeconds = 3 * duration
-  const idleBefore = replicas.map(({ replica }) => cpuSeconds(replica.child.pid!))
-  await sleep(idleSeconds * 1000)
-  const idleCpu = replicas.map(
-    ({ replica }, i) => (1000 * (cpuSeconds(replica.child.pid!) - idleBefore[i]!)) / idleSeconds,
-  )
   const median = (values: number[]) => {
     const sorted = [...values].sort((x, y) => x - y)
     const mid = Math.floor(sorted.length / 2)
@@ -425,10 +475,11 @@ async function measureCost(cluster: PostgresCluster | undefined): Promise<string
     }
   }
   lines.push('')
-  lines.push(
-    `Idle, CPU ms per second over ${idleSeconds} s (resolution 10 ms over the whole span):`,
-  )
+  lines.push(`Idle, CPU ms per second over ${idleSeconds} s (ticks of 10 ms over the whole span):`)
   replicas.forEach(({ setting }, i) => lines.push(`- ${setting.label}: ${idleCpu[i]!.toFixed(2)}`))
+  lines.push('')
+  lines.push('The look every request starts with (`Store.noticeOtherWriters`), in process:')
+  for (const [label, ns] of looks) lines.push(`- ${label}: ${ns.toFixed(1)} ns`)
   for (const { replica } of replicas) {
     if (replica.episodes.length > 0) {
       console.log(`  ${replica.name} logged ${replica.episodes.length} deaf episodes`)
