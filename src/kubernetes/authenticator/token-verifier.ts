@@ -14,7 +14,11 @@ import type { Sigv4Crypto } from '../../sigv4/crypto.js'
 import { parseSignature } from '../../sigv4/parse-signature.js'
 import type { SignableRequest } from '../../sigv4/request.js'
 import { SigningKeyCache } from '../../sigv4/signing-key.js'
-import { precheckSignature, verifySignature } from '../../sigv4/verify-signature.js'
+import {
+  SIGNATURE_MISMATCH_MESSAGE,
+  precheckSignature,
+  verifySignature,
+} from '../../sigv4/verify-signature.js'
 import { awsIdentity, callerIdentityResult } from './aws-identity.js'
 import type { AwsIdentity } from './aws-identity.js'
 import { CLUSTER_ID_HEADER, TOKEN_LIFETIME_SECONDS, readToken, stsEndpoint } from './read-token.js'
@@ -139,7 +143,7 @@ export class TokenVerifier {
       // A signature that does not match with the right secret is most often a token made for
       // another cluster: say which cluster it was checked for.
       const hint =
-        error.code === 'SignatureDoesNotMatch'
+        error.message === SIGNATURE_MISMATCH_MESSAGE
           ? ` (the token was checked for cluster "${clusterName}")`
           : ''
       throw stsError(
