@@ -77,3 +77,22 @@ export function stripRolePath(arn: string): string {
   if (parts[0] !== 'role' || parts.length <= 2) return arn
   return `arn:${partition}:iam::${account}:role/${parts[parts.length - 1] ?? ''}`
 }
+
+/**
+ * The warning for a mapRoles ARN written with a path, which the mapping loads without it; undefined
+ * for an ARN without a path (or no ARN at all, which the parser refuses on its own).
+ */
+export function rolePathWarning(rolearn: string): string | undefined {
+  let stripped: string
+  try {
+    stripped = stripRolePath(rolearn)
+  } catch {
+    return undefined
+  }
+  if (stripped === rolearn) return undefined
+  return (
+    `mapRoles rolearn ${rolearn} has a path, which aws-auth ARNs cannot carry ` +
+    `(https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting_iam.html): ` +
+    `it is matched as ${stripped}`
+  )
+}

@@ -21,7 +21,7 @@
 export type { AwsIdentity, CallerIdentityResult } from './aws-identity.js'
 export { awsIdentity, callerIdentityResult } from './aws-identity.js'
 export type { CanonicalArn, PrincipalType } from './canonical-arn.js'
-export { PARTITIONS, canonicalizeArn, stripRolePath } from './canonical-arn.js'
+export { PARTITIONS, canonicalizeArn, rolePathWarning, stripRolePath } from './canonical-arn.js'
 export type { MappedUser } from './map-identity.js'
 export { RESERVED_USERNAME_PREFIXES, mapIdentity } from './map-identity.js'
 export type { PresignedCall, ReadTokenOptions, StsEndpoint } from './read-token.js'

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import {
   TokenAuthenticator,
   mapIdentity,
+  rolePathWarning,
   TokenRejection,
 } from '../../../src/kubernetes/authenticator/index.js'
 import type { AwsIdentity, TokenVerification } from '../../../src/kubernetes/authenticator/index.js'
@@ -100,6 +101,18 @@ describe('mapRoles, mapUsers, mapAccounts', () => {
       ],
     })
     assert.equal(mapIdentity(session('eks-admin', 's'), auth, []).username, 'platform')
+  })
+
+  test('the warning for a rolearn with a path says what it is matched as', () => {
+    assert.equal(
+      rolePathWarning(`arn:aws:iam::${ACCOUNT}:role/teams/platform/eks-admin`),
+      `mapRoles rolearn arn:aws:iam::${ACCOUNT}:role/teams/platform/eks-admin has a path, which` +
+        ' aws-auth ARNs cannot carry (https://docs.aws.amazon.com/eks/latest/userguide/' +
+        `troubleshooting_iam.html): it is matched as arn:aws:iam::${ACCOUNT}:role/eks-admin`,
+    )
+    assert.equal(rolePathWarning(`arn:aws:iam::${ACCOUNT}:role/eks-admin`), undefined)
+    assert.equal(rolePathWarning(`arn:aws:iam::${ACCOUNT}:user/team/alice`), undefined)
+    assert.equal(rolePathWarning('not an arn'), undefined)
   })
 
   test('ARNs match without regard to case', () => {
