@@ -1,7 +1,7 @@
 // Step 1 of EKS token authentication: the checks aws-iam-authenticator makes before it asks STS
 // (size, prefix, base64url, URL, host, path, query allowlist, action, signed cluster header,
-// X-Amz-Expires, age), in its order and with its messages, plus the two rolegate adds: the
-// Version must be STS's, and a token dated in the future is refused.
+// X-Amz-Expires, age), in its order and with its messages, plus what rolegate adds: a token dated
+// in the future is refused, and Action and Version must be STS's, spelt as STS reads them.
 import { Buffer } from 'node:buffer'
 import { parseAmzDate } from '../../sigv4/amz-date.js'
 import { formatError } from './token-rejection.js'
@@ -231,9 +231,13 @@ export function readToken(token: string, options: ReadTokenOptions): PresignedCa
   if (signedAt.getTime() > now) {
     throw formatError(`X-Amz-Date parameter is in the future ${goTime(signedAt)}`)
   }
-  // Not the authenticator's either: STS itself answers only its own version.
-  if (values.get('version') !== STS_VERSION) {
+  // Not the authenticator's either: STS itself reads Action and Version by their exact names
+  // (as rolegate's HTTP layer does) and answers only its own version.
+  if (parameters.get('Version')?.[0] !== STS_VERSION) {
     throw formatError('unexpected version parameter in pre-signed URL')
+  }
+  if (parameters.get('Action')?.[0] !== 'GetCallerIdentity') {
+    throw formatError('unexpected action parameter in pre-signed URL')
   }
   return { endpoint, host, path, query, accessKeyId, signedAt }
 }

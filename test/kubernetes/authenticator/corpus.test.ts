@@ -7,8 +7,9 @@
 //   so each case meets the check it was written for; `https://google.com` is then refused with the
 //   authenticator's "unexpected hostname" wording, not its region-parsing one. sts-hosts.json is
 //   walked the other way: none of AWS's hosts, valid there or not, is a rolegate endpoint.
-// - rolegate also requires Version=2011-06-15 (checked after the authenticator's checks): the
-//   corpus's passing URLs carry none, so each must fail on exactly that, and pass with it added.
+// - rolegate also requires Version=2011-06-15 and the parameter names `Action` and `Version` as
+//   STS spells them (checked after the authenticator's checks): the corpus's passing URLs carry
+//   no Version and write `action`, so each must fail on exactly those, and pass once mended.
 // - sts-response.json's HTTP cases (403, throttling, unparsable JSON) have no counterpart: no
 //   request leaves the process. Its identity cases run through awsIdentity.
 import { describe, test } from 'node:test'
@@ -106,14 +107,21 @@ describe('verify-token-pre-sts.json: the checks before STS', { skip: preSts.skip
         }
       })
     } else {
-      test(`${name} passes the authenticator's checks, then needs STS's Version`, () => {
+      test(`${name} passes the authenticator's checks, then needs STS's Version and Action`, () => {
         const token = tokenFor(c)
         const refused = rejection(() => readToken(token, { endpoints, now }))
         assert.equal(
           refused.message,
           `${FORMAT_PREFIX}unexpected version parameter in pre-signed URL`,
         )
-        const call = readToken(tokenOf(`${urlOf(token)}&Version=2011-06-15`), { endpoints, now })
+        const withVersion = tokenOf(`${urlOf(token)}&Version=2011-06-15`)
+        // The corpus writes `action`; STS reads `Action`, case and all.
+        assert.equal(
+          rejection(() => readToken(withVersion, { endpoints, now })).message,
+          `${FORMAT_PREFIX}unexpected action parameter in pre-signed URL`,
+        )
+        const asSts = tokenOf(`${urlOf(token).replace('?action=', '?Action=')}&Version=2011-06-15`)
+        const call = readToken(asSts, { endpoints, now })
         assert.equal(call.path, '/')
         assert.equal(call.signedAt.getTime(), now.getTime())
       })

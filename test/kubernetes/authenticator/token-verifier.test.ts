@@ -244,6 +244,11 @@ describe('tokens refused', () => {
       error: `${FORMAT}invalid X-Amz-Expires parameter in pre-signed URL: 0`,
     },
     {
+      name: 'action spelt in lower case, which the authenticator allows and STS does not read',
+      token: () => tokenOf(aliceUrl().replace('?Action=', '?action=')),
+      error: `${FORMAT}unexpected action parameter in pre-signed URL`,
+    },
+    {
       name: 'another STS version',
       token: () => aliceUrlToken({ query: 'Action=GetCallerIdentity&Version=2011-06-16' }),
       error: `${FORMAT}unexpected version parameter in pre-signed URL`,
