@@ -95,13 +95,14 @@ const GO_JSON_ESCAPES: Readonly<Record<string, string>> = {
 
 /**
  * A Status as the apiserver's JSON serializer writes it (Go's encoding/json Encoder): `<`, `>`,
- * `&`, U+2028 and U+2029 escaped, lone surrogates as U+FFFD, a newline at the end.
+ * `&`, U+2028 and U+2029 escaped, what is not UTF-8 (a lone surrogate) as `\ufffd`, a newline at
+ * the end.
  */
 export function encodeStatusJson(status: ForbiddenStatus): string {
   // An escaped backslash is matched whole, so the text after it is never read as an escape.
   const json = JSON.stringify(status).replace(
     /\\\\|[<>&\u2028\u2029]|\\ud[89a-f][0-9a-f]{2}/g,
-    (match) => (match === '\\\\' ? match : (GO_JSON_ESCAPES[match] ?? '\ufffd')),
+    (match) => (match === '\\\\' ? match : (GO_JSON_ESCAPES[match] ?? '\\ufffd')),
   )
   return `${json}\n`
 }
