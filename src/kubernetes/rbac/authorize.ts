@@ -3,7 +3,7 @@
 // RBAC allows on the first rule that matches and otherwise has no opinion, never an explicit deny.
 import type { PolicyRule, RequestAttributes } from '../objects.js'
 import type { RbacPolicy } from './compile-policy.js'
-import { ruleAllows } from './rule-allows.js'
+import { requestMatcher } from './rule-allows.js'
 import { SYSTEM_MASTERS } from './user-info.js'
 import type { RuleSource } from './visit-rules.js'
 import { aggregateErrors, describeSource, visitRulesFor } from './visit-rules.js'
@@ -28,18 +28,20 @@ export type RbacDecision =
 export function rbacAuthorize(policy: RbacPolicy, request: RequestAttributes): RbacDecision {
   let allowed: { source: RuleSource; rule: PolicyRule } | undefined
   const errors: string[] = []
+  const allows = requestMatcher(request)
   visitRulesFor(
     policy,
     request.user,
     request.resourceRequest ? request.namespace : '',
     (source, rule, error) => {
-      if (source !== undefined && rule !== undefined && ruleAllows(request, rule)) {
+      if (source !== undefined && rule !== undefined && allows(rule)) {
         allowed = { source, rule }
         return false
       }
       if (error !== undefined) errors.push(error)
       return true
     },
+    request.verb,
   )
   if (allowed !== undefined) {
     return {

@@ -7,6 +7,34 @@ import { aggregatedRules } from './aggregate-cluster-roles.js'
 import { goQuote } from './go-quote.js'
 import { serviceAccountUsername } from './user-info.js'
 
+/**
+ * A role's effective rules, and for each verb they name the rules naming it or `*` (in order), so
+ * a decision looks only at rules that can match its verb: skipping the others never changes which
+ * rule allows first.
+ */
+export interface RuleSet {
+  readonly all: readonly PolicyRule[]
+  readonly byVerb: ReadonlyMap<string, readonly PolicyRule[]>
+  /** The rules naming `*`, for a verb no rule names. */
+  readonly anyVerb: readonly PolicyRule[]
+}
+
+export const rulesForVerb = (set: RuleSet, verb: string): readonly PolicyRule[] =>
+  set.byVerb.get(verb) ?? set.anyVerb
+
+function ruleSet(all: readonly PolicyRule[]): RuleSet {
+  const verbs = new Set(all.flatMap((rule) => rule.verbs))
+  verbs.delete('*')
+  const byVerb = new Map<string, readonly PolicyRule[]>()
+  for (const verb of verbs) {
+    byVerb.set(
+      verb,
+      all.filter((rule) => rule.verbs.includes(verb) || rule.verbs.includes('*')),
+    )
+  }
+  return { all, byVerb, anyVerb: all.filter((rule) => rule.verbs.includes('*')) }
+}
+
 /** A RoleBinding or ClusterRoleBinding with its role's rules, or why it has none. */
 export interface CompiledBinding {
   readonly kind: 'ClusterRoleBinding' | 'RoleBinding'
@@ -16,7 +44,7 @@ export interface CompiledBinding {
   readonly subjects: readonly Subject[]
   readonly roleRef: RoleRef
   /** The referenced role's effective rules; absent when the role could not be found. */
-  readonly rules?: readonly PolicyRule[]
+  readonly rules?: RuleSet
   /** The lister's error for a missing role, e.g. `clusterrole.rbac.authorization.k8s.io "x" not found`. */
   readonly error?: string
   /** Position in the order bindings are visited: by name, as a kube-apiserver lists them. */
@@ -48,9 +76,9 @@ const notFound = (resource: string, name: string) =>
 function resolveRoleRef(
   roleRef: RoleRef,
   bindingNamespace: string,
-  clusterRoleRules: ReadonlyMap<string, readonly PolicyRule[]>,
-  roleRules: ReadonlyMap<string, readonly PolicyRule[]>,
-): { rules: readonly PolicyRule[] } | { error: string } {
+  clusterRoleRules: ReadonlyMap<string, RuleSet>,
+  roleRules: ReadonlyMap<string, RuleSet>,
+): { rules: RuleSet } | { error: string } {
   // Stored objects were validated, but a kind outside the type must still decide as upstream does.
   const kind: string = roleRef.kind
   if (kind === 'Role') {
@@ -120,10 +148,14 @@ export function compileRbacPolicy(objects: readonly ClusterObject[]): RbacPolicy
     }
   }
   const clusterRoleRules = aggregatedRules(clusterRoles)
+  const clusterRoleSets = new Map(
+    [...clusterRoleRules].map(([name, rules]) => [name, ruleSet(rules)]),
+  )
+  const roleSets = new Map([...roleRules].map(([key, rules]) => [key, ruleSet(rules)]))
 
   let ordinal = 0
   const compiled = clusterRoleBindings.sort(byName).map((binding): CompiledBinding => {
-    const resolved = resolveRoleRef(binding.roleRef, '', clusterRoleRules, roleRules)
+    const resolved = resolveRoleRef(binding.roleRef, '', clusterRoleSets, roleSets)
     return {
       kind: 'ClusterRoleBinding',
       name: binding.metadata.name,
@@ -138,7 +170,7 @@ export function compileRbacPolicy(objects: readonly ClusterObject[]): RbacPolicy
   const inNamespace = new Map<string, CompiledBinding[]>()
   for (const binding of roleBindings.sort(byName)) {
     const namespace = binding.metadata.namespace ?? ''
-    const resolved = resolveRoleRef(binding.roleRef, namespace, clusterRoleRules, roleRules)
+    const resolved = resolveRoleRef(binding.roleRef, namespace, clusterRoleSets, roleSets)
     const entry: CompiledBinding = {
       kind: 'RoleBinding',
       name: binding.metadata.name,
@@ -179,8 +211,23 @@ export function candidateBindings(
   }
   if (lists.length === 0) return []
   if (lists.length === 1) return lists[0] ?? []
-  const merged = lists.flat().sort((a, b) => a.ordinal - b.ordinal)
-  return merged.filter((binding, i) => i === 0 || merged[i - 1] !== binding)
+  // Each list is in visiting order already: merge them, taking a binding filed twice once.
+  const merged: CompiledBinding[] = []
+  const heads = lists.map(() => 0)
+  for (;;) {
+    let next: CompiledBinding | undefined
+    let from = -1
+    for (let i = 0; i < lists.length; i++) {
+      const candidate = lists[i]?.[heads[i] ?? 0]
+      if (candidate !== undefined && (next === undefined || candidate.ordinal < next.ordinal)) {
+        next = candidate
+        from = i
+      }
+    }
+    if (next === undefined) return merged
+    heads[from] = (heads[from] ?? 0) + 1
+    if (merged[merged.length - 1] !== next) merged.push(next)
+  }
 }
 
 /** RoleBindings of a namespace, or none. */

@@ -18,8 +18,12 @@ const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u
 
 const hex = (code: number, width: number) => code.toString(16).padStart(width, '0')
 
+/** Printable ASCII but the double quote and the backslash: nothing to escape. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
 /** `value` as Go's strconv.Quote writes it, quotes included. */
 export function goQuote(value: string): string {
+  if (PLAIN.test(value)) return `"${value}"`
   let out = '"'
   for (const char of value) {
     const short = SHORT_ESCAPES[char]

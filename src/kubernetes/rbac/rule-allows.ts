@@ -5,22 +5,30 @@ import type { PolicyRule, RequestAttributes } from '../objects.js'
 
 const ALL = '*'
 
-export function verbMatches(rule: PolicyRule, verb: string): boolean {
-  return rule.verbs.some((ruleVerb) => ruleVerb === ALL || ruleVerb === verb)
+/** Whether `list` holds `value` or `*`. */
+function includesOrAll(list: readonly string[] | undefined, value: string): boolean {
+  if (list === undefined) return false
+  for (const entry of list) if (entry === ALL || entry === value) return true
+  return false
 }
 
-export function apiGroupMatches(rule: PolicyRule, group: string): boolean {
-  return (rule.apiGroups ?? []).some((ruleGroup) => ruleGroup === ALL || ruleGroup === group)
-}
+export const verbMatches = (rule: PolicyRule, verb: string) => includesOrAll(rule.verbs, verb)
+
+export const apiGroupMatches = (rule: PolicyRule, group: string) =>
+  includesOrAll(rule.apiGroups, group)
 
 /**
- * `combined` is `resource` or `resource/subresource`. `pods` never matches `pods/status`; a rule's
- * `*` matches everything, `*\/status` any resource's status subresource.
+ * `combined` is `resource` or `resource/subresource`; `starSubresource` is `*\/subresource`, or
+ * undefined without a subresource. `pods` never matches `pods/status`; a rule's `*` matches
+ * everything, `*\/status` any resource's status subresource.
  */
-export function resourceMatches(rule: PolicyRule, combined: string, subresource: string): boolean {
-  for (const ruleResource of rule.resources ?? []) {
-    if (ruleResource === ALL || ruleResource === combined) return true
-    if (subresource !== '' && ruleResource === `*/${subresource}`) return true
+function resourceMatches(
+  rule: PolicyRule,
+  combined: string,
+  starSubresource: string | undefined,
+): boolean {
+  for (const resource of rule.resources ?? []) {
+    if (resource === ALL || resource === combined || resource === starSubresource) return true
   }
   return false
 }
@@ -31,8 +39,8 @@ export function resourceMatches(rule: PolicyRule, combined: string, subresource:
  * deletecollection) have the name '' and so never match a rule with resourceNames.
  */
 export function resourceNameMatches(rule: PolicyRule, name: string): boolean {
-  const names = rule.resourceNames ?? []
-  return names.length === 0 || names.includes(name)
+  const names = rule.resourceNames
+  return names === undefined || names.length === 0 || names.includes(name)
 }
 
 /** `*` matches every path; a URL ending in `*` every path starting with what precedes its stars. */
@@ -44,16 +52,22 @@ export function nonResourceUrlMatches(rule: PolicyRule, path: string): boolean {
   return false
 }
 
-export function ruleAllows(request: RequestAttributes, rule: PolicyRule): boolean {
+/** One request's test of rules, with what every rule compares against worked out once. */
+export function requestMatcher(request: RequestAttributes): (rule: PolicyRule) => boolean {
+  const verb = request.verb
   if (!request.resourceRequest) {
-    return verbMatches(rule, request.verb) && nonResourceUrlMatches(rule, request.path)
+    const path = request.path
+    return (rule) => includesOrAll(rule.verbs, verb) && nonResourceUrlMatches(rule, path)
   }
-  const combined =
-    request.subresource === '' ? request.resource : `${request.resource}/${request.subresource}`
-  return (
-    verbMatches(rule, request.verb) &&
-    apiGroupMatches(rule, request.apiGroup) &&
-    resourceMatches(rule, combined, request.subresource) &&
-    resourceNameMatches(rule, request.name)
-  )
+  const { apiGroup, resource, subresource, name } = request
+  const combined = subresource === '' ? resource : `${resource}/${subresource}`
+  const starSubresource = subresource === '' ? undefined : `*/${subresource}`
+  return (rule) =>
+    includesOrAll(rule.verbs, verb) &&
+    includesOrAll(rule.apiGroups, apiGroup) &&
+    resourceMatches(rule, combined, starSubresource) &&
+    resourceNameMatches(rule, name)
 }
+
+export const ruleAllows = (request: RequestAttributes, rule: PolicyRule): boolean =>
+  requestMatcher(request)(rule)

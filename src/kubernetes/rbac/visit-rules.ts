@@ -3,7 +3,7 @@
 // binding whose subjects include the user, its role's rules, or the error resolving the role.
 import type { PolicyRule, Subject, UserInfo } from '../objects.js'
 import type { CompiledBinding, RbacPolicy } from './compile-policy.js'
-import { candidateBindings, roleBindingsIn } from './compile-policy.js'
+import { candidateBindings, roleBindingsIn, rulesForVerb } from './compile-policy.js'
 import { goQuote } from './go-quote.js'
 import { serviceAccountUsername } from './user-info.js'
 
@@ -43,6 +43,7 @@ export function subjectAppliesTo(user: UserInfo, subject: Subject, namespace: st
 function visitBindings(
   bindings: readonly CompiledBinding[],
   user: UserInfo,
+  verb: string | undefined,
   visitor: RuleVisitor,
 ): boolean {
   for (const binding of bindings) {
@@ -53,23 +54,29 @@ function visitBindings(
       continue
     }
     const source: RuleSource = { binding, subject }
-    for (const rule of binding.rules) {
+    const rules = verb === undefined ? binding.rules.all : rulesForVerb(binding.rules, verb)
+    for (const rule of rules) {
       if (!visitor(source, rule, undefined)) return false
     }
   }
   return true
 }
 
+/**
+ * Given a verb, only the rules naming it or `*` are visited (for a decision, where no other rule
+ * can match); without one, every rule (for RulesFor).
+ */
 export function visitRulesFor(
   policy: RbacPolicy,
   user: UserInfo,
   namespace: string,
   visitor: RuleVisitor,
+  verb?: string,
 ): void {
   const clusterWide = candidateBindings(policy.clusterRoleBindings, user.username, user.groups)
-  if (!visitBindings(clusterWide, user, visitor) || namespace === '') return
+  if (!visitBindings(clusterWide, user, verb, visitor) || namespace === '') return
   const local = candidateBindings(roleBindingsIn(policy, namespace), user.username, user.groups)
-  visitBindings(local, user, visitor)
+  visitBindings(local, user, verb, visitor)
 }
 
 /** describeSubject: a ServiceAccount as `name/namespace`, its namespace defaulting to the binding's. */
