@@ -129,3 +129,23 @@ subjects: [{kind: User, name: u}]
       '[clusterrole.rbac.authorization.k8s.io "gone" not found, role.rbac.authorization.k8s.io "missing" not found]',
   })
 })
+
+test('a binding naming the user twice over (as a user and through groups) gives its rules once', () => {
+  const policy = compileRbacPolicy(
+    objectsFromYaml(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {namespace: ns, name: r}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: ns}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}
+subjects: [{kind: Group, name: g1}, {kind: User, name: u}, {kind: Group, name: g2}]
+`),
+  )
+  assert.deepEqual(rulesFor(policy, userNamed('u', 'g2', 'g1', 'g1'), 'ns').resourceRules, [
+    { verbs: ['get'], apiGroups: [''], resources: ['pods'] },
+  ])
+})
