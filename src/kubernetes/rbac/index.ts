@@ -8,7 +8,7 @@
 
 export { withBootstrap, bootstrapClusterRoles, bootstrapClusterRoleBindings } from './bootstrap.js'
 export { compileRbacPolicy } from './compile-policy.js'
-export type { CompiledBinding, RbacPolicy } from './compile-policy.js'
+export type { CompiledBinding, RbacPolicy, RuleSet } from './compile-policy.js'
 export { authorize, rbacAuthorize } from './authorize.js'
 export type { RbacDecision } from './authorize.js'
 export { rulesFor } from './rules-for.js'
