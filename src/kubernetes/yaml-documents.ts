@@ -57,10 +57,10 @@ export function parseYamlDocuments(text: string): YamlParse {
     const index = i + 1
     const start = document.contents?.range[0] ?? document.range[0]
     const line = lineOf(text, start)
-    if (document.errors.length > 0) {
-      for (const error of document.errors) {
-        problems.push({ index, line, message: firstLine(error.message) })
-      }
+    const [error] = document.errors
+    if (error !== undefined) {
+      // The first error, as a YAML parser that stops there reports it; the rest follow from it.
+      problems.push({ index, line, message: firstLine(error.message) })
       return
     }
     let value: unknown
