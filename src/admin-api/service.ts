@@ -17,7 +17,9 @@ export const ROLEGATE_NAMESPACE = `https://rolegate.dev/doc/${ROLEGATE_VERSION}/
 /** What an operation declared `store: 'none'` holds instead of repositories: any use is a bug. */
 const NO_REPOSITORIES = new Proxy({} as Repositories, {
   get(_target, name) {
-    throw new Error(`admin operation without a store access used repo.${String(name)}`)
+    // Probes by await and JSON (then, toJSON, symbols) find nothing; a repository use throws.
+    if (typeof name === 'symbol' || name === 'then' || name === 'toJSON') return undefined
+    throw new Error(`admin operation without a store access used repo.${name}`)
   },
 })
 
