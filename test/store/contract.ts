@@ -23,6 +23,7 @@ import type {
 } from '../../src/store/ports.js'
 import type { Repositories } from '../../src/store/repositories.js'
 import { mfaDeviceContract } from './mfa-device-contract.js'
+import { samlAssertionContract } from './saml-assertion-contract.js'
 import { instanceProfileAndPasswordContract } from './contract-instance-profiles-and-passwords.js'
 
 const A = '111122223333'
@@ -1944,6 +1945,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
 
   mfaDeviceContract(open)
   instanceProfileAndPasswordContract(open)
+  samlAssertionContract(open)
 }
 
 /** Looks until `store` notices another process's write (NOTIFY arrives a little after commit). */

@@ -243,6 +243,12 @@ export interface AccountPasswordPoliciesTable {
   hard_expiry: number
 }
 
+/** An accepted SAML assertion, by a hash of its issuer and ID, until it expires. */
+export interface SamlAssertionUsesTable {
+  use_key: string
+  expires_at: string
+}
+
 export interface Database {
   accounts: AccountsTable
   account_aliases: AccountAliasesTable
@@ -267,6 +273,7 @@ export interface Database {
   instance_profiles: InstanceProfilesTable
   login_profiles: LoginProfilesTable
   account_password_policies: AccountPasswordPoliciesTable
+  saml_assertion_uses: SamlAssertionUsesTable
 }
 
 /** Every table, children before parents: the order in which rows can be deleted. */
@@ -293,4 +300,5 @@ export const tablesChildFirst = [
   'accounts',
   'credential_reports',
   'service_linked_role_deletions',
+  'saml_assertion_uses',
 ] as const satisfies readonly (keyof Database)[]
