@@ -20,7 +20,12 @@ import { UsageRecorder } from '../credentials/usage-recorder.js'
 import { AdminService } from '../admin-api/service.js'
 import { adminOperations } from '../admin-api/operations.js'
 import { BuiltInIssuers } from '../federation/issuer/index.js'
-import { composeSts, refuseUserSessions } from '../sts/compose.js'
+import {
+  AWS_SAML_AUDIENCES,
+  AWS_SAML_ENDPOINT,
+  composeSts,
+  refuseUserSessions,
+} from '../sts/compose.js'
 import type { BuiltInKeys } from '../sts/compose.js'
 import { DEFAULT_PORT } from './config.js'
 
@@ -47,6 +52,12 @@ export interface ComposeOptions {
   publicUrl?: (() => string) | undefined
   /** How often recorded use of keys and roles is written; the recorder's default unless given. */
   usageFlushMs?: number | undefined
+  /** Accept SHA-1 in SAML responses (logged as insecure). */
+  allowSamlSha1?: boolean | undefined
+  /** SAML endpoints besides AWS's and PUBLIC_URL/saml. */
+  samlEndpoints?: readonly string[] | undefined
+  /** SP entity ids besides AWS's. */
+  samlEntityIds?: readonly string[] | undefined
 }
 
 export interface Composed {
@@ -78,11 +89,8 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   })
   const authorizer = new IamAuthorizer(store)
   const iam = new IamService(store, authorizer, ids, iamOperations)
-  const issuers = new BuiltInIssuers({
-    store,
-    clock,
-    publicUrl: options.publicUrl ?? (() => `http://127.0.0.1:${DEFAULT_PORT}`),
-  })
+  const publicUrl = options.publicUrl ?? (() => `http://127.0.0.1:${DEFAULT_PORT}`)
+  const issuers = new BuiltInIssuers({ store, clock, publicUrl })
   const rolegate = new AdminService(
     store,
     authorizer,
@@ -98,8 +106,16 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     allowHttpIssuers: options.allowHttpIssuers,
     builtInKeys: options.builtInKeys ?? issuers.keys,
     usage,
+    saml: {
+      endpoints: () => [AWS_SAML_ENDPOINT, `${publicUrl()}/saml`, ...(options.samlEndpoints ?? [])],
+      audiences: [...AWS_SAML_AUDIENCES, ...(options.samlEntityIds ?? [])],
+      allowSha1: options.allowSamlSha1 === true,
+    },
   })
   await sts.bootstrap()
+  if (options.allowSamlSha1 === true) {
+    logger.warn('--allow-saml-sha1: SAML responses signed with SHA-1 are accepted (insecure)')
+  }
   if (options.allowHttpIssuers === true) {
     logger.warn('--allow-http-issuers: plain-http OIDC issuers on loopback are trusted (insecure)')
   }

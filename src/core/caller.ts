@@ -32,7 +32,11 @@ export interface Caller {
 
 /** How temporary credentials were obtained. */
 export type SessionOrigin =
-  'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken' | 'GetFederationToken'
+  | 'AssumeRole'
+  | 'AssumeRoleWithWebIdentity'
+  | 'GetSessionToken'
+  | 'GetFederationToken'
+  | 'AssumeRoleWithSAML'
 
 /** What authorisation needs to know about a temporary-credential session, read from its token. */
 export interface CallerSession {

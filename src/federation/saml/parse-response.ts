@@ -3,7 +3,7 @@
 // where a signature may stand (right after the Issuer of the Response or of the Assertion, or
 // inside the Assertion's Advice, whose assertions are content the outer signature covers). Nothing
 // read here is trusted: values are read later from what the signatures cover.
-import { MALFORMED, NOT_BASE64, invalidToken } from './aws-messages.js'
+import { MALFORMED, NOT_BASE64, SIGNATURE_INVALID, invalidToken } from './aws-messages.js'
 import {
   SAML_ASSERTION_NS,
   SAML_PROTOCOL_NS,
@@ -56,6 +56,10 @@ export function decodeSamlResponse(posted: string): string {
 const malformed = (detail: string, rule: 'xml' | 'structure' | 'version' | 'id' = 'structure') =>
   invalidToken(MALFORMED, rule, detail)
 
+/** What signature wrapping leaves behind is answered as the signature it tried to reuse. */
+const wrapped = (detail: string, rule: 'structure' | 'id' = 'structure') =>
+  invalidToken(SIGNATURE_INVALID, rule, detail)
+
 /** The attributes xml-crypto takes for IDs (`Id`, `ID`, `id`, in any namespace). */
 const ID_NAMES = new Set(['ID', 'Id', 'id'])
 
@@ -67,7 +71,7 @@ function checkUniqueIds(elements: readonly XmlElement[]): void {
       const attr = attributes.item(i)
       if (attr === null || !ID_NAMES.has(attr.localName ?? attr.name)) continue
       if (seen.has(attr.value)) {
-        throw malformed(`the ID '${attr.value}' appears more than once`, 'id')
+        throw wrapped(`the ID '${attr.value}' appears more than once`, 'id')
       }
       seen.add(attr.value)
     }
@@ -98,12 +102,12 @@ function isInside(element: XmlElement, ancestor: XmlElement): boolean {
 function placedSignature(parent: XmlElement, what: string): XmlElement | undefined {
   const signatures = childElements(parent, XMLDSIG_NS, 'Signature')
   if (signatures.length === 0) return undefined
-  if (signatures.length > 1) throw malformed(`the ${what} carries several signatures`)
+  if (signatures.length > 1) throw wrapped(`the ${what} carries several signatures`)
   const children = elementChildren(parent)
   const first = children[0]
   const issuerFirst = first !== undefined && isElement(first, SAML_ASSERTION_NS, 'Issuer')
   if (children[issuerFirst ? 1 : 0] !== signatures[0]) {
-    throw malformed(`the ${what}'s signature is not right after its Issuer`)
+    throw wrapped(`the ${what}'s signature is not right after its Issuer`)
   }
   return signatures[0]
 }
@@ -147,7 +151,7 @@ export function parseSamlResponse(xml: string): ParsedResponse {
       element !== assertion &&
       !insideAdvice(element, assertion)
     ) {
-      throw malformed('an assertion stands outside the Response and its Advice')
+      throw wrapped('an assertion stands outside the Response and its Advice')
     }
     if (isElement(element, SAML_ASSERTION_NS, 'EncryptedAssertion')) {
       throw malformed('encrypted assertions are not accepted')
@@ -155,7 +159,7 @@ export function parseSamlResponse(xml: string): ParsedResponse {
     if (!isElement(element, XMLDSIG_NS, 'Signature')) continue
     const parent = element.parentNode
     if (parent === response || parent === assertion || insideAdvice(element, assertion)) continue
-    throw malformed(`a signature stands inside ${(parent as XmlElement | null)?.localName}`)
+    throw wrapped(`a signature stands inside ${(parent as XmlElement | null)?.localName}`)
   }
   return {
     xml,
