@@ -55,6 +55,10 @@ export function makeIdp(entityId = 'https://idp.example.com/saml', keys = makeKe
   }
 }
 
+/** The IdP's metadata with a validUntil, after which IAM's provider no longer holds. */
+export const metadataWithValidity = (idp: TestIdp, validUntil: string): string =>
+  metadataDocument({ entityId: idp.entityId, certificates: [idp.certBase64], validUntil })
+
 export interface ResponseOptions {
   issuer: string
   /** The Response's Issuer; the assertion's unless given; null leaves it out. */

@@ -85,22 +85,25 @@ function checkAlgorithms(signature: XmlElement, policy: SignaturePolicy): void {
 }
 
 /**
- * The signature's one Reference, which must name `expectedId` (the element the signature sits
- * in), with at most MAX_TRANSFORMS transforms.
+ * With `expectedId`, the signature's one Reference, which must name it (the element the signature
+ * sits in); without, any References (the XML-DSig corpus). At most MAX_TRANSFORMS transforms each.
  */
-function checkReference(signature: XmlElement, expectedId: string | undefined): void {
+function checkReferences(signature: XmlElement, expectedId: string | undefined): void {
   const signedInfo = childElements(signature, XMLDSIG_NS, 'SignedInfo')
   if (signedInfo.length !== 1) throw refuse('a signature needs exactly one SignedInfo')
   const references = childElements(signedInfo[0]!, XMLDSIG_NS, 'Reference')
-  if (references.length !== 1) throw refuse('a signature must hold exactly one Reference')
-  const reference = references[0]!
-  if (expectedId !== undefined && attribute(reference, 'URI') !== `#${expectedId}`) {
-    throw refuse(`the signature does not reference the element it is in (#${expectedId})`)
+  if (expectedId !== undefined) {
+    if (references.length !== 1) throw refuse('a signature must hold exactly one Reference')
+    if (attribute(references[0]!, 'URI') !== `#${expectedId}`) {
+      throw refuse(`the signature does not reference the element it is in (#${expectedId})`)
+    }
   }
-  const transforms = childElements(reference, XMLDSIG_NS, 'Transforms').flatMap((t) =>
-    childElements(t, XMLDSIG_NS, 'Transform'),
-  )
-  if (transforms.length > MAX_TRANSFORMS) throw refuse('too many transforms')
+  for (const reference of references) {
+    const transforms = childElements(reference, XMLDSIG_NS, 'Transforms').flatMap((t) =>
+      childElements(t, XMLDSIG_NS, 'Transform'),
+    )
+    if (transforms.length > MAX_TRANSFORMS) throw refuse('too many transforms')
+  }
 }
 
 /** Certificates whose DER the signature's KeyInfo names first: a hint for the order, never trust. */
@@ -142,9 +145,9 @@ function verifier(certificate: string, policy: SignaturePolicy): SignedXml {
 
 /**
  * Verifies `signature` over the document `xml` with one of `certificates` (PEM) and returns the
- * canonical XML of the element it covers, as xml-crypto computed and verified it.
- * `expectedId` is the ID of the element the signature must cover (undefined: any one reference,
- * for the XML-DSig corpus). Throws SamlRefusal otherwise.
+ * canonical XML of what it covers, as xml-crypto computed and verified it: one element when
+ * `expectedId` names the element the signature must cover (undefined: whatever its References
+ * name, for the XML-DSig corpus). Throws SamlRefusal otherwise.
  */
 export function checkSignature(
   xml: string,
@@ -152,9 +155,9 @@ export function checkSignature(
   expectedId: string | undefined,
   certificates: readonly string[],
   policy: SignaturePolicy,
-): string {
+): string[] {
   checkAlgorithms(signature, policy)
-  checkReference(signature, expectedId)
+  checkReferences(signature, expectedId)
   let reason = 'no trusted certificate'
   for (const certificate of hintedFirst(signature, certificates)) {
     const signed = verifier(certificate, policy)
@@ -169,9 +172,7 @@ export function checkSignature(
       if (reason.startsWith('invalid signature: the signature value')) continue
       throw refuse(reason)
     }
-    const references = signed.getSignedReferences()
-    if (references.length !== 1) throw refuse('the signature covers more than one element')
-    return references[0]!
+    return signed.getSignedReferences()
   }
   throw refuse(reason)
 }

@@ -1,9 +1,17 @@
 // Steps 1 and 2 of a SAML response: decode the posted base64 to UTF-8 XML and parse it, then find
 // its shape: one samlp:Response holding one saml:Assertion, no ID twice, and every ds:Signature
-// where a signature may stand (right after the Issuer of the Response or of the Assertion, or
-// inside the Assertion's Advice, whose assertions are content the outer signature covers). Nothing
-// read here is trusted: values are read later from what the signatures cover.
-import { MALFORMED, NOT_BASE64, SIGNATURE_INVALID, invalidToken } from './aws-messages.js'
+// where a signature may stand (one at most in the Response and in the Assertion, or inside the
+// Assertion's Advice, whose assertions are content the outer signature covers). Nothing read here
+// is trusted: values are read later from what the signatures cover.
+import {
+  IDP_STATUS,
+  MALFORMED,
+  NOT_BASE64,
+  SIGNATURE_INVALID,
+  SamlRefusal,
+  invalidToken,
+} from './aws-messages.js'
+import { STATUS_SUCCESS, readResponse } from './read-assertion.js'
 import {
   SAML_ASSERTION_NS,
   SAML_PROTOCOL_NS,
@@ -12,7 +20,6 @@ import {
   attribute,
   childElements,
   descendants,
-  elementChildren,
   isElement,
   parseXml,
 } from './saml-xml.js'
@@ -95,20 +102,10 @@ function isInside(element: XmlElement, ancestor: XmlElement): boolean {
   return false
 }
 
-/**
- * The schema's place for a signature: right after the Issuer (saml-schema-protocol-2.0 and
- * -assertion-2.0 put Issuer first and Signature next). Returns it, or undefined for none.
- */
-function placedSignature(parent: XmlElement, what: string): XmlElement | undefined {
+/** The one ds:Signature child of `parent`, or undefined for none. */
+function ownSignature(parent: XmlElement, what: string): XmlElement | undefined {
   const signatures = childElements(parent, XMLDSIG_NS, 'Signature')
-  if (signatures.length === 0) return undefined
   if (signatures.length > 1) throw wrapped(`the ${what} carries several signatures`)
-  const children = elementChildren(parent)
-  const first = children[0]
-  const issuerFirst = first !== undefined && isElement(first, SAML_ASSERTION_NS, 'Issuer')
-  if (children[issuerFirst ? 1 : 0] !== signatures[0]) {
-    throw wrapped(`the ${what}'s signature is not right after its Issuer`)
-  }
   return signatures[0]
 }
 
@@ -128,6 +125,13 @@ export function parseSamlResponse(xml: string): ParsedResponse {
     throw malformed('the Response is not SAML 2.0', 'version')
   }
   if (!attribute(response, 'ID')) throw malformed('the Response has no ID', 'id')
+
+  // An IdP that reports failure sends no assertion; its status is the answer (checked again in
+  // the signed XML when there is one).
+  const facts = readResponse(response)
+  if (facts.status !== undefined && facts.status !== STATUS_SUCCESS) {
+    throw new SamlRefusal('IDPRejectedClaim', IDP_STATUS(facts.statusDetail), 'status')
+  }
 
   const all = [response, ...descendants(response)]
   checkUniqueIds(all)
@@ -166,7 +170,7 @@ export function parseSamlResponse(xml: string): ParsedResponse {
     document,
     response,
     assertion,
-    responseSignature: placedSignature(response, 'Response'),
-    assertionSignature: placedSignature(assertion, 'Assertion'),
+    responseSignature: ownSignature(response, 'Response'),
+    assertionSignature: ownSignature(assertion, 'Assertion'),
   }
 }
