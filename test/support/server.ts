@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
+import type { Logger } from 'pino'
 import type { AdminKey } from '../../src/iam/bootstrap.js'
 import { startRolegate } from '../../src/main.js'
 import type { RunningRolegate } from '../../src/main.js'
@@ -37,6 +38,12 @@ export interface TestServerOptions {
   samlEndpoints?: string[]
   /** `--saml-entity-id` values. */
   samlEntityIds?: string[]
+  /** Where the server logs instead (e.g. to collect its lines); overrides `logs`. */
+  logger?: Logger
+  /** `--max-staleness` in milliseconds; the server's default unless given. */
+  maxStalenessMs?: number
+  /** How often a PostgreSQL replica sends itself a heartbeat; 0 turns it off. */
+  listenerHeartbeatMs?: number
 }
 
 export interface TestServer {
@@ -79,7 +86,9 @@ export async function startTestServer(
     samlEndpoints: options.samlEndpoints,
     samlEntityIds: options.samlEntityIds,
     adminKey,
-    logger: pino({ level: logs ? 'info' : 'silent' }, pino.destination(2)),
+    logger: options.logger ?? pino({ level: logs ? 'info' : 'silent' }, pino.destination(2)),
+    maxStalenessMs: options.maxStalenessMs,
+    listenerHeartbeatMs: options.listenerHeartbeatMs,
   })
   let stopped = false
   const stop = async () => {
