@@ -19,7 +19,10 @@ import { readRoleArn } from './role-arn.js'
 import { checkSessionPolicies } from './session-policies.js'
 import { sessionTagSet } from './session-tags.js'
 
-/** A PrincipalArn that is no IAM SAML provider ARN (recorded from AWS, as a ValidationError). */
+/**
+ * A PrincipalArn that is no IAM SAML provider ARN: AWS's ValidationError as users report it for a
+ * role and a provider ARN passed the wrong way round.
+ */
 const requestArnInvalid = () => new AwsError('ValidationError', 'Request ARN is invalid')
 
 function readProviderArn(text: string): string {

@@ -123,7 +123,9 @@ describe(
     test('redeemed at one replica, refused at the other later', async () => {
       const assertion = samlAssertion(idp, { roles })
       assert.deepEqual(await redeemEverywhere([b.url], assertion), ['ok'])
-      assert.deepEqual(await redeemEverywhere([a.url], assertion), ['InvalidIdentityTokenException'])
+      assert.deepEqual(await redeemEverywhere([a.url], assertion), [
+        'InvalidIdentityTokenException',
+      ])
       // Another assertion of the same user is not held up.
       assert.deepEqual(await redeemEverywhere([a.url], samlAssertion(idp, { roles })), ['ok'])
     })
