@@ -94,6 +94,13 @@ export const assumeRoleWithSaml = defineStsOperation({
       policies,
       tags,
       sourceIdentity: identity.sourceIdentity,
+      // The keys AWS lists for SAML role permissions policies ("Available keys for SAML-based
+      // AWS STS federation").
+      samlKeys: {
+        'saml:namequalifier': identity.nameQualifier,
+        'saml:sub': identity.subject,
+        'saml:sub_type': identity.subjectType,
+      },
       durationSeconds: duration,
     })
     return {

@@ -313,6 +313,40 @@ describe('AssumeRoleWithSAML', () => {
     )
   })
 
+  test("the role's permissions policies see saml:sub, saml:sub_type and saml:namequalifier", async () => {
+    const arn = await role(undefined)
+    const nameQualifier = createHash('sha1')
+      .update(`${idp.entityId}${ACCOUNT}/okta`)
+      .digest('base64')
+    await h.ok({
+      ...IAM,
+      Action: 'PutRolePolicy',
+      RoleName: arn.split('/').pop()!,
+      PolicyName: 'only-alice',
+      PolicyDocument: doc({
+        Effect: 'Allow',
+        Action: 'iam:ListRoles',
+        Resource: '*',
+        Condition: {
+          StringEquals: {
+            'saml:sub': 'alice@example.com',
+            'saml:sub_type': 'persistent',
+            'saml:namequalifier': nameQualifier,
+          },
+        },
+      }),
+    })
+    const alice = credentialsOf(await assume(arn, assertionFor(arn)))
+    assert.equal((await h.iam({ Action: 'ListRoles' }, alice)).status, 200)
+    const bob = credentialsOf(await assume(arn, assertionFor(arn, { nameId: 'bob@example.com' })))
+    assertError(
+      await h.iam({ Action: 'ListRoles' }, bob),
+      403,
+      'AccessDenied',
+      /because no identity-based policy allows the iam:ListRoles action$/,
+    )
+  })
+
   test('five minutes to redeem, and at most 60 s of clock skew either way', async () => {
     const arn = await role(undefined)
     const now = h.clock.now().getTime()
