@@ -40,6 +40,14 @@ Options:
                          OIDC issuers' discovery documents and keys
   --allow-http-issuers   trust plain-http OIDC issuers on loopback addresses (insecure; for
                          development only, logged as a warning)
+  --allow-saml-sha1      accept SAML responses signed or digested with SHA-1 (insecure;
+                         logged as a warning)
+  --saml-endpoint URL    another URL SAML responses may name as Destination and Recipient,
+                         beside https://signin.aws.amazon.com/saml and PUBLIC_URL/saml
+                         (repeatable)
+  --saml-entity-id ID    another SP entity id a SAML response's Audience may name, beside
+                         urn:amazon:webservices and https://signin.aws.amazon.com/saml
+                         (repeatable)
   --workers N            serve from N processes sharing the port and the database (default 1);
                          each notices writes made through the others before it answers
   --max-staleness SECONDS
@@ -110,6 +118,9 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
       'tls-key': { type: 'string' },
       'allow-http-issuers': { type: 'boolean', default: false },
       'issuer-ca-bundle': { type: 'string' },
+      'allow-saml-sha1': { type: 'boolean', default: false },
+      'saml-endpoint': { type: 'string', multiple: true, default: [] },
+      'saml-entity-id': { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
       workers: { type: 'string', default: '1' },
       'max-staleness': { type: 'string', default: String(STALENESS_S) },
@@ -164,6 +175,14 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
   if (tls && publicUrl?.startsWith('http://')) {
     throw new UsageError(`--public-url must be https:// when serving TLS, got '${publicUrl}'`)
   }
+  for (const url of values['saml-endpoint']) {
+    if (!/^https?:\/\/[^/]+/.test(url)) {
+      throw new UsageError(`--saml-endpoint must be an http:// or https:// URL, got '${url}'`)
+    }
+  }
+  for (const id of values['saml-entity-id']) {
+    if (id.trim() === '') throw new UsageError('--saml-entity-id must not be empty')
+  }
   return {
     host: values.host,
     port,
@@ -176,6 +195,9 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     allowReset: values['allow-reset'],
     allowHttpIssuers: values['allow-http-issuers'],
+    allowSamlSha1: values['allow-saml-sha1'],
+    samlEndpoints: values['saml-endpoint'],
+    samlEntityIds: values['saml-entity-id'],
     caBundleFile:
       values['issuer-ca-bundle'] === undefined ? undefined : resolve(values['issuer-ca-bundle']),
     tls: tls

@@ -21,7 +21,12 @@ import { AdminService } from '../admin-api/service.js'
 import { adminOperations } from '../admin-api/operations.js'
 import { BuiltInIssuers } from '../federation/issuer/index.js'
 import { ClusterSnapshots } from '../kubernetes/cluster-snapshots.js'
-import { composeSts, refuseUserSessions } from '../sts/compose.js'
+import {
+  AWS_SAML_AUDIENCES,
+  AWS_SAML_ENDPOINT,
+  composeSts,
+  refuseUserSessions,
+} from '../sts/compose.js'
 import type { BuiltInKeys } from '../sts/compose.js'
 import { TokenVerifier } from '../kubernetes/authenticator/index.js'
 import { DEFAULT_PORT } from './config.js'
@@ -49,6 +54,12 @@ export interface ComposeOptions {
   publicUrl?: (() => string) | undefined
   /** How often recorded use of keys and roles is written; the recorder's default unless given. */
   usageFlushMs?: number | undefined
+  /** Accept SHA-1 in SAML responses (logged as insecure). */
+  allowSamlSha1?: boolean | undefined
+  /** SAML endpoints besides AWS's and PUBLIC_URL/saml. */
+  samlEndpoints?: readonly string[] | undefined
+  /** SP entity ids besides AWS's. */
+  samlEntityIds?: readonly string[] | undefined
 }
 
 export interface Composed {
@@ -100,8 +111,16 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     allowHttpIssuers: options.allowHttpIssuers,
     builtInKeys: options.builtInKeys ?? issuers.keys,
     usage,
+    saml: {
+      endpoints: () => [AWS_SAML_ENDPOINT, `${publicUrl()}/saml`, ...(options.samlEndpoints ?? [])],
+      audiences: [...AWS_SAML_AUDIENCES, ...(options.samlEntityIds ?? [])],
+      allowSha1: options.allowSamlSha1 === true,
+    },
   })
   await sts.bootstrap()
+  if (options.allowSamlSha1 === true) {
+    logger.warn('--allow-saml-sha1: SAML responses signed with SHA-1 are accepted (insecure)')
+  }
   if (options.allowHttpIssuers === true) {
     logger.warn('--allow-http-issuers: plain-http OIDC issuers on loopback are trusted (insecure)')
   }

@@ -34,6 +34,18 @@ export interface RolegateConfig {
   caBundleFile?: string | undefined
   /** Accept plain-http OIDC issuers on loopback (development only). */
   allowHttpIssuers?: boolean | undefined
+  /** Accept RSA-SHA1 signatures and SHA-1 digests in SAML responses (`--allow-saml-sha1`). */
+  allowSamlSha1?: boolean | undefined
+  /**
+   * More SAML endpoints a response may name as Destination and Recipient (`--saml-endpoint`),
+   * beside https://signin.aws.amazon.com/saml and PUBLIC_URL/saml.
+   */
+  samlEndpoints?: readonly string[] | undefined
+  /**
+   * More SP entity ids a response's Audience may name (`--saml-entity-id`), beside
+   * urn:amazon:webservices and https://signin.aws.amazon.com/saml.
+   */
+  samlEntityIds?: readonly string[] | undefined
   /**
    * `--max-staleness`: the longest any cache that can allow a request serves what it read, in
    * milliseconds, whatever happens to the notice of other processes' writes

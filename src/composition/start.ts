@@ -96,6 +96,9 @@ async function setUp(config: RolegateConfig, logger: Logger): Promise<SetUp> {
           ? undefined
           : await readFile(config.caBundleFile, 'utf8')),
       allowHttpIssuers: config.allowHttpIssuers,
+      allowSamlSha1: config.allowSamlSha1,
+      samlEndpoints: config.samlEndpoints,
+      samlEntityIds: config.samlEntityIds,
       publicUrl: () => publicUrl ?? '',
     })
     usage = composed.usage

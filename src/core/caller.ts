@@ -32,7 +32,11 @@ export interface Caller {
 
 /** How temporary credentials were obtained. */
 export type SessionOrigin =
-  'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken' | 'GetFederationToken'
+  | 'AssumeRole'
+  | 'AssumeRoleWithWebIdentity'
+  | 'GetSessionToken'
+  | 'GetFederationToken'
+  | 'AssumeRoleWithSAML'
 
 /** What authorisation needs to know about a temporary-credential session, read from its token. */
 export interface CallerSession {
@@ -62,6 +66,11 @@ export interface CallerSession {
   mfaAuthenticatedAt?: Date
   /** Federated user sessions: the IAM user (or root) that called GetFederationToken. */
   sourceArn?: string
+  /**
+   * AssumeRoleWithSAML sessions: saml:namequalifier, saml:sub and saml:sub_type, which AWS lets
+   * the role's permissions policies test too.
+   */
+  samlKeys?: Readonly<Record<string, string>>
 }
 
 /** Facts about the request itself that feed the policy context (aws:SourceIp, ...). */

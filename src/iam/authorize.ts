@@ -212,6 +212,7 @@ function sessionContext(session: CallerSession) {
     ...(session.federatedProvider === undefined
       ? {}
       : { federatedProvider: session.federatedProvider }),
+    ...(session.samlKeys === undefined ? {} : { extra: session.samlKeys }),
   }
 }
 

@@ -325,6 +325,15 @@ export interface ClusterObjectRecord {
   body: string
 }
 
+/**
+ * A SAML assertion AssumeRoleWithSAML accepted: a key naming it (a hash of its issuer and ID)
+ * and until when it could still be accepted; the record must last that long.
+ */
+export interface SamlAssertionUse {
+  key: string
+  expiresAt: Date
+}
+
 /** One request signed with a long-term access key: AWS's GetAccessKeyLastUsed fields. */
 export interface AccessKeyUse {
   accessKeyId: string

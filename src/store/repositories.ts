@@ -24,6 +24,7 @@ import type {
   MfaDeviceRecord,
   NamePage,
   PasswordPolicyRecord,
+  SamlAssertionUse,
   PolicyUses,
   OidcProviderRecord,
   PolicyVersionRecord,
@@ -297,6 +298,17 @@ export interface ClusterRepository {
   reserveResourceVersions(accountId: string, clusterName: string, count: number): Promise<number>
 }
 
+/**
+ * The SAML assertions accepted and not yet expired. Noting one is no input to any cached
+ * decision, so it does not move the store's generation.
+ */
+export interface SamlAssertionRepository {
+  /** Records the first use of an assertion: true when it is new, false when it is recorded. */
+  claim(use: SamlAssertionUse): Promise<boolean>
+  /** Drops the records that expired before `expiredBefore`; how many it dropped. */
+  prune(expiredBefore: Date): Promise<number>
+}
+
 /** What one transaction may read and write: every repository, on the transaction's connection. */
 export interface Repositories {
   readonly accounts: AccountRepository
@@ -318,4 +330,5 @@ export interface Repositories {
   readonly loginProfiles: LoginProfileRepository
   readonly passwordPolicies: PasswordPolicyRepository
   readonly clusters: ClusterRepository
+  readonly samlAssertions: SamlAssertionRepository
 }

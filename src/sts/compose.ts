@@ -4,6 +4,7 @@
 import type { Caller, RequestInfo } from '../core/caller.js'
 import type { Params } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
+import { createHash } from 'node:crypto'
 import type { Clock } from '../core/clock.js'
 import type { IdSource } from '../core/ids.js'
 import type { AuthorizationDetails, AwsError } from '../core/errors.js'
@@ -18,12 +19,14 @@ import type {
   TlsThumbprint,
   VerificationKey,
 } from '../federation/oidc/index.js'
+import { verifySamlAssertion } from '../federation/saml/index.js'
+import type { LookupSamlProvider, SamlProvider } from '../federation/saml/index.js'
 import { PolicyCache } from '../policy/index.js'
 import type { Store } from '../store/ports.js'
 import { AuthorizationMessages } from './authorization-message.js'
 import { GenerationCache } from './generation-cache.js'
 import { SessionKeyring } from './keyring.js'
-import type { VerifyWebIdentity } from './operation.js'
+import type { SamlReplayRecord, VerifySaml, VerifyWebIdentity } from './operation.js'
 import type { Authorizer } from '../authorization/authorizer.js'
 import { stsOperations } from './operations.js'
 import { StoredRoles } from './role-arn.js'
@@ -54,6 +57,32 @@ export interface StsOptions {
   fetch?: { fetch: FetchLike; tlsThumbprint?: TlsThumbprint } | undefined
   /** Notes each role assumed, for RoleLastUsed. */
   usage?: Pick<UsageNotes, 'noteRole'> | undefined
+  /** AssumeRoleWithSAML's service-provider side. */
+  saml?: SamlServiceProvider | undefined
+}
+
+/** What this server is as a SAML service provider. */
+export interface SamlServiceProvider {
+  /**
+   * The SAML endpoints a response may be addressed to (Destination, Recipient): AWS's sign-in
+   * endpoint, PUBLIC_URL/saml and any more configured; read per call, as the public URL is known
+   * only once the server listens.
+   */
+  endpoints: () => readonly string[]
+  /** The audiences (SP entity ids) a response may be restricted to. */
+  audiences: readonly string[]
+  /** Accept RSA-SHA1 signatures and SHA-1 digests (`--allow-saml-sha1`). */
+  allowSha1: boolean
+}
+
+/** AWS's SAML endpoint and SP entity id, which IdPs set up for AWS already send. */
+export const AWS_SAML_ENDPOINT = 'https://signin.aws.amazon.com/saml'
+export const AWS_SAML_AUDIENCES = ['urn:amazon:webservices', AWS_SAML_ENDPOINT] as const
+
+const DEFAULT_SAML: SamlServiceProvider = {
+  endpoints: () => [AWS_SAML_ENDPOINT],
+  audiences: AWS_SAML_AUDIENCES,
+  allowSha1: false,
 }
 
 export interface Sts {
@@ -93,6 +122,59 @@ export function storeProviders(store: Store): LookupProvider {
   }
 }
 
+/**
+ * IAM SAML providers from the store, by ARN: kept until the store's generation moves, so
+ * UpdateSAMLProvider's new certificates count from the next request. An ARN that differs only in
+ * the case of the name finds the provider, as IAM's own lookups do.
+ */
+export function storeSamlProviders(store: Store): LookupSamlProvider {
+  const cache = new GenerationCache<SamlProvider | undefined>(store)
+  return (arn) =>
+    cache.get(arn, async () => {
+      const account = /^arn:[\w-]+:iam::(\d{12}):saml-provider\/(.+)$/.exec(arn)
+      if (account === null) return undefined
+      const [, accountId, name] = account as unknown as [string, string, string]
+      const record = await store.read(
+        async (repo) =>
+          (await repo.samlProviders.get(arn)) ??
+          (await repo.samlProviders.list(accountId)).find(
+            (candidate) => candidate.name.toLowerCase() === name.toLowerCase(),
+          ),
+      )
+      if (!record) return undefined
+      return Object.freeze({
+        arn: record.arn,
+        accountId: record.accountId,
+        name: record.name,
+        entityId: record.entityId,
+        certificates: Object.freeze([...record.certificates]),
+        validUntil: record.validUntil,
+      })
+    })
+}
+
+/** Expired records linger this long, for replicas whose clocks run behind. */
+const PRUNE_GRACE_MS = 10 * 60_000
+const PRUNE_EVERY_MS = 60_000
+
+/** Accepted assertions in the store, keyed by a hash of issuer and ID; pruned once a minute. */
+export function storeSamlReplayRecord(store: Store): SamlReplayRecord {
+  let prunedAt = 0
+  return {
+    claim(assertion, now) {
+      const key = createHash('sha256')
+        .update(`${assertion.issuer}\n${assertion.assertionId}`)
+        .digest('hex')
+      const prune = now.getTime() - prunedAt >= PRUNE_EVERY_MS
+      if (prune) prunedAt = now.getTime()
+      return store.transaction(async (repo) => {
+        if (prune) await repo.samlAssertions.prune(new Date(now.getTime() - PRUNE_GRACE_MS))
+        return repo.samlAssertions.claim({ key, expiresAt: assertion.acceptedUntil })
+      })
+    },
+  }
+}
+
 export function composeSts(options: StsOptions): Sts {
   const { store, clock, ids } = options
   const keyring = new SessionKeyring(store, clock)
@@ -118,6 +200,18 @@ export function composeSts(options: StsOptions): Sts {
       clock,
       ...(options.allowHttpIssuers === true ? { allowHttpIssuers: true } : {}),
     })
+  const saml = options.saml ?? DEFAULT_SAML
+  const lookupSamlProvider = storeSamlProviders(store)
+  const verifySaml: VerifySaml = (samlAssertion, principalArn, request) =>
+    verifySamlAssertion(samlAssertion, {
+      principalArn,
+      lookupProvider: lookupSamlProvider,
+      now: request.now,
+      recipients: saml.endpoints(),
+      audiences: saml.audiences,
+      allowSha1: saml.allowSha1,
+      requestId: request.requestId,
+    })
   const service = new StsService(
     {
       store,
@@ -126,6 +220,8 @@ export function composeSts(options: StsOptions): Sts {
       authorizer: options.authorizer,
       messages,
       verifyWebIdentity,
+      verifySaml,
+      samlAssertions: storeSamlReplayRecord(store),
       policies: new PolicyCache({ limit: 2000 }),
       clock,
       ids,

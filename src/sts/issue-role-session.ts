@@ -22,6 +22,8 @@ export interface RoleSessionRequest {
   federatedProvider?: string
   /** When the user signed in with MFA, for a session that carries it. */
   mfaAuthenticatedAt?: Date | undefined
+  /** A SAML session's keys for its permissions policies. */
+  samlKeys?: Record<string, string> | undefined
   durationSeconds: number
 }
 
@@ -57,6 +59,7 @@ export async function issueRoleSession(
   if (tags.transitiveTagKeys.length > 0) draft.transitiveTagKeys = tags.transitiveTagKeys
   if (sourceIdentity !== undefined) draft.sourceIdentity = sourceIdentity
   if (federatedProvider !== undefined) draft.federatedProvider = federatedProvider
+  if (session.samlKeys !== undefined) draft.samlKeys = session.samlKeys
   if (session.mfaAuthenticatedAt !== undefined) {
     draft.mfaAuthenticatedAt = session.mfaAuthenticatedAt.getTime()
   }

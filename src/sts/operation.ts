@@ -8,6 +8,7 @@ import type { IdSource } from '../core/ids.js'
 import type { Shape } from '../core/input.js'
 import type { Operation } from '../operation/define-operation.js'
 import type { VerifiedWebIdentity } from '../federation/oidc/index.js'
+import type { VerifiedSamlIdentity } from '../federation/saml/index.js'
 import type { Authorizer } from '../authorization/authorizer.js'
 import type { UsageNotes } from '../credentials/usage-recorder.js'
 import type { PolicyCache } from '../policy/index.js'
@@ -19,6 +20,25 @@ import type { StoredRoles } from './role-arn.js'
 /** Verifies a web identity token against the IAM OIDC providers of `accountId`. */
 export type VerifyWebIdentity = (token: string, accountId: string) => Promise<VerifiedWebIdentity>
 
+/**
+ * Verifies a SAML response against the IAM SAML provider `principalArn` names, at the request's
+ * time (its id is for the refusals AWS words with one).
+ */
+export type VerifySaml = (
+  samlAssertion: string,
+  principalArn: string,
+  request: Pick<RequestInfo, 'requestId' | 'now'>,
+) => Promise<VerifiedSamlIdentity>
+
+/** Where accepted SAML assertions are recorded, so each is redeemed once. */
+export interface SamlReplayRecord {
+  /** True the first time an assertion (its issuer and ID) is claimed, false after. */
+  claim(
+    assertion: Pick<VerifiedSamlIdentity, 'issuer' | 'assertionId' | 'acceptedUntil'>,
+    now: Date,
+  ): Promise<boolean>
+}
+
 export interface StsDeps {
   store: Store
   /** The roles AssumeRole* name, cached for this service. */
@@ -27,6 +47,8 @@ export interface StsDeps {
   authorizer: Authorizer
   messages: AuthorizationMessages
   verifyWebIdentity: VerifyWebIdentity
+  verifySaml: VerifySaml
+  samlAssertions: SamlReplayRecord
   /** Compiles trust policies for web identity decisions, once per text. */
   policies: PolicyCache
   clock: Clock

@@ -6,6 +6,7 @@ import { getAccessKeyInfo } from './get-access-key-info.js'
 import { getCallerIdentity } from './get-caller-identity.js'
 import { getSessionToken } from './get-session-token.js'
 import { getFederationToken } from './get-federation-token.js'
+import { assumeRoleWithSaml } from './assume-role-with-saml.js'
 import type { StsOperation } from './operation.js'
 
 export const stsOperations: readonly StsOperation[] = [
@@ -16,4 +17,5 @@ export const stsOperations: readonly StsOperation[] = [
   getCallerIdentity,
   getSessionToken,
   getFederationToken,
+  assumeRoleWithSaml,
 ]

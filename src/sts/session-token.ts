@@ -41,6 +41,8 @@ export interface SessionClaims {
   federatedProvider?: string
   /** When the user signed in with an MFA code, if they did: the session carries MFA. */
   mfaAuthenticatedAt?: number
+  /** A SAML session's saml:namequalifier, saml:sub and saml:sub_type. */
+  samlKeys?: Record<string, string>
 }
 
 /** The claims of a session about to be issued; the key id, secret and times are added here. */
@@ -138,6 +140,7 @@ export function callerSession(claims: SessionClaims): CallerSession {
       ? {}
       : { mfaAuthenticatedAt: new Date(claims.mfaAuthenticatedAt) }),
     ...(claims.principal.type === 'federated-user' ? { sourceArn: claims.principal.arn } : {}),
+    ...(claims.samlKeys === undefined ? {} : { samlKeys: claims.samlKeys }),
   }
 }
 

@@ -23,6 +23,7 @@ import type {
 } from '../../src/store/ports.js'
 import type { Repositories } from '../../src/store/repositories.js'
 import { mfaDeviceContract } from './mfa-device-contract.js'
+import { samlAssertionContract } from './saml-assertion-contract.js'
 import { instanceProfileAndPasswordContract } from './contract-instance-profiles-and-passwords.js'
 import { clusterContract } from './cluster-contract.js'
 
@@ -1946,6 +1947,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
   mfaDeviceContract(open)
   instanceProfileAndPasswordContract(open)
   clusterContract(open)
+  samlAssertionContract(open)
 }
 
 /** Looks until `store` notices another process's write (NOTIFY arrives a little after commit). */

@@ -240,4 +240,22 @@ describe('postgres store', { skip: requireOrSkip(postgresUnavailable()) }, () =>
       await two.close()
     }
   })
+
+  test('two stores on one database claim one SAML assertion once between them', async () => {
+    const one = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
+    const two = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
+    try {
+      await one.wipe()
+      const use = { key: 'f'.repeat(64), expiresAt: new Date('2099-01-01T00:00:00.000Z') }
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 === 0 ? one : two).transaction((r) => r.samlAssertions.claim(use)),
+        ),
+      )
+      assert.equal(results.filter((won) => won).length, 1)
+    } finally {
+      await one.close()
+      await two.close()
+    }
+  })
 })

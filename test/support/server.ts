@@ -30,6 +30,14 @@ export interface TestServerOptions {
   accountId?: string
   /** Request logs to stderr; silent unless asked (or ROLEGATE_TEST_LOGS=1). */
   logs?: boolean
+  /** `--public-url`; the listening address unless given. */
+  publicUrl?: string
+  /** `--allow-saml-sha1`. */
+  allowSamlSha1?: boolean
+  /** `--saml-endpoint` values. */
+  samlEndpoints?: string[]
+  /** `--saml-entity-id` values. */
+  samlEntityIds?: string[]
   /** Where the server logs instead (e.g. to collect its lines); overrides `logs`. */
   logger?: Logger
   /** `--max-staleness` in milliseconds; the server's default unless given. */
@@ -73,6 +81,10 @@ export async function startTestServer(
     accountId,
     region: 'us-east-1',
     allowReset: options.allowReset ?? false,
+    publicUrl: options.publicUrl,
+    allowSamlSha1: options.allowSamlSha1,
+    samlEndpoints: options.samlEndpoints,
+    samlEntityIds: options.samlEntityIds,
     adminKey,
     logger: options.logger ?? pino({ level: logs ? 'info' : 'silent' }, pino.destination(2)),
     maxStalenessMs: options.maxStalenessMs,

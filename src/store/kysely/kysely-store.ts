@@ -31,6 +31,7 @@ import { KyselyInstanceProfileRepository } from './instance-profile-repository.j
 import { KyselyLoginProfileRepository } from './login-profile-repository.js'
 import { KyselyPasswordPolicyRepository } from './password-policy-repository.js'
 import { KyselyClusterRepository } from './cluster-repository.js'
+import { KyselySamlAssertionRepository } from './saml-assertion-repository.js'
 import { TransactionSession } from './transaction-session.js'
 import { prepareSealedSecrets, resealSecrets } from './sealed-columns.js'
 import type { SealedColumns } from './sealed-columns.js'
@@ -102,6 +103,7 @@ export const repositoriesOf = (session: TransactionSession): Repositories => ({
   loginProfiles: new KyselyLoginProfileRepository(session),
   passwordPolicies: new KyselyPasswordPolicyRepository(session),
   clusters: new KyselyClusterRepository(session),
+  samlAssertions: new KyselySamlAssertionRepository(session),
 })
 
 /** A database connection (or pool) and how transactions on it begin. */

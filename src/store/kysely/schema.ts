@@ -268,6 +268,12 @@ export interface ClusterObjectsTable {
   body: string
 }
 
+/** An accepted SAML assertion, by a hash of its issuer and ID, until it expires. */
+export interface SamlAssertionUsesTable {
+  use_key: string
+  expires_at: string
+}
+
 export interface Database {
   accounts: AccountsTable
   account_aliases: AccountAliasesTable
@@ -294,6 +300,7 @@ export interface Database {
   account_password_policies: AccountPasswordPoliciesTable
   clusters: ClustersTable
   cluster_objects: ClusterObjectsTable
+  saml_assertion_uses: SamlAssertionUsesTable
 }
 
 /** Every table, children before parents: the order in which rows can be deleted. */
@@ -322,4 +329,5 @@ export const tablesChildFirst = [
   'service_linked_role_deletions',
   'cluster_objects',
   'clusters',
+  'saml_assertion_uses',
 ] as const satisfies readonly (keyof Database)[]

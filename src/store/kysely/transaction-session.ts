@@ -36,24 +36,36 @@ export class TransactionSession {
   }
 
   write(what: string, statement: () => Promise<unknown>): Promise<void> {
+    return this.#change(what, statement, true).then(() => undefined)
+  }
+
+  /**
+   * A write that no cached decision reads (a one-time use recorded): made like any other, but it
+   * does not count as the transaction having written, so the generation stays and no other
+   * process is told to drop its caches. Resolves to what the statement returned.
+   */
+  note<T>(what: string, statement: () => Promise<T>): Promise<T> {
+    return this.#change(what, statement, false)
+  }
+
+  #change<T>(what: string, statement: () => Promise<T>, counts: boolean): Promise<T> {
     if (this.options.readOnly === true) {
       return Promise.reject(new Error(`store: ${what} inside a read transaction`))
     }
-    this.#wrote = true
+    if (counts) this.#wrote = true
     return this.#enqueue(async () => {
       try {
-        if (!this.backend.savepointWrites) {
-          await statement()
-          return
-        }
+        if (!this.backend.savepointWrites) return await statement()
         await sql`savepoint rolegate_write`.execute(this.db)
+        let result: T
         try {
-          await statement()
+          result = await statement()
         } catch (error) {
           await sql`rollback to savepoint rolegate_write`.execute(this.db)
           throw error
         }
         await sql`release savepoint rolegate_write`.execute(this.db)
+        return result
       } catch (error) {
         throw this.#translate(what, error)
       }

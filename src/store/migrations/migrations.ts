@@ -12,6 +12,7 @@ import { instanceProfilesAndPasswordsMigration } from './0005-instance-profiles-
 import { mfaDevicesMigration } from './0006-mfa-devices.js'
 import { credentialReportsAndDeletionTasksMigration } from './0007-credential-reports-and-deletion-tasks.js'
 import { clustersMigration } from './0008-clusters.js'
+import { samlAssertionUsesMigration } from './0009-saml-assertion-uses.js'
 
 export const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   '0001-initial': initialMigration(dialect),
@@ -22,6 +23,7 @@ export const migrationsFor = (dialect: DialectName): Record<string, Migration> =
   '0006-mfa-devices': mfaDevicesMigration(dialect),
   '0007-credential-reports-and-deletion-tasks': credentialReportsAndDeletionTasksMigration(dialect),
   '0008-clusters': clustersMigration(dialect),
+  '0009-saml-assertion-uses': samlAssertionUsesMigration(dialect),
 })
 
 const migratorFor = <DB>(db: Kysely<DB>, dialect: DialectName): Migrator =>
