@@ -265,7 +265,7 @@ export interface InstanceProfileRecord {
 }
 
 /**
- * A user's console password. Only scrypt hashes are kept (PHC strings, see iam/password-hash.ts):
+ * A user's console password. Only scrypt hashes are kept (PHC strings, see core/password-hash.ts):
  * the current one, and the recent ones that password reuse prevention compares against.
  */
 export interface LoginProfileRecord {
