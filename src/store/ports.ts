@@ -322,6 +322,8 @@ export interface ResealCount {
   sessionKeys: number
   issuerKeys: number
   mfaSeeds: number
+  /** The built-in IdP's TOTP seeds, app secrets and signing keys. */
+  idpSecrets: number
 }
 
 export interface Store {
@@ -352,7 +354,7 @@ export interface Store {
    */
   recordUse(uses: UsageBatch): Promise<void>
   /**
-   * Seals every stored secret (access keys' secrets, session keys, issuers' private keys, MFA seeds) with the
+   * Seals every stored secret (access keys' secrets, session keys, issuers' private keys, MFA seeds, the IdP's secrets) with the
    * master key that seals now, in one transaction: run after a new master key was put first.
    */
   resealSecrets(): Promise<ResealCount>

@@ -31,6 +31,7 @@ import type {
   SessionKeyRecord,
   UserRecord,
 } from './ports.js'
+import type { IdpAppRepository, IdpDirectoryRepository } from './idp-repositories.js'
 
 /** Accounts and their aliases: an account has at most one alias, unique across all accounts. */
 export interface AccountRepository {
@@ -271,4 +272,6 @@ export interface Repositories {
   readonly instanceProfiles: InstanceProfileRepository
   readonly loginProfiles: LoginProfileRepository
   readonly passwordPolicies: PasswordPolicyRepository
+  readonly idpDirectory: IdpDirectoryRepository
+  readonly idpApps: IdpAppRepository
 }

@@ -195,7 +195,13 @@ describe('secrets at rest in SQLite', () => {
     assert.deepEqual(report.RetiredMasterKeyIds, [before?.id])
     assert.equal(mode(keyFile), 0o600)
     // Two access keys (admin, alice), two session keys, one issuer key, alice's MFA seed.
-    assert.deepEqual(report.Resealed, { AccessKeys: 2, SessionKeys: 2, IssuerKeys: 1, MfaSeeds: 1 })
+    assert.deepEqual(report.Resealed, {
+      AccessKeys: 2,
+      SessionKeys: 2,
+      IssuerKeys: 1,
+      MfaSeeds: 1,
+      IdpSecrets: 0,
+    })
     const raw = readFileSync(join(server.dataDir, 'rolegate.db')).toString('latin1')
     const wal = readFileSync(join(server.dataDir, 'rolegate.db-wal')).toString('latin1')
     assert.ok((raw + wal).includes(`rgsec1.${report.MasterKeyId}.`))

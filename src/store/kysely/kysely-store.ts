@@ -28,6 +28,8 @@ import { KyselyServiceLinkedRoleDeletionRepository } from './service-linked-role
 import { KyselyInstanceProfileRepository } from './instance-profile-repository.js'
 import { KyselyLoginProfileRepository } from './login-profile-repository.js'
 import { KyselyPasswordPolicyRepository } from './password-policy-repository.js'
+import { KyselyIdpDirectoryRepository } from './idp-directory-repository.js'
+import { KyselyIdpAppRepository } from './idp-app-repository.js'
 import { TransactionSession } from './transaction-session.js'
 import { prepareSealedSecrets, resealSecrets } from './sealed-columns.js'
 import type { SealedColumns } from './sealed-columns.js'
@@ -93,6 +95,8 @@ export const repositoriesOf = (session: TransactionSession): Repositories => ({
   instanceProfiles: new KyselyInstanceProfileRepository(session),
   loginProfiles: new KyselyLoginProfileRepository(session),
   passwordPolicies: new KyselyPasswordPolicyRepository(session),
+  idpDirectory: new KyselyIdpDirectoryRepository(session),
+  idpApps: new KyselyIdpAppRepository(session),
 })
 
 /** A database connection (or pool) and how transactions on it begin. */
