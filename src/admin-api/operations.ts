@@ -2,6 +2,7 @@
 import type { Shape } from '../core/input.js'
 import { accountOperations } from './accounts.js'
 import { issuerOperations } from './issuers.js'
+import { idpDirectoryOperations } from './idp-directory.js'
 import type { AdminOperation } from './operation.js'
 import { sessionKeyOperations } from './session-keys.js'
 
@@ -9,4 +10,5 @@ export const adminOperations: readonly AdminOperation<Shape, unknown>[] = [
   ...issuerOperations,
   ...sessionKeyOperations,
   ...accountOperations,
+  ...idpDirectoryOperations,
 ]

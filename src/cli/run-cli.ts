@@ -22,6 +22,8 @@ export interface CliIo {
   out(text: string): void
   err(text: string): void
   env: NodeJS.ProcessEnv
+  /** All of standard input, for commands that take a secret there (`--password-stdin`). */
+  stdin?: () => Promise<string>
 }
 
 const shown = (path: string) => {

@@ -20,6 +20,10 @@ import { UsageRecorder } from '../credentials/usage-recorder.js'
 import { AdminService } from '../admin-api/service.js'
 import { adminOperations } from '../admin-api/operations.js'
 import { BuiltInIssuers } from '../federation/issuer/index.js'
+import { idpAppOperations } from '../admin-api/idp-app.js'
+import { IdentityProvider } from '../idp/identity-provider.js'
+import { IdpPages } from '../idp/web/idp-pages.js'
+import { loopbackQuery } from '../http/loopback-query.js'
 import { composeSts, refuseUserSessions } from '../sts/compose.js'
 import type { BuiltInKeys } from '../sts/compose.js'
 import { DEFAULT_PORT } from './config.js'
@@ -78,16 +82,30 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   })
   const authorizer = new IamAuthorizer(store)
   const iam = new IamService(store, authorizer, ids, iamOperations)
-  const issuers = new BuiltInIssuers({
+  const publicUrl = options.publicUrl ?? (() => `http://127.0.0.1:${DEFAULT_PORT}`)
+  const issuers = new BuiltInIssuers({ store, clock, publicUrl })
+  // The IdP's app calls IAM through the HTTP app, which is made last: it is looked up per call.
+  const made: { app?: App } = {}
+  const idp = new IdentityProvider({
     store,
     clock,
-    publicUrl: options.publicUrl ?? (() => `http://127.0.0.1:${DEFAULT_PORT}`),
+    ids,
+    publicUrl,
+    api: loopbackQuery({
+      app: () => {
+        if (!made.app) throw new Error('the HTTP app is not made yet')
+        return made.app
+      },
+      clock,
+      region: options.region,
+      host: () => new URL(publicUrl()).host,
+    }),
   })
   const rolegate = new AdminService(
     store,
     authorizer,
     { primaryAccountId: options.accountId, issuers, ids },
-    adminOperations,
+    [...adminOperations, ...idpAppOperations(idp)],
   )
   const sts = composeSts({
     store,
@@ -112,6 +130,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   const served = createApp({
     services: { iam: refuseUserSessions(iamQueryService(iam)), sts: sts.service, rolegate },
     issuers,
+    idp: new IdpPages(idp),
     credentials: [new AccessKeyResolver(store), sts.resolver],
     usage,
     authorizationMessage: (error, request) => sts.authorizationMessage(error, request),
@@ -127,6 +146,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   })
   // Another process on the same database (a --workers sibling, a replica) may have written since
   // the last request: caches must not answer from before that.
+  made.app = served
   const app: App = {
     handle(request) {
       store.noticeOtherWriters()
