@@ -28,6 +28,15 @@ import { composeSts, refuseUserSessions } from '../sts/compose.js'
 import type { BuiltInKeys } from '../sts/compose.js'
 import { DEFAULT_PORT } from './config.js'
 
+/** The public URL's host, as a client would send it; before the socket listens there is none. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'localhost'
+  }
+}
+
 export const defaultLogger = (quiet = false): Logger =>
   pino({ level: quiet ? 'silent' : 'info', base: null }, pino.destination(2))
 
@@ -98,7 +107,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
       },
       clock,
       region: options.region,
-      host: () => new URL(publicUrl()).host,
+      host: () => hostOf(publicUrl()),
     }),
   })
   const rolegate = new AdminService(
