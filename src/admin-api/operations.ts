@@ -3,6 +3,7 @@ import type { Shape } from '../core/input.js'
 import { accountOperations } from './accounts.js'
 import { clusterOperations } from './clusters.js'
 import { issuerOperations } from './issuers.js'
+import { idpDirectoryOperations } from './idp-directory.js'
 import type { AdminOperation } from './operation.js'
 import { sessionKeyOperations } from './session-keys.js'
 
@@ -11,4 +12,5 @@ export const adminOperations: readonly AdminOperation<Shape, unknown>[] = [
   ...sessionKeyOperations,
   ...accountOperations,
   ...clusterOperations,
+  ...idpDirectoryOperations,
 ]

@@ -1,4 +1,4 @@
-// The client commands (`issuer`, `token`, `keys`, `accounts`, `roles`): parse the arguments, call
+// The client commands (`issuer`, `token`, `keys`, `accounts`, `roles`, `idp`): parse the arguments, call
 // the running server's admin API (or IAM) with SigV4, print the answer. Nothing here decides
 // anything: the server authorises and validates every call.
 import type { ParseArgsConfig } from 'node:util'
@@ -10,12 +10,14 @@ import {
 import { ClientConfigError, loadClientConfig } from './aws-config.js'
 import type { ClientConfig } from './aws-config.js'
 import { ACCOUNTS_HELP, ISSUER_HELP, KEYS_HELP, ROLES_HELP, TOKEN_HELP } from './client-help.js'
+import { IDP_HELP, IDP_OPTIONS, idpCall } from './idp-commands.js'
+import type { IdpValues } from './idp-commands.js'
 import { ApiError, EndpointError, asList, callQuery } from './query-client.js'
 import type { XmlValue } from './query-client.js'
 import type { CliIo } from './run-cli.js'
 import { parseCommandLine, reportUsageError, UsageError } from './usage-error.js'
 
-export const CLIENT_COMMANDS = ['issuer', 'token', 'keys', 'accounts', 'roles'] as const
+export const CLIENT_COMMANDS = ['issuer', 'token', 'keys', 'accounts', 'roles', 'idp'] as const
 export type ClientCommand = (typeof CLIENT_COMMANDS)[number]
 
 export const isClientCommand = (command: string): command is ClientCommand =>
@@ -27,6 +29,7 @@ const HELP: Record<ClientCommand, string> = {
   keys: KEYS_HELP,
   accounts: ACCOUNTS_HELP,
   roles: ROLES_HELP,
+  idp: IDP_HELP,
 }
 
 const CONNECTION_OPTIONS = {
@@ -79,12 +82,15 @@ const ALLOWED: Record<ClientCommand, readonly (keyof typeof COMMAND_OPTIONS)[]> 
   keys: [],
   accounts: [],
   roles: [],
+  idp: [],
 }
 
 function parse(command: ClientCommand, args: string[]): Invocation {
   const options = {
     ...CONNECTION_OPTIONS,
-    ...Object.fromEntries(ALLOWED[command].map((name) => [name, COMMAND_OPTIONS[name]])),
+    ...(command === 'idp'
+      ? IDP_OPTIONS
+      : Object.fromEntries(ALLOWED[command].map((name) => [name, COMMAND_OPTIONS[name]]))),
   }
   const parsed = parseCommandLine({ args, options, strict: true, allowPositionals: true })
   return { command, words: parsed.positionals, values: parsed.values as Values }
@@ -130,6 +136,8 @@ interface Call {
   print?: (result: { [name: string]: XmlValue }) => string
   /** Members that are lists even when empty. */
   lists?: readonly string[]
+  /** The parameter standard input fills (a password), read only once the command line is good. */
+  stdin?: string
 }
 
 const algorithmParam = (values: Values) =>
@@ -279,6 +287,8 @@ function callFor(invocation: Invocation, now: Date): Call {
       return accountsCall(invocation)
     case 'roles':
       return rolesCall(invocation, now)
+    case 'idp':
+      return idpCall(invocation.words, invocation.values as IdpValues)
   }
 }
 
@@ -297,7 +307,15 @@ function withLists(value: XmlValue, lists: readonly string[]): XmlValue {
 
 const VERSIONS = { rolegate: ROLEGATE_VERSION, iam: '2010-05-08' } as const
 
-/** `rolegate issuer|token|keys|accounts|roles ...`: resolves with the exit status. */
+/** A secret given on standard input, without the one line ending a shell or `echo` adds. */
+async function secretFromStdin(io: CliIo): Promise<string> {
+  if (!io.stdin) throw new UsageError('standard input cannot be read here')
+  const secret = (await io.stdin()).replace(/\r?\n$/, '')
+  if (secret === '') throw new UsageError('nothing was given on standard input')
+  return secret
+}
+
+/** `rolegate issuer|token|keys|accounts|roles|idp ...`: resolves with the exit status. */
 export async function runClientCommand(
   command: ClientCommand,
   args: string[],
@@ -313,6 +331,7 @@ export async function runClientCommand(
       return 0
     }
     call = callFor(invocation, now)
+    if (call.stdin !== undefined) call.params[call.stdin] = await secretFromStdin(io)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
     return reportUsageError(io, command, error, HELP[command])

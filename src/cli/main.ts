@@ -1,4 +1,5 @@
 // The `rolegate` executable: runs the command line, then keeps the server up until a signal.
+import { text } from 'node:stream/consumers'
 import { runCli } from './run-cli.js'
 
 async function main(): Promise<void> {
@@ -6,6 +7,7 @@ async function main(): Promise<void> {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     env: process.env,
+    stdin: () => text(process.stdin),
   })
   if (typeof result === 'number') {
     process.exitCode = result

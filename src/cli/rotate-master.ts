@@ -62,6 +62,7 @@ export async function runRotateMaster(args: string[], io: CliIo): Promise<number
             SessionKeys: rotation.resealed.sessionKeys,
             IssuerKeys: rotation.resealed.issuerKeys,
             MfaSeeds: rotation.resealed.mfaSeeds,
+            IdpSecrets: rotation.resealed.idpSecrets,
           },
         },
         null,

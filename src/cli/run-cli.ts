@@ -23,7 +23,7 @@ export interface CliIo {
   out(text: string): void
   err(text: string): void
   env: NodeJS.ProcessEnv
-  /** Standard input, for `-f -`; the process's own when absent. */
+  /** All of standard input (`-f -`, `--password-stdin`); the process's own when absent. */
   stdin?: () => Promise<string>
 }
 

@@ -20,6 +20,10 @@ import { UsageRecorder } from '../credentials/usage-recorder.js'
 import { AdminService } from '../admin-api/service.js'
 import { adminOperations } from '../admin-api/operations.js'
 import { BuiltInIssuers } from '../federation/issuer/index.js'
+import { idpAppOperations } from '../admin-api/idp-app.js'
+import { IdentityProvider } from '../idp/identity-provider.js'
+import { IdpPages } from '../idp/web/idp-pages.js'
+import { loopbackQuery } from '../http/loopback-query.js'
 import { ClusterSnapshots } from '../kubernetes/cluster-snapshots.js'
 import {
   AWS_SAML_AUDIENCES,
@@ -30,6 +34,15 @@ import {
 import type { BuiltInKeys } from '../sts/compose.js'
 import { TokenVerifier } from '../kubernetes/authenticator/index.js'
 import { DEFAULT_PORT } from './config.js'
+
+/** The public URL's host, as a client would send it; before the socket listens there is none. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'localhost'
+  }
+}
 
 export const defaultLogger = (quiet = false): Logger =>
   pino({ level: quiet ? 'silent' : 'info', base: null }, pino.destination(2))
@@ -96,11 +109,28 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   const publicUrl = options.publicUrl ?? (() => `http://127.0.0.1:${DEFAULT_PORT}`)
   const issuers = new BuiltInIssuers({ store, clock, publicUrl })
   const clusters = new ClusterSnapshots(store)
+  // The IdP's app calls IAM through the HTTP app, which is made last: it is looked up per call.
+  const made: { app?: App } = {}
+  const idp = new IdentityProvider({
+    store,
+    clock,
+    ids,
+    publicUrl,
+    api: loopbackQuery({
+      app: () => {
+        if (!made.app) throw new Error('the HTTP app is not made yet')
+        return made.app
+      },
+      clock,
+      region: options.region,
+      host: () => hostOf(publicUrl()),
+    }),
+  })
   const rolegate = new AdminService(
     store,
     authorizer,
     { primaryAccountId: options.accountId, issuers, ids, clusters },
-    adminOperations,
+    [...adminOperations, ...idpAppOperations(idp)],
   )
   const sts = composeSts({
     store,
@@ -142,6 +172,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   const served = createApp({
     services: { iam: refuseUserSessions(iamQueryService(iam)), sts: sts.service, rolegate },
     issuers,
+    idp: new IdpPages(idp),
     credentials,
     usage,
     authorizationMessage: (error, request) => sts.authorizationMessage(error, request),
@@ -163,6 +194,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   })
   // Another process on the same database (a --workers sibling, a replica) may have written since
   // the last request: caches must not answer from before that.
+  made.app = served
   const app: App = {
     handle(request) {
       store.noticeOtherWriters()

@@ -114,7 +114,13 @@ export async function rotateMasterKey(config: StateLocation): Promise<MasterKeyR
   }
   const { store } = await openStore(config, keyring)
   try {
-    const resealed: ResealCount = { accessKeys: 0, sessionKeys: 0, issuerKeys: 0, mfaSeeds: 0 }
+    const resealed: ResealCount = {
+      accessKeys: 0,
+      sessionKeys: 0,
+      issuerKeys: 0,
+      mfaSeeds: 0,
+      idpSecrets: 0,
+    }
     // Servers that sealed with an old key meanwhile leave more to seal: go again until none is.
     for (let pass = 0; pass < 5; pass += 1) {
       const count = await store.resealSecrets()
@@ -122,7 +128,9 @@ export async function rotateMasterKey(config: StateLocation): Promise<MasterKeyR
       resealed.sessionKeys += count.sessionKeys
       resealed.issuerKeys += count.issuerKeys
       resealed.mfaSeeds += count.mfaSeeds
-      const sealed = count.accessKeys + count.sessionKeys + count.issuerKeys + count.mfaSeeds
+      resealed.idpSecrets += count.idpSecrets
+      const sealed =
+        count.accessKeys + count.sessionKeys + count.issuerKeys + count.mfaSeeds + count.idpSecrets
       if (pass > 0 && sealed === 0) break
     }
     if (loaded.file !== undefined && fresh !== undefined) writeKeyFile(loaded.file, [fresh])

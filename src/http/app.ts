@@ -14,6 +14,8 @@ import { adminRoute, isAdminPath } from './admin-routes.js'
 import type { AdminHooks } from './admin-routes.js'
 import { isIssuerPath, issuerRoute } from './issuer-routes.js'
 import type { IssuerDocuments } from './issuer-routes.js'
+import { idpRoute, isIdpPath } from './idp-routes.js'
+import type { IdpPages } from './idp-routes.js'
 import { SigningKeyCache } from '../sigv4/signing-key.js'
 import type { PrecheckedSignature } from '../sigv4/verify-signature.js'
 import { authenticate, readSignature } from './authenticate.js'
@@ -42,6 +44,8 @@ export interface AppDeps {
   admin?: AdminHooks
   /** The built-in OIDC issuers' discovery documents and JWKS, served unsigned. */
   issuers?: IssuerDocuments
+  /** The built-in SAML IdP's metadata and sign-in pages, under /idp/. */
+  idp?: IdpPages
   /**
    * The encoded authorization message an AccessDenied carries (sealed, for
    * sts:DecodeAuthorizationMessage); undefined leaves it out.
@@ -217,6 +221,11 @@ export function createApp(deps: AppDeps): App {
       deps.logger.info({ requestId, path: request.path, status: admin.status }, 'admin request')
       return admin
     }
+    const idp = await idpRoute(request, deps.idp, deps.logger, requestId)
+    if (idp) {
+      deps.logger.info({ requestId, path: request.path, status: idp.status }, 'idp request')
+      return idp
+    }
     const document = await issuerRoute(request, deps.issuers)
     return document ?? handleQuery(request, requestId)
   }
@@ -225,7 +234,7 @@ export function createApp(deps: AppDeps): App {
     handle(request) {
       const requestId = deps.ids.requestId()
       // The AWS API goes straight on; only the paths of rolegate's own endpoints wait for a router.
-      if (isAdminPath(request.path) || isIssuerPath(request.path)) {
+      if (isAdminPath(request.path) || isIssuerPath(request.path) || isIdpPath(request.path)) {
         return handleOther(request, requestId)
       }
       return handleQuery(request, requestId)

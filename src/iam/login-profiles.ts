@@ -10,7 +10,7 @@ import type { LoginProfileRecord, PasswordPolicyRecord, UserRecord } from '../st
 import { NAME, userName } from './names.js'
 import type { IamContext, IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
-import { PasswordCandidate } from './password-hash.js'
+import { PasswordCandidate } from '../core/password-hash.js'
 import { checkPassword, passwordPolicyViolation, reusePrevented } from './password-policy.js'
 import { requireNamedOrCallingUser, requireUser } from './users.js'
 

@@ -265,7 +265,7 @@ export interface InstanceProfileRecord {
 }
 
 /**
- * A user's console password. Only scrypt hashes are kept (PHC strings, see iam/password-hash.ts):
+ * A user's console password. Only scrypt hashes are kept (PHC strings, see core/password-hash.ts):
  * the current one, and the recent ones that password reuse prevention compares against.
  */
 export interface LoginProfileRecord {
@@ -361,6 +361,8 @@ export interface ResealCount {
   sessionKeys: number
   issuerKeys: number
   mfaSeeds: number
+  /** The built-in IdP's TOTP seeds, app secrets and signing keys. */
+  idpSecrets: number
 }
 
 /** How long caches may serve what they read, unless configured (`--max-staleness`). */
@@ -423,7 +425,7 @@ export interface Store {
    */
   recordUse(uses: UsageBatch): Promise<void>
   /**
-   * Seals every stored secret (access keys' secrets, session keys, issuers' private keys, MFA seeds) with the
+   * Seals every stored secret (access keys' secrets, session keys, issuers' private keys, MFA seeds, the IdP's secrets) with the
    * master key that seals now, in one transaction: run after a new master key was put first.
    */
   resealSecrets(): Promise<ResealCount>

@@ -34,6 +34,7 @@ import type {
   SessionKeyRecord,
   UserRecord,
 } from './ports.js'
+import type { IdpAppRepository, IdpDirectoryRepository } from './idp-repositories.js'
 
 /** Accounts and their aliases: an account has at most one alias, unique across all accounts. */
 export interface AccountRepository {
@@ -331,4 +332,6 @@ export interface Repositories {
   readonly passwordPolicies: PasswordPolicyRepository
   readonly clusters: ClusterRepository
   readonly samlAssertions: SamlAssertionRepository
+  readonly idpDirectory: IdpDirectoryRepository
+  readonly idpApps: IdpAppRepository
 }

@@ -1,6 +1,7 @@
 // Secrets at rest, as someone who can read the data directory or the database would see them: the
 // raw SQLite file (and its WAL) and every PostgreSQL table hold no secret access key, no session
-// key secret, no issuer private key and no MFA seed; the data directory and its files are their owner's alone
+// key secret, no issuer private key, no MFA seed and none of the built-in IdP's secrets (TOTP
+// seeds, its app's IAM secret and cookie key, its signing keys); the data directory and its files are their owner's alone
 // whatever the umask; a database refuses to start with another master key; and
 // `rolegate keys rotate-master` seals everything anew while a server keeps serving.
 import assert from 'node:assert/strict'
@@ -13,6 +14,7 @@ import {
   CreateUserCommand,
   CreateVirtualMFADeviceCommand,
   ListUsersCommand,
+  PutUserPolicyCommand,
 } from '@aws-sdk/client-iam'
 import pg from 'pg'
 import { pino } from 'pino'
@@ -20,6 +22,7 @@ import { runCli } from '../../src/cli/run-cli.js'
 import { parseKeyFile } from '../../src/composition/master-key.js'
 import { startRolegate } from '../../src/main.js'
 import { formatMasterKey, generateMasterKey } from '../../src/store/secrets/master-keyring.js'
+import { APP_POLICY } from '../support/idp.js'
 import { iamSdk } from '../support/iam-sdk.js'
 import { postgresUnavailable, startPostgres } from '../support/postgres.js'
 import type { PostgresCluster } from '../support/postgres.js'
@@ -33,13 +36,14 @@ interface Secrets {
 }
 
 /** Runs `rolegate ARGS` in process; answers the exit code and what it printed. */
-async function rolegate(args: string[], env: NodeJS.ProcessEnv) {
+async function rolegate(args: string[], env: NodeJS.ProcessEnv, stdin?: string) {
   let out = ''
   let err = ''
   const code = await runCli(args, {
     out: (text) => (out += text),
     err: (text) => (err += text),
     env,
+    ...(stdin === undefined ? {} : { stdin: () => Promise.resolve(stdin) }),
   })
   return { code, out, err }
 }
@@ -64,11 +68,33 @@ async function makeSecrets(server: TestServer, user: string): Promise<Secrets> {
     Buffer.from(device.VirtualMFADevice?.Base32StringSeed ?? []).toString(),
     /^[A-Z2-7]{64}$/,
   )
-  for (const args of [
-    ['issuer', 'create', `${user}-issuer`],
-    ['keys', 'rotate'],
-  ]) {
-    const run = await rolegate(args, clientEnv(server))
+  // The IdP app keeps the user's key (it may list roles), and the IdP user gets a TOTP seed.
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: user,
+      PolicyName: 'idp-app',
+      PolicyDocument: JSON.stringify(APP_POLICY),
+    }),
+  )
+  const appKey = created.AccessKey
+  for (const [args, stdin] of [
+    [['issuer', 'create', `${user}-issuer`]],
+    [['keys', 'rotate']],
+    [
+      [
+        'idp',
+        'app',
+        'set',
+        '--access-key-id',
+        appKey.AccessKeyId ?? '',
+        '--secret-access-key-stdin',
+      ],
+      appKey.SecretAccessKey,
+    ],
+    [['idp', 'user', 'create', `${user}-idp`, '--password-stdin'], `${user}-password`],
+    [['idp', 'user', 'require-totp', `${user}-idp`]],
+  ] as const) {
+    const run = await rolegate([...args], clientEnv(server), stdin)
     assert.equal(run.code, 0, run.err)
   }
   return storedSecrets(server)
@@ -85,6 +111,15 @@ async function storedSecrets(server: TestServer): Promise<Secrets> {
     }
     for (const key of await repo.sessionKeys.list()) plain.push(key.secret)
     for (const device of await repo.mfaDevices.list(server.accountId)) plain.push(device.seed)
+    for (const user of await repo.idpDirectory.listUsers(server.accountId)) {
+      if (user.totpSeed !== null) plain.push(user.totpSeed)
+    }
+    const app = await repo.idpApps.get(server.accountId)
+    if (app?.secretAccessKey) plain.push(app.secretAccessKey)
+    if (app) plain.push(app.cookieKey)
+    for (const key of await repo.idpApps.listKeys(server.accountId)) {
+      plain.push(key.privateKey, key.privateKey.split('\n')[5] ?? key.privateKey)
+    }
     for (const issuer of await repo.issuers.list(server.accountId)) {
       for (const key of await repo.issuers.listKeys(issuer.accountId, issuer.name)) {
         const jwk = JSON.parse(key.privateJwk) as Record<string, string>
@@ -100,7 +135,7 @@ async function storedSecrets(server: TestServer): Promise<Secrets> {
 
 function assertNoneIn(haystack: string, secrets: Secrets, where: string) {
   // At least one of each kind: a test that found nothing to look for would prove nothing.
-  assert.ok(secrets.plain.length >= 6, `secrets to look for: ${secrets.plain.length}`)
+  assert.ok(secrets.plain.length >= 12, `secrets to look for: ${secrets.plain.length}`)
   for (const secret of secrets.plain) {
     assert.equal(haystack.includes(secret), false, `${where} holds a secret in plaintext`)
   }
@@ -194,8 +229,15 @@ describe('secrets at rest in SQLite', () => {
     assert.notEqual(report.MasterKeyId, before?.id)
     assert.deepEqual(report.RetiredMasterKeyIds, [before?.id])
     assert.equal(mode(keyFile), 0o600)
-    // Two access keys (admin, alice), two session keys, one issuer key, alice's MFA seed.
-    assert.deepEqual(report.Resealed, { AccessKeys: 2, SessionKeys: 2, IssuerKeys: 1, MfaSeeds: 1 })
+    // Two access keys (admin, alice), two session keys, one issuer key, alice's MFA seed; the
+    // IdP's: alice-idp's TOTP seed, the app's IAM secret and cookie key, its two signing keys.
+    assert.deepEqual(report.Resealed, {
+      AccessKeys: 2,
+      SessionKeys: 2,
+      IssuerKeys: 1,
+      MfaSeeds: 1,
+      IdpSecrets: 5,
+    })
     const raw = readFileSync(join(server.dataDir, 'rolegate.db')).toString('latin1')
     const wal = readFileSync(join(server.dataDir, 'rolegate.db-wal')).toString('latin1')
     assert.ok((raw + wal).includes(`rgsec1.${report.MasterKeyId}.`))

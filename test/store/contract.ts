@@ -26,6 +26,7 @@ import { mfaDeviceContract } from './mfa-device-contract.js'
 import { samlAssertionContract } from './saml-assertion-contract.js'
 import { instanceProfileAndPasswordContract } from './contract-instance-profiles-and-passwords.js'
 import { clusterContract } from './cluster-contract.js'
+import { idpContract } from './idp-contract.js'
 
 const A = '111122223333'
 const B = '444455556666'
@@ -1948,6 +1949,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
   instanceProfileAndPasswordContract(open)
   clusterContract(open)
   samlAssertionContract(open)
+  idpContract(open)
 }
 
 /** Looks until `store` notices another process's write (NOTIFY arrives a little after commit). */

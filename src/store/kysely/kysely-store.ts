@@ -32,6 +32,8 @@ import { KyselyLoginProfileRepository } from './login-profile-repository.js'
 import { KyselyPasswordPolicyRepository } from './password-policy-repository.js'
 import { KyselyClusterRepository } from './cluster-repository.js'
 import { KyselySamlAssertionRepository } from './saml-assertion-repository.js'
+import { KyselyIdpDirectoryRepository } from './idp-directory-repository.js'
+import { KyselyIdpAppRepository } from './idp-app-repository.js'
 import { TransactionSession } from './transaction-session.js'
 import { prepareSealedSecrets, resealSecrets } from './sealed-columns.js'
 import type { SealedColumns } from './sealed-columns.js'
@@ -104,6 +106,8 @@ export const repositoriesOf = (session: TransactionSession): Repositories => ({
   passwordPolicies: new KyselyPasswordPolicyRepository(session),
   clusters: new KyselyClusterRepository(session),
   samlAssertions: new KyselySamlAssertionRepository(session),
+  idpDirectory: new KyselyIdpDirectoryRepository(session),
+  idpApps: new KyselyIdpAppRepository(session),
 })
 
 /** A database connection (or pool) and how transactions on it begin. */

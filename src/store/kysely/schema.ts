@@ -274,6 +274,67 @@ export interface SamlAssertionUsesTable {
   expires_at: string
 }
 
+/** The built-in IdP's users; `totp_seed` is sealed, `session_tags` JSON text. */
+export interface IdpUsersTable {
+  user_id: string
+  account_id: string
+  user_name: string
+  name_key: string
+  email: string | null
+  password_hash: string
+  password_changed: string
+  totp_seed: string | null
+  totp_last_step: number | null
+  session_tags: string
+  create_date: string
+}
+
+export interface IdpGroupsTable {
+  group_id: string
+  account_id: string
+  group_name: string
+  name_key: string
+  create_date: string
+}
+
+export interface IdpGroupMembersTable {
+  group_id: string
+  user_id: string
+}
+
+/** A role assigned to a user or a group: the id twice, as EntityRef does, so a key guards it. */
+export interface IdpAssignmentsTable {
+  account_id: string
+  principal_type: 'user' | 'group'
+  principal_id: string
+  user_id: string | null
+  group_id: string | null
+  role_arn: string
+  create_date: string
+}
+
+/** One AWS Account Federation app per account; `secret_access_key` and `cookie_key` are sealed. */
+export interface IdpAppsTable {
+  account_id: string
+  create_date: string
+  access_key_id: string | null
+  secret_access_key: string | null
+  provider_arn: string | null
+  session_duration: number
+  cookie_key: string
+}
+
+/** `private_key` is sealed. */
+export interface IdpSigningKeysTable {
+  account_id: string
+  key_id: string
+  private_key: string
+  certificate: string
+  create_date: string
+  signing_since: string | null
+  retire_date: string | null
+}
+
 export interface Database {
   accounts: AccountsTable
   account_aliases: AccountAliasesTable
@@ -301,6 +362,12 @@ export interface Database {
   clusters: ClustersTable
   cluster_objects: ClusterObjectsTable
   saml_assertion_uses: SamlAssertionUsesTable
+  idp_users: IdpUsersTable
+  idp_groups: IdpGroupsTable
+  idp_group_members: IdpGroupMembersTable
+  idp_assignments: IdpAssignmentsTable
+  idp_apps: IdpAppsTable
+  idp_signing_keys: IdpSigningKeysTable
 }
 
 /** Every table, children before parents: the order in which rows can be deleted. */
@@ -330,4 +397,10 @@ export const tablesChildFirst = [
   'cluster_objects',
   'clusters',
   'saml_assertion_uses',
+  'idp_group_members',
+  'idp_assignments',
+  'idp_users',
+  'idp_groups',
+  'idp_signing_keys',
+  'idp_apps',
 ] as const satisfies readonly (keyof Database)[]

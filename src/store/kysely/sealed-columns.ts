@@ -10,6 +10,9 @@ import { SecretUnreadableError } from '../secrets/master-keyring.js'
 import type {
   AccessKeysTable,
   Database,
+  IdpAppsTable,
+  IdpSigningKeysTable,
+  IdpUsersTable,
   IssuerKeysTable,
   MfaDevicesTable,
   SessionKeysTable,
@@ -20,6 +23,11 @@ const sessionKeyContext = (row: { key_id: string }) => `session-key/${row.key_id
 const issuerKeyContext = (row: { account_id: string; issuer_name: string; kid: string }) =>
   `issuer-key/${row.account_id}/${row.issuer_name}/${row.kid}`
 const mfaSeedContext = (row: { serial_number: string }) => `mfa-device/${row.serial_number}`
+const idpTotpContext = (row: { user_id: string }) => `idp-user/${row.user_id}/totp`
+const idpAppKeyContext = (row: { account_id: string }) => `idp-app/${row.account_id}/access-key`
+const idpCookieContext = (row: { account_id: string }) => `idp-app/${row.account_id}/cookie-key`
+const idpSigningContext = (row: { account_id: string; key_id: string }) =>
+  `idp-signing-key/${row.account_id}/${row.key_id}`
 
 /** Seals and opens the secret column of each table's rows. */
 export class SealedColumns {
@@ -62,6 +70,51 @@ export class SealedColumns {
   openMfaSeed<R extends Selectable<MfaDevicesTable>>(row: R): R {
     return { ...row, seed: this.sealer.open(row.seed, mfaSeedContext(row)) }
   }
+
+  sealIdpUser<R extends Pick<IdpUsersTable, 'user_id' | 'totp_seed'>>(row: R): R {
+    const seed = row.totp_seed
+    return { ...row, totp_seed: seed === null ? null : this.sealer.seal(seed, idpTotpContext(row)) }
+  }
+
+  openIdpUser<R extends Pick<Selectable<IdpUsersTable>, 'user_id' | 'totp_seed'>>(row: R): R {
+    const seed = row.totp_seed
+    return { ...row, totp_seed: seed === null ? null : this.sealer.open(seed, idpTotpContext(row)) }
+  }
+
+  sealIdpApp<R extends Pick<IdpAppsTable, 'account_id' | 'secret_access_key' | 'cookie_key'>>(
+    row: R,
+  ): R {
+    const secret = row.secret_access_key
+    return {
+      ...row,
+      secret_access_key: secret === null ? null : this.sealer.seal(secret, idpAppKeyContext(row)),
+      cookie_key: this.sealer.seal(row.cookie_key, idpCookieContext(row)),
+    }
+  }
+
+  openIdpApp<R extends Selectable<IdpAppsTable>>(row: R): R {
+    const secret = row.secret_access_key
+    return {
+      ...row,
+      secret_access_key: secret === null ? null : this.sealer.open(secret, idpAppKeyContext(row)),
+      cookie_key: this.sealer.open(row.cookie_key, idpCookieContext(row)),
+    }
+  }
+
+  /** The app's IAM secret key alone, for an update that leaves the cookie key as it is. */
+  sealIdpAppSecret(accountId: string, secret: string | null): string | null {
+    return secret === null
+      ? null
+      : this.sealer.seal(secret, idpAppKeyContext({ account_id: accountId }))
+  }
+
+  sealIdpSigningKey<R extends IdpSigningKeysTable>(row: R): R {
+    return { ...row, private_key: this.sealer.seal(row.private_key, idpSigningContext(row)) }
+  }
+
+  openIdpSigningKey<R extends Selectable<IdpSigningKeysTable>>(row: R): R {
+    return { ...row, private_key: this.sealer.open(row.private_key, idpSigningContext(row)) }
+  }
 }
 
 const CHECK_NAME = 'master_key_check'
@@ -88,7 +141,13 @@ export async function resealSecrets(
     if (id === sealer.sealingKeyId) return undefined
     return sealer.seal(id === undefined ? value : sealer.open(value, context), context)
   }
-  const count: ResealCount = { accessKeys: 0, sessionKeys: 0, issuerKeys: 0, mfaSeeds: 0 }
+  const count: ResealCount = {
+    accessKeys: 0,
+    sessionKeys: 0,
+    issuerKeys: 0,
+    mfaSeeds: 0,
+    idpSecrets: 0,
+  }
 
   for (const row of await db.selectFrom('access_keys').selectAll().execute()) {
     const value = resealed(row.secret_access_key, accessKeyContext(row))
@@ -132,7 +191,56 @@ export async function resealSecrets(
       .execute()
     count.mfaSeeds += 1
   }
+  count.idpSecrets = await resealIdpSecrets(db, resealed)
   await writeCheck(db, sealer)
+  return count
+}
+
+/** The built-in IdP's sealed columns: TOTP seeds, the apps' IAM secrets and cookie keys, signing keys. */
+async function resealIdpSecrets(
+  db: Kysely<Database>,
+  resealed: (value: string, context: string) => string | undefined,
+): Promise<number> {
+  let count = 0
+  for (const row of await db.selectFrom('idp_users').selectAll().execute()) {
+    if (row.totp_seed === null) continue
+    const value = resealed(row.totp_seed, idpTotpContext(row))
+    if (value === undefined) continue
+    await db
+      .updateTable('idp_users')
+      .set({ totp_seed: value })
+      .where('user_id', '=', row.user_id)
+      .execute()
+    count += 1
+  }
+  for (const row of await db.selectFrom('idp_apps').selectAll().execute()) {
+    const secret =
+      row.secret_access_key === null
+        ? undefined
+        : resealed(row.secret_access_key, idpAppKeyContext(row))
+    const cookie = resealed(row.cookie_key, idpCookieContext(row))
+    if (secret === undefined && cookie === undefined) continue
+    await db
+      .updateTable('idp_apps')
+      .set({
+        ...(secret === undefined ? {} : { secret_access_key: secret }),
+        ...(cookie === undefined ? {} : { cookie_key: cookie }),
+      })
+      .where('account_id', '=', row.account_id)
+      .execute()
+    count += (secret === undefined ? 0 : 1) + (cookie === undefined ? 0 : 1)
+  }
+  for (const row of await db.selectFrom('idp_signing_keys').selectAll().execute()) {
+    const value = resealed(row.private_key, idpSigningContext(row))
+    if (value === undefined) continue
+    await db
+      .updateTable('idp_signing_keys')
+      .set({ private_key: value })
+      .where('account_id', '=', row.account_id)
+      .where('key_id', '=', row.key_id)
+      .execute()
+    count += 1
+  }
   return count
 }
 

@@ -13,6 +13,7 @@ import { mfaDevicesMigration } from './0006-mfa-devices.js'
 import { credentialReportsAndDeletionTasksMigration } from './0007-credential-reports-and-deletion-tasks.js'
 import { clustersMigration } from './0008-clusters.js'
 import { samlAssertionUsesMigration } from './0009-saml-assertion-uses.js'
+import { identityProviderMigration } from './0010-identity-provider.js'
 
 export const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   '0001-initial': initialMigration(dialect),
@@ -24,6 +25,7 @@ export const migrationsFor = (dialect: DialectName): Record<string, Migration> =
   '0007-credential-reports-and-deletion-tasks': credentialReportsAndDeletionTasksMigration(dialect),
   '0008-clusters': clustersMigration(dialect),
   '0009-saml-assertion-uses': samlAssertionUsesMigration(dialect),
+  '0010-identity-provider': identityProviderMigration(dialect),
 })
 
 const migratorFor = <DB>(db: Kysely<DB>, dialect: DialectName): Migrator =>

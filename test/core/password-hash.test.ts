@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { PASSWORD_HASH_COST, PasswordCandidate } from '../../src/iam/password-hash.js'
+import { PASSWORD_HASH_COST, PasswordCandidate } from '../../src/core/password-hash.js'
 
 const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64').replace(/=+$/, '')
 

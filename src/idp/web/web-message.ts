@@ -1,0 +1,32 @@
+// The request and response the IdP's pages speak: the same shape as the http layer's messages
+// (which the IdP may not import), so the composition root hands one to the other as is.
+
+export interface WebRequest {
+  method: string
+  /** Percent-encoded, without the query string. */
+  path: string
+  query: string
+  headers: ReadonlyArray<readonly [string, string]>
+  body: Uint8Array
+  sourceIp: string
+  /** True under TLS: cookies are then Secure. */
+  secure: boolean
+}
+
+export interface WebResponse {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+export function header(request: WebRequest, name: string): string | undefined {
+  const wanted = name.toLowerCase()
+  for (const [key, value] of request.headers) if (key.toLowerCase() === wanted) return value
+  return undefined
+}
+
+export const textResponse = (status: number, body: string): WebResponse => ({
+  status,
+  headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  body,
+})
