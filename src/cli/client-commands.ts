@@ -7,7 +7,7 @@ import {
   REVOKE_OLDER_SESSIONS_POLICY_NAME,
   revokeOlderSessionsPolicy,
 } from '../sts/revoke-sessions.js'
-import { ClientConfigError, loadClientConfig } from './aws-config.js'
+import { CONNECTION_OPTIONS, ClientConfigError, loadClientConfig } from './aws-config.js'
 import type { ClientConfig } from './aws-config.js'
 import { ACCOUNTS_HELP, ISSUER_HELP, KEYS_HELP, ROLES_HELP, TOKEN_HELP } from './client-help.js'
 import { IDP_HELP, IDP_OPTIONS, idpCall } from './idp-commands.js'
@@ -31,14 +31,6 @@ const HELP: Record<ClientCommand, string> = {
   roles: ROLES_HELP,
   idp: IDP_HELP,
 }
-
-const CONNECTION_OPTIONS = {
-  endpoint: { type: 'string' },
-  profile: { type: 'string' },
-  region: { type: 'string' },
-  'ca-bundle': { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options']
 
 const COMMAND_OPTIONS = {
   algorithm: { type: 'string' },

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import type { ParseArgsConfig } from 'node:util'
 import { stringify } from 'yaml'
 import { ROLEGATE_SIGNING_NAME, ROLEGATE_VERSION } from '../admin-api/service.js'
-import { ClientConfigError, loadClientConfig } from './aws-config.js'
+import { CONNECTION_OPTIONS, ClientConfigError, loadClientConfig } from './aws-config.js'
 import { runClusterKubeconfig } from './cluster-kubeconfig.js'
 import type { ClientConfig } from './aws-config.js'
 import { CLIENT_OPTIONS_HELP } from './client-help.js'
@@ -13,14 +13,6 @@ import { ApiError, EndpointError, asList, callQuery } from './query-client.js'
 import type { XmlValue } from './query-client.js'
 import type { CliIo } from './run-cli.js'
 import { parseCommandLine, reportUsageError, UsageError } from './usage-error.js'
-
-const CONNECTION_OPTIONS = {
-  endpoint: { type: 'string' },
-  profile: { type: 'string' },
-  region: { type: 'string' },
-  'ca-bundle': { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options']
 
 type OptionValue = string | boolean | (string | boolean)[] | undefined
 
