@@ -24,34 +24,18 @@ import {
 } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
-import { runCli } from '../../src/cli/run-cli.js'
 import { startFederationServer } from '../support/federation-server.js'
 import type { FederationServer } from '../support/federation-server.js'
 import { iamSdk, rejection } from '../support/iam-sdk.js'
+import { runRolegate } from '../support/rolegate-cli.js'
+import type { CliRun } from '../support/rolegate-cli.js'
 import { TEST_ADMIN_KEY, startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
 import { hostPath, webIdentityTrustPolicy } from '../support/web-identity.js'
 
-interface Run {
-  code: number
-  out: string
-  err: string
-}
+const rolegate = (args: string[], env: NodeJS.ProcessEnv) => runRolegate(args, env)
 
-/** Runs `rolegate ARGS` in process with exactly `env` as its environment. */
-async function rolegate(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  let out = ''
-  let err = ''
-  const result = await runCli(args, {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-    env,
-  })
-  assert.equal(typeof result, 'number')
-  return { code: result as number, out, err }
-}
-
-const json = (run: Run) => {
+const json = (run: CliRun) => {
   assert.equal(run.code, 0, run.err)
   return JSON.parse(run.out) as Record<string, unknown>
 }

@@ -12,23 +12,16 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { CreateRoleCommand } from '@aws-sdk/client-iam'
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { pino } from 'pino'
 import { parse } from 'yaml'
-import { runCli } from '../../src/cli/run-cli.js'
-import { startRolegate } from '../../src/main.js'
 import type { RunningRolegate } from '../../src/main.js'
 import { iamSdk } from '../support/iam-sdk.js'
-import { TEST_ADMIN_KEY } from '../support/server.js'
+import { runRolegate } from '../support/rolegate-cli.js'
+import { TEST_ADMIN_KEY, startTestServer } from '../support/server.js'
+import type { TestServer } from '../support/server.js'
 
 // IAM wants https provider URLs; `.invalid` resolves nowhere, so nothing is ever fetched.
 const PUBLIC_URL = 'https://rolegate.invalid'
 const ACCOUNT = '123456789012'
-
-interface Run {
-  code: number
-  out: string
-  err: string
-}
 
 const MANIFEST = `# The source scenario: a namespace, an admin role in it bound to a group, a service account
 # for IRSA, and aws-auth mapping an Okta role (with a path) to that group.
@@ -84,22 +77,12 @@ data:
 
 describe('rolegate cluster against a running server', () => {
   let dir: string
+  let server: TestServer
   let running: RunningRolegate
   let env: NodeJS.ProcessEnv
   let clusterId: string
 
-  const rolegate = async (args: string[], stdin?: string): Promise<Run> => {
-    let out = ''
-    let err = ''
-    const code = await runCli(args, {
-      out: (text) => (out += text),
-      err: (text) => (err += text),
-      env,
-      ...(stdin === undefined ? {} : { stdin: () => Promise.resolve(stdin) }),
-    })
-    assert.equal(typeof code, 'number')
-    return { code: code as number, out, err }
-  }
+  const rolegate = (args: string[], stdin?: string) => runRolegate(args, env, stdin)
   const ok = async (args: string[], stdin?: string) => {
     const run = await rolegate(args, stdin)
     assert.equal(run.code, 0, run.err)
@@ -116,17 +99,8 @@ describe('rolegate cluster against a running server', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rolegate-cluster-cli-'))
-    running = await startRolegate({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir: join(dir, 'data'),
-      accountId: ACCOUNT,
-      region: 'us-east-1',
-      publicUrl: PUBLIC_URL,
-      allowReset: false,
-      adminKey: TEST_ADMIN_KEY,
-      logger: pino({ level: 'silent' }),
-    })
+    server = await startTestServer({ accountId: ACCOUNT, publicUrl: PUBLIC_URL })
+    running = server.running
     env = {
       HOME: dir,
       AWS_ACCESS_KEY_ID: TEST_ADMIN_KEY.accessKeyId,
@@ -136,7 +110,7 @@ describe('rolegate cluster against a running server', () => {
     }
   })
   after(async () => {
-    await running.close()
+    await server.cleanup()
     rmSync(dir, { recursive: true, force: true })
   })
 
