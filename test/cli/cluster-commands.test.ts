@@ -5,7 +5,6 @@
 // and bad YAML, an unknown kind, a roleRef change and a bad name, each a clear error with the
 // stored objects unchanged.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,7 +14,7 @@ import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts
 import { parse } from 'yaml'
 import type { RunningRolegate } from '../../src/main.js'
 import { iamSdk } from '../support/iam-sdk.js'
-import { runRolegate } from '../support/rolegate-cli.js'
+import { runInstalledRolegate, runRolegate } from '../support/rolegate-cli.js'
 import { TEST_ADMIN_KEY, startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
 
@@ -225,23 +224,8 @@ status:
   - type: InternalDNS
     address: ip-192-168-1-10.eu-west-1.compute.internal
 `
-    const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
-      (resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          ['--import', 'tsx', 'src/cli/main.ts', 'cluster', 'apply', 'prod', '-f', '-'],
-          { env: { PATH: process.env['PATH'], ...env } },
-        )
-        let stdout = ''
-        let stderr = ''
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-        child.on('error', reject)
-        child.on('close', (status) => resolve({ status, stdout, stderr }))
-        child.stdin.end(node)
-      },
-    )
-    assert.equal(result.status, 0, result.stderr)
+    const result = await runInstalledRolegate(['cluster', 'apply', 'prod', '-f', '-'], env, node)
+    assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, 'node/ip-192-168-1-10.eu-west-1.compute.internal created\n')
   })
 

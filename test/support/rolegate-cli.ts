@@ -1,7 +1,10 @@
-// `rolegate ARGS` as the tests run the client commands: in process through runCli, with exactly the
-// environment given (no stray AWS settings of the machine's user), capturing what it printed.
+// `rolegate ARGS` as the tests run the client commands: in process through runCli, or as installed
+// in a child process, with exactly the environment given (no stray AWS settings of the machine's
+// user), capturing what it printed.
 import assert from 'node:assert/strict'
 import { runCli } from '../../src/cli/run-cli.js'
+import { runProcess } from './run-process.js'
+import type { RunResult } from './run-process.js'
 
 export interface CliRun {
   code: number
@@ -36,4 +39,21 @@ export async function rolegateOk(
   const run = await runRolegate(args, env, stdin)
   assert.equal(run.code, 0, `rolegate ${args.join(' ')}: ${run.err}`)
   return run.out
+}
+
+/**
+ * `rolegate ARGS` as installed, in a child process (not spawnSync: the server it calls may be this
+ * process), with `input` as its standard input.
+ */
+export function runInstalledRolegate(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): Promise<RunResult> {
+  return runProcess(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', ...args],
+    { PATH: process.env['PATH'], ...env },
+    input,
+  )
 }
