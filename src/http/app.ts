@@ -14,6 +14,8 @@ import { adminRoute, isAdminPath } from './admin-routes.js'
 import type { AdminHooks } from './admin-routes.js'
 import { isIssuerPath, issuerRoute } from './issuer-routes.js'
 import type { IssuerDocuments } from './issuer-routes.js'
+import { clusterRoute, isClusterPath } from './cluster-routes.js'
+import type { ClusterEndpoints } from './cluster-routes.js'
 import { SigningKeyCache } from '../sigv4/signing-key.js'
 import type { PrecheckedSignature } from '../sigv4/verify-signature.js'
 import { authenticate, readSignature } from './authenticate.js'
@@ -42,6 +44,8 @@ export interface AppDeps {
   admin?: AdminHooks
   /** The built-in OIDC issuers' discovery documents and JWKS, served unsigned. */
   issuers?: IssuerDocuments
+  /** Clusters' webhooks and Kubernetes API faces at `/clusters/NAME/...`. */
+  clusters?: ClusterEndpoints
   /**
    * The encoded authorization message an AccessDenied carries (sealed, for
    * sts:DecodeAuthorizationMessage); undefined leaves it out.
@@ -218,14 +222,16 @@ export function createApp(deps: AppDeps): App {
       return admin
     }
     const document = await issuerRoute(request, deps.issuers)
-    return document ?? handleQuery(request, requestId)
+    if (document) return document
+    const cluster = await clusterRoute(request, deps.clusters)
+    return cluster ?? handleQuery(request, requestId)
   }
 
   return {
     handle(request) {
       const requestId = deps.ids.requestId()
       // The AWS API goes straight on; only the paths of rolegate's own endpoints wait for a router.
-      if (isAdminPath(request.path) || isIssuerPath(request.path)) {
+      if (isAdminPath(request.path) || isIssuerPath(request.path) || isClusterPath(request.path)) {
         return handleOther(request, requestId)
       }
       return handleQuery(request, requestId)
