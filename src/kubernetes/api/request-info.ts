@@ -50,6 +50,15 @@ function watchRequested(query: URLSearchParams): boolean {
   return lower !== 'false' && lower !== '0'
 }
 
+/** The name a `fieldSelector=metadata.name=NAME` (and nothing else) selects, else ''. */
+function nameSelected(query: URLSearchParams): string {
+  const selector = query.get('fieldSelector')
+  if (selector === null) return ''
+  const match = /^\s*metadata\.name\s*(?:==|=)\s*([^,=!\s/]+)\s*$/.exec(selector)
+  const name = match?.[1] ?? ''
+  return name === '.' || name === '..' ? '' : name
+}
+
 /** Verbs named by a path segment after the version: `/api/v1/watch/pods`. */
 const SPECIAL_VERBS = new Set(['proxy', 'watch'])
 
@@ -84,14 +93,20 @@ export function requestInfo(
     parts = parts.slice(1)
   }
   let namespace = ''
-  if (parts[0] === 'namespaces' && parts.length > 1) {
+  // Server-side apply creates a namespace with a PATCH of /namespaces/NAME: not "in" it.
+  if (parts[0] === 'namespaces' && parts.length === 2 && verb === 'patch') {
+    namespace = ''
+  } else if (parts[0] === 'namespaces' && parts.length > 1) {
     namespace = parts[1] ?? ''
     if (parts.length > 2 && !NAMESPACE_SUBRESOURCES.has(parts[2] ?? '')) parts = parts.slice(2)
   }
   const resource = parts[0] ?? ''
-  const name = parts[1] ?? ''
+  let name = parts[1] ?? ''
   const subresource = verb === 'proxy' ? '' : (parts[2] ?? '')
-  if (name === '' && verb === 'get') verb = watchRequested(query) ? 'watch' : 'list'
+  if (name === '' && verb === 'get') {
+    verb = watchRequested(query) ? 'watch' : 'list'
+    name = nameSelected(query)
+  }
   if (name === '' && verb === 'delete') verb = 'deletecollection'
   return {
     resourceRequest: true,
