@@ -339,11 +339,12 @@ export function createClusterApi(deps: ClusterApiDeps): ClusterApi {
         failure(404, 'NotFound', `cluster "${name}" not found`, { name, kind: 'clusters' }),
       )
     }
-    if (rest === 'authenticate' || rest === 'authorize') {
-      log['webhook'] = rest
+    const webhook = rest.replace(/\/$/, '')
+    if (webhook === 'authenticate' || webhook === 'authorize') {
+      log['webhook'] = webhook
       if (request.method !== 'POST') return statusResponse(methodNotAllowed())
       const body = readBody(request.body, header(request, 'content-type'), codec)
-      return json(200, await answerWebhook(rest, body, reviewContext(snapshot)))
+      return json(200, await answerWebhook(webhook, body, reviewContext(snapshot)))
     }
     if (rest === 'k8s' || rest.startsWith('k8s/')) {
       return face(snapshot, request, rest.slice('k8s'.length), log)
