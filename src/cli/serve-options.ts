@@ -3,9 +3,16 @@
 import { BlockList, isIP } from 'node:net'
 import { resolve } from 'node:path'
 import type { RolegateConfig } from '../main.js'
-import { DEFAULT_ACCOUNT_ID, DEFAULT_PORT, DEFAULT_REGION } from '../main.js'
+import {
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_MAX_STALENESS_MS,
+  DEFAULT_PORT,
+  DEFAULT_REGION,
+} from '../main.js'
 import { CLIENT_COMMANDS_HELP } from './client-help.js'
 import { parseCommandLine, UsageError } from './usage-error.js'
+
+const STALENESS_S = DEFAULT_MAX_STALENESS_MS / 1000
 
 export const SERVE_HELP = `Usage: rolegate serve [options]
 
@@ -35,6 +42,10 @@ Options:
                          development only, logged as a warning)
   --workers N            serve from N processes sharing the port and the database (default 1);
                          each notices writes made through the others before it answers
+  --max-staleness SECONDS
+                         the longest a cache serves identities, policies, access keys, session
+                         keys and providers it read, whatever happens to the notice of other
+                         processes' writes; 0 reads every request through (default ${STALENESS_S})
   --allow-reset          enable POST /_rolegate/reset and /moto-api/reset (wipes all state);
                          only with a loopback --host, and never for browser requests
   --quiet                no request logs on stderr
@@ -65,6 +76,8 @@ export type ServeOptions = Omit<RolegateConfig, 'adminKey' | 'logger' | 'clock' 
 }
 
 export const MAX_WORKERS = 64
+/** An hour: past that, a revoked permission would outlive any reasonable expectation. */
+const MAX_STALENESS_MS = 3_600_000
 
 const LOOPBACK = new BlockList()
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4')
@@ -99,6 +112,7 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
       'issuer-ca-bundle': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       workers: { type: 'string', default: '1' },
+      'max-staleness': { type: 'string', default: String(STALENESS_S) },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -112,6 +126,13 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
   if (!/^\d+$/.test(values.workers) || workers < 1 || workers > MAX_WORKERS) {
     throw new UsageError(
       `--workers must be a number from 1 to ${MAX_WORKERS}, got '${values.workers}'`,
+    )
+  }
+  const maxStaleness = values['max-staleness']
+  const maxStalenessMs = Math.round(Number(maxStaleness) * 1000)
+  if (!/^\d+(\.\d+)?$/.test(maxStaleness) || maxStalenessMs > MAX_STALENESS_MS) {
+    throw new UsageError(
+      `--max-staleness must be a number of seconds from 0 to ${MAX_STALENESS_MS / 1000}, got '${maxStaleness}'`,
     )
   }
   if (!/^\d{12}$/.test(values['account-id'])) {
@@ -162,6 +183,7 @@ export function parseServeOptions(args: string[]): ServeOptions | 'help' {
         ? {}
         : { certFile: resolve(tlsCert), keyFile: resolve(tlsKey) }
       : undefined,
+    maxStalenessMs,
     quiet: values.quiet,
     workers,
   }

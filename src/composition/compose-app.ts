@@ -122,7 +122,13 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     defaultRegion: options.region,
     admin: {
       reset: options.allowReset ? reset : undefined,
-      health: () => ({ accountId: options.accountId }),
+      health: () => ({ accountId: options.accountId, freshness: store.freshness() }),
+      // A replica that cannot hear the others' writes reads every request through to the
+      // database: correct, but slower, so a load balancer may drain it until it hears again.
+      ready: () => {
+        const freshness = store.freshness()
+        return { ready: freshness.notifications !== 'deaf', fields: { freshness } }
+      },
     },
   })
   // Another process on the same database (a --workers sibling, a replica) may have written since

@@ -34,6 +34,17 @@ export interface RolegateConfig {
   caBundleFile?: string | undefined
   /** Accept plain-http OIDC issuers on loopback (development only). */
   allowHttpIssuers?: boolean | undefined
+  /**
+   * `--max-staleness`: the longest any cache that can allow a request serves what it read, in
+   * milliseconds, whatever happens to the notice of other processes' writes
+   * (DEFAULT_MAX_STALENESS_MS unless given).
+   */
+  maxStalenessMs?: number | undefined
+  /**
+   * How often a PostgreSQL store's listener NOTIFYs itself to prove it hears, in milliseconds
+   * (default 1000); 0 turns the heartbeat off, which only a benchmark measuring its cost wants.
+   */
+  listenerHeartbeatMs?: number | undefined
   /** Other processes serve from the same SQLite file (`--workers`); PostgreSQL is always shared. */
   sharedStore?: boolean | undefined
   /**
@@ -43,6 +54,7 @@ export interface RolegateConfig {
   tls?: { certFile?: string | undefined; keyFile?: string | undefined } | undefined
 }
 
+export { DEFAULT_MAX_STALENESS_MS } from '../store/ports.js'
 export const DEFAULT_PORT = 4599
 export const DEFAULT_ACCOUNT_ID = '123456789012'
 export const DEFAULT_REGION = 'us-east-1'

@@ -68,7 +68,13 @@ async function setUp(config: RolegateConfig, logger: Logger): Promise<SetUp> {
   await ensureDataDir(config.dataDir)
   const masterKeys = masterKeysFor(config)
   if (masterKeys.created) logger.info({ file: masterKeys.file }, 'made a master key file')
-  const { store, database } = await openStore(config, masterKeys.keyring)
+  const { store, database } = await openStore(config, masterKeys.keyring, {
+    onDeafEpisode: ({ cause, startedAt, durationMs }) =>
+      logger.warn(
+        { cause, startedAt: startedAt.toISOString(), durationMs },
+        'writes of other processes went unheard: caches were bypassed, every request read the database',
+      ),
+  })
   // The listening address is known only once bound (port 0); issuers read the URL when asked.
   let publicUrl = config.publicUrl
   let usage: UsageRecorder | undefined

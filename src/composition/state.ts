@@ -6,6 +6,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AdminKey } from '../iam/bootstrap.js'
 import type { ResealCount, Store } from '../store/ports.js'
+import type { DeafEpisode } from '../store/postgres/notification-watch.js'
 import { generateMasterKey } from '../store/secrets/master-keyring.js'
 import type { MasterKeyring } from '../store/secrets/master-keyring.js'
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js'
@@ -58,18 +59,29 @@ export const masterKeysFor = (location: StateLocation, options: { readOnly?: boo
   })
 
 export async function openStore(
-  config: Pick<RolegateConfig, 'dataDir' | 'databaseUrl' | 'sharedStore'>,
+  config: Pick<
+    RolegateConfig,
+    'dataDir' | 'databaseUrl' | 'sharedStore' | 'maxStalenessMs' | 'listenerHeartbeatMs'
+  >,
   secrets: MasterKeyring,
+  events: { onDeafEpisode?: ((episode: DeafEpisode) => void) | undefined } = {},
 ): Promise<{ store: Store; database: string }> {
   const url = postgresUrl(config.databaseUrl)
+  const { maxStalenessMs } = config
   if (url !== undefined) {
     const { openPostgresStore } = await postgresAdapter()
-    const store = await openPostgresStore({ connectionString: url, secrets })
+    const store = await openPostgresStore({
+      connectionString: url,
+      secrets,
+      maxStalenessMs,
+      heartbeatMs: config.listenerHeartbeatMs,
+      onDeafEpisode: events.onDeafEpisode,
+    })
     return { store, database: redactUrl(url) }
   }
   const file = join(config.dataDir, 'rolegate.db')
   const shared = config.sharedStore === true
-  return { store: await openSqliteStore({ file, shared, secrets }), database: file }
+  return { store: await openSqliteStore({ file, shared, secrets, maxStalenessMs }), database: file }
 }
 
 /** What `rolegate keys rotate-master` did. */

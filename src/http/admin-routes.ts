@@ -1,7 +1,8 @@
-// rolegate's own endpoints beside the AWS API: a health check, and a state reset for test suites
-// (`/_rolegate/reset`, and `/moto-api/reset` for suites written against moto) that exists only
-// when the server was started with --allow-reset (on loopback only); otherwise it answers 403 and
-// changes nothing. A request a browser could send across origins never resets.
+// rolegate's own endpoints beside the AWS API: a health check, a readiness check for load
+// balancers, and a state reset for test suites (`/_rolegate/reset`, and `/moto-api/reset` for
+// suites written against moto) that exists only when the server was started with --allow-reset
+// (on loopback only); otherwise it answers 403 and changes nothing. A request a browser could send
+// across origins never resets.
 import type { HttpRequest, HttpResponse } from './http-message.js'
 import { headerValue, jsonResponse } from './http-message.js'
 
@@ -10,9 +11,12 @@ export interface AdminHooks {
   reset?: (() => Promise<void>) | undefined
   /** Extra fields for the health answer, e.g. the version. */
   health?: (() => Record<string, unknown>) | undefined
+  /** Whether to take requests now, with fields saying why not; ready when absent. */
+  ready?: (() => { ready: boolean; fields: Record<string, unknown> }) | undefined
 }
 
 const HEALTH = '/_rolegate/health'
+const READY = '/_rolegate/ready'
 const RESET_PATHS = new Set(['/_rolegate/reset', '/moto-api/reset'])
 
 const withoutTrailingSlash = (path: string) =>
@@ -34,6 +38,13 @@ export async function adminRoute(
   if (path === HEALTH) {
     if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed('GET')
     return jsonResponse(200, { status: 'ok', ...hooks.health?.() })
+  }
+  if (path === READY) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed('GET')
+    const answer = hooks.ready?.() ?? { ready: true, fields: {} }
+    return answer.ready
+      ? jsonResponse(200, { status: 'ready', ...answer.fields })
+      : jsonResponse(503, { status: 'not-ready', ...answer.fields })
   }
   if (RESET_PATHS.has(path)) {
     if (request.method !== 'POST') return methodNotAllowed('POST')

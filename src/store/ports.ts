@@ -324,6 +324,30 @@ export interface ResealCount {
   mfaSeeds: number
 }
 
+/** How long caches may serve what they read, unless configured (`--max-staleness`). */
+export const DEFAULT_MAX_STALENESS_MS = 5000
+
+/**
+ * How other processes' commits reach this one: `none` (no other process writes to the database),
+ * `data-version` (SQLite, asked before every request), `hearing` (PostgreSQL notifications
+ * arrive and the heartbeat comes back) or `deaf` (they do not: every request reads through).
+ */
+export type NotificationState = 'none' | 'data-version' | 'hearing' | 'deaf'
+
+/** Why a PostgreSQL listener counts as deaf. */
+export type DeafCause = 'heartbeat-missed' | 'connection-lost'
+
+export interface Freshness {
+  notifications: NotificationState
+  /** While deaf: since when, and why. */
+  deafSince?: Date | undefined
+  deafCause?: DeafCause | undefined
+  /** How long ago the oldest data any cache may serve now was read, in milliseconds. */
+  cacheAgeMs: number
+  /** The most that age reaches before every cache reads again. */
+  maxStalenessMs: number
+}
+
 export interface Store {
   /**
    * Runs `work` in one database transaction: it commits when `work` resolves and rolls back,
@@ -337,14 +361,22 @@ export interface Store {
    * A write inside it is refused. Not nested in, nor nesting, `transaction`.
    */
   read<T>(work: (repo: Repositories) => Promise<T>): Promise<T>
-  /** Bumped after every committed transaction that wrote; caches compare it to stay fresh. */
+  /**
+   * Caches compare it to stay fresh: it moves after every committed transaction that wrote, and,
+   * when noticeOtherWriters looks, after writes of other processes and once the caches' data has
+   * reached the maximum staleness. A cache keeps an entry only while it has not moved.
+   */
   readonly generation: number
   /**
-   * Bumps `generation` when another process sharing the database (a `--workers` sibling, another
-   * replica) committed a write since the last look, so caches drop what it may have changed.
-   * Synchronous and cheap; called at the start of every request.
+   * Moves `generation` when another process sharing the database (a `--workers` sibling, another
+   * replica) committed a write since the last look, when this process cannot tell whether one did
+   * (its PostgreSQL listener is down or missed a heartbeat: then every look moves it, so caches
+   * hold nothing), and when the maximum staleness has passed since it last moved. Synchronous and
+   * cheap; called at the start of every request.
    */
   noticeOtherWriters(): void
+  /** What this process knows of other writers and how old its caches' data may be, for health. */
+  freshness(): Freshness
   /**
    * Moves the last use of each access key and role forward to the one given, in one short write
    * outside `transaction`: an older or equal date and an id no longer stored change nothing. Last

@@ -20,6 +20,7 @@ describe('parseServeOptions', () => {
       allowHttpIssuers: false,
       caBundleFile: undefined,
       tls: undefined,
+      maxStalenessMs: 5000,
       quiet: false,
       workers: 1,
     })
@@ -51,6 +52,8 @@ describe('parseServeOptions', () => {
       '--quiet',
       '--workers',
       '4',
+      '--max-staleness',
+      '2.5',
     ])
     assert.deepEqual(options, {
       host: '::1',
@@ -65,6 +68,7 @@ describe('parseServeOptions', () => {
       allowHttpIssuers: true,
       caBundleFile: '/etc/ssl/issuers.pem',
       tls: {},
+      maxStalenessMs: 2500,
       quiet: true,
       workers: 4,
     })
@@ -95,6 +99,10 @@ describe('parseServeOptions', () => {
     [['--workers', '0'], /--workers must be a number from 1 to 64, got '0'/],
     [['--workers', '65'], /--workers must be a number from 1 to 64/],
     [['--workers', 'two'], /--workers must be a number/],
+    [['--max-staleness=-1'], /--max-staleness must be a number of seconds from 0 to 3600/],
+    [['--max-staleness', '3601'], /--max-staleness must be a number of seconds from 0 to 3600/],
+    [['--max-staleness', '5s'], /--max-staleness must be a number of seconds/],
+    [['--max-staleness', ''], /--max-staleness must be a number of seconds/],
     [['--bogus'], /Unknown option '--bogus'/],
     [
       ['--host', '0.0.0.0', '--allow-reset'],

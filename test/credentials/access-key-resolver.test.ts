@@ -30,6 +30,7 @@ function counting(store: Store): { store: Store; count: () => number } {
       return store.generation
     },
     noticeOtherWriters: () => store.noticeOtherWriters(),
+    freshness: () => store.freshness(),
     recordUse: (uses) => store.recordUse(uses),
     resealSecrets: () => store.resealSecrets(),
     wipe: () => store.wipe(),

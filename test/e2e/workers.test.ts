@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { Agent } from 'node:http'
+import { Agent, get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -33,6 +33,17 @@ const freshConnections = (endpoint: string, credentials: Credentials) =>
     credentials,
     maxAttempts: 1,
     requestHandler: { httpAgent: new Agent({ keepAlive: false }) },
+  })
+
+/** A GET on a connection of its own, so that either worker may answer it. */
+const freshGet = (target: string): Promise<{ status: number; body: string }> =>
+  new Promise((resolve, reject) => {
+    get(target, { agent: false }, (response) => {
+      let body = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => (body += chunk))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+    }).on('error', reject)
   })
 
 /** The pids of a process's children (Linux /proc). */
@@ -64,6 +75,7 @@ describe('serve --workers 2', () => {
       [
         ...['--import', 'tsx', 'src/cli/main.ts', 'serve'],
         ...['--workers', '2', '--port', '0', '--data', dataDir, '--quiet'],
+        ...['--max-staleness', '2'],
       ],
       {
         env: {
@@ -128,6 +140,20 @@ describe('serve --workers 2', () => {
       }),
     )
     await everyWorker(refused('InvalidClientTokenId'))
+  })
+
+  test("each worker reports on /_rolegate/health that it asks data_version, and its caches' bound", async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const health = await freshGet(`${url}/_rolegate/health`)
+      assert.equal(health.status, 200)
+      const { freshness } = JSON.parse(health.body) as {
+        freshness: { notifications: string; cacheAgeMs: number; maxStalenessMs: number }
+      }
+      assert.equal(freshness.notifications, 'data-version')
+      assert.equal(freshness.maxStalenessMs, 2000)
+      assert.ok(freshness.cacheAgeMs >= 0 && freshness.cacheAgeMs <= 2000)
+      assert.equal((await freshGet(`${url}/_rolegate/ready`)).status, 200)
+    }
   })
 
   test('a worker that dies is replaced, and SIGTERM stops them all', async () => {

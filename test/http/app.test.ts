@@ -6,6 +6,7 @@ import { DOMParser } from '@xmldom/xmldom'
 import { pino } from 'pino'
 import type { HttpResponse } from '../../src/http/http-message.js'
 import type { App } from '../../src/http/app.js'
+import { adminRoute } from '../../src/http/admin-routes.js'
 import { composeApp } from '../../src/main.js'
 import type { Store } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
@@ -61,9 +62,11 @@ const userCount = async (store: Store) =>
 describe('createApp().handle()', () => {
   let store: Store
   let app: App
+  /** The store's monotonic clock, for the age of what caches hold. */
+  let monotonic = 0
 
   before(async () => {
-    store = await openSqliteStore({ file: ':memory:' })
+    store = await openSqliteStore({ file: ':memory:', now: () => monotonic })
     const composed = await composeApp({
       store,
       accountId: '123456789012',
@@ -426,7 +429,57 @@ describe('createApp().handle()', () => {
       })
       assert.equal(response.status, 200)
       assert.equal(response.headers['content-type'], 'application/json')
-      assert.deepEqual(JSON.parse(response.body), { status: 'ok', accountId: '123456789012' })
+      assert.deepEqual(JSON.parse(response.body), {
+        status: 'ok',
+        accountId: '123456789012',
+        freshness: { notifications: 'none', cacheAgeMs: 0, maxStalenessMs: 5000 },
+      })
+    })
+
+    test("health reports how old the caches' data may be; past the bound they read again", async () => {
+      const health = async () => {
+        const response = await app.handle({
+          ...queryRequest({}, { method: 'GET' }),
+          path: '/_rolegate/health',
+        })
+        return (JSON.parse(response.body) as { freshness: { cacheAgeMs: number } }).freshness
+      }
+      const start = monotonic
+      await health()
+      monotonic += 4999
+      assert.equal((await health()).cacheAgeMs, 4999)
+      monotonic += 1
+      assert.equal((await health()).cacheAgeMs, 0)
+      monotonic = start
+    })
+
+    test('ready answers 200 JSON while the store hears the other writers', async () => {
+      const response = await app.handle({
+        ...queryRequest({}, { method: 'GET' }),
+        path: '/_rolegate/ready',
+      })
+      assert.equal(response.status, 200)
+      assert.equal(response.headers['content-type'], 'application/json')
+      const body = JSON.parse(response.body) as { status: string; freshness: object }
+      assert.equal(body.status, 'ready')
+      assert.equal((body.freshness as { notifications: string }).notifications, 'none')
+      const post = await app.handle({ ...queryRequest({}), path: '/_rolegate/ready' })
+      assert.equal(post.status, 405)
+      assert.equal(post.headers['allow'], 'GET')
+    })
+
+    test('ready answers 503 with the reason while a replica reads through', async () => {
+      const freshness = {
+        notifications: 'deaf',
+        deafSince: '2026-01-01T00:00:00.000Z',
+        deafCause: 'heartbeat-missed',
+      }
+      const response = await adminRoute(
+        { ...queryRequest({}, { method: 'GET' }), path: '/_rolegate/ready' },
+        { ready: () => ({ ready: false, fields: { freshness } }) },
+      )
+      assert.equal(response?.status, 503)
+      assert.deepEqual(JSON.parse(response.body), { status: 'not-ready', freshness })
     })
 
     test('reset is refused with 403 unless allowed, and wipes nothing', async () => {

@@ -2011,3 +2011,51 @@ export async function othersWritesAreNoticed(one: Store, two: Store): Promise<vo
   assert.equal(await noticedWithin(one, mine, 5000), true, 'a wipe is noticed')
   assert.equal(await one.transaction((r) => r.accounts.get(A)), undefined)
 }
+
+/** What a test passes to open a store whose freshness runs on its own clock. */
+export interface FreshnessOptions {
+  /** A monotonic clock in milliseconds. */
+  now: () => number
+  maxStalenessMs: number
+}
+
+/**
+ * However quiet the database, a look moves the generation once the maximum staleness has passed
+ * since it last moved, and not before; a write of its own starts the count again. Health reads
+ * the age of the data caches may serve and the bound.
+ */
+export async function generationFollowsMaxStaleness(
+  open: (options: FreshnessOptions) => Promise<Store>,
+  notifications: string,
+): Promise<void> {
+  let now = 10_000
+  const store = await open({ now: () => now, maxStalenessMs: 1000 })
+  try {
+    // A watcher that has just started knows nothing of what came before it: drain that first.
+    store.noticeOtherWriters()
+    const start = store.generation
+    now += 400
+    assert.deepEqual(store.freshness(), { notifications, cacheAgeMs: 400, maxStalenessMs: 1000 })
+    now += 599
+    store.noticeOtherWriters()
+    assert.equal(store.generation, start, 'younger than the bound: caches keep what they hold')
+    now += 1
+    store.noticeOtherWriters()
+    assert.equal(store.generation, start + 1, 'as old as the bound: every cache reads again')
+    assert.equal(store.freshness().cacheAgeMs, 0)
+    store.noticeOtherWriters()
+    assert.equal(store.generation, start + 1, 'once')
+
+    now += 500
+    await store.transaction((r) => r.accounts.insert({ accountId: A, createDate: T1 }))
+    assert.equal(store.generation, start + 2)
+    now += 999
+    store.noticeOtherWriters()
+    assert.equal(store.generation, start + 2, 'the write started the count again')
+    now += 1
+    store.noticeOtherWriters()
+    assert.equal(store.generation, start + 3)
+  } finally {
+    await store.close()
+  }
+}

@@ -8,11 +8,13 @@ import pg from 'pg'
 import { migrationsFor } from '../../src/store/migrations/migrations.js'
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js'
 import type { ManagedPolicyRecord } from '../../src/store/ports.js'
+import type { DeafEpisode } from '../../src/store/postgres/notification-watch.js'
 import { postgresUnavailable, startPostgres } from '../support/postgres.js'
 import { testSecrets } from '../support/secrets.js'
 import type { PostgresCluster } from '../support/postgres.js'
 import { requireOrSkip } from '../support/requirements.js'
 import {
+  generationFollowsMaxStaleness,
   noticedWithin,
   othersWritesAreNoticed,
   readsGoOnDuringWrites,
@@ -118,8 +120,10 @@ describe('postgres store', { skip: requireOrSkip(postgresUnavailable()) }, () =>
   })
 
   test('two stores on one database notice the writes of the other (LISTEN/NOTIFY)', async () => {
-    const one = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
-    const two = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
+    // Clocks that stand still: only writes move the generations here.
+    const now = () => 0
+    const one = await openPostgresStore({ connectionString: url(), secrets: testSecrets(), now })
+    const two = await openPostgresStore({ connectionString: url(), secrets: testSecrets(), now })
     try {
       await othersWritesAreNoticed(one, two)
     } finally {
@@ -128,42 +132,75 @@ describe('postgres store', { skip: requireOrSkip(postgresUnavailable()) }, () =>
     }
   })
 
-  test('a store whose listener is cut off treats every look as a change until it is back', async () => {
-    const one = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })
-    const admin = new pg.Client({ connectionString: url() })
-    await admin.connect()
-    try {
-      one.noticeOtherWriters()
-      const before = one.generation
-      one.noticeOtherWriters()
-      assert.equal(one.generation, before)
-      // End every LISTEN connection, as a server restart or a network cut would.
-      await admin.query(
-        "select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen rolegate_writes'",
-      )
-      assert.equal(
-        await noticedWithin(one, before, 5000),
-        true,
-        'a look while the listener is down reports a change',
-      )
-      const cut = one.generation
-      one.noticeOtherWriters()
-      assert.equal(one.generation, cut + 1, 'and so does the next one')
-      // It listens again after a second; from then on a quiet database is quiet again.
-      let quiet = false
-      for (const until = Date.now() + 5000; !quiet && Date.now() < until;) {
-        await new Promise((resolve) => setTimeout(resolve, 50))
+  test('a store moves its generation when the maximum staleness passes', () =>
+    generationFollowsMaxStaleness(async (options) => {
+      const store = await openPostgresStore({
+        connectionString: url(),
+        secrets: testSecrets(),
+        // No heartbeat: a missed one would move the generation too, and this counts moves.
+        heartbeatMs: 0,
+        ...options,
+      })
+      await store.wipe()
+      return store
+    }, 'hearing'))
+
+  for (const heartbeatMs of [undefined, 0]) {
+    const variant = heartbeatMs === 0 ? ', with no heartbeat' : ''
+    test(`a store whose listener is cut off treats every look as a change until it is back${variant}`, async () => {
+      const episodes: DeafEpisode[] = []
+      const one = await openPostgresStore({
+        connectionString: url(),
+        secrets: testSecrets(),
+        now: () => 0,
+        heartbeatMs,
+        onDeafEpisode: (episode) => episodes.push(episode),
+      })
+      const admin = new pg.Client({ connectionString: url() })
+      await admin.connect()
+      try {
         one.noticeOtherWriters()
-        const seen = one.generation
+        const before = one.generation
         one.noticeOtherWriters()
-        quiet = one.generation === seen
+        assert.equal(one.generation, before)
+        assert.equal(one.freshness().notifications, 'hearing')
+        // End every LISTEN connection, as a server restart or a network cut would.
+        await admin.query(
+          "select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen rolegate_writes'",
+        )
+        assert.equal(
+          await noticedWithin(one, before, 5000),
+          true,
+          'a look while the listener is down reports a change',
+        )
+        const cut = one.generation
+        one.noticeOtherWriters()
+        assert.equal(one.generation, cut + 1, 'and so does the next one')
+        const deaf = one.freshness()
+        assert.equal(deaf.notifications, 'deaf')
+        assert.equal(deaf.deafCause, 'connection-lost')
+        assert.ok(deaf.deafSince instanceof Date)
+        assert.equal(episodes.length, 0, 'an episode is told when it ends')
+        // It listens again after a second; from then on a quiet database is quiet again.
+        let quiet = false
+        for (const until = Date.now() + 5000; !quiet && Date.now() < until;) {
+          await new Promise((resolve) => setTimeout(resolve, 50))
+          one.noticeOtherWriters()
+          const seen = one.generation
+          one.noticeOtherWriters()
+          quiet = one.generation === seen
+        }
+        assert.equal(quiet, true, 'the listener came back')
+        assert.equal(one.freshness().notifications, 'hearing')
+        assert.equal(episodes.length, 1)
+        assert.equal(episodes[0]!.cause, 'connection-lost')
+        assert.ok(episodes[0]!.durationMs >= 900, `it lasted ${episodes[0]!.durationMs} ms`)
+      } finally {
+        await admin.end()
+        await one.close()
       }
-      assert.equal(quiet, true, 'the listener came back')
-    } finally {
-      await admin.end()
-      await one.close()
-    }
-  })
+    })
+  }
 
   test('two stores on one database race without losing updates', async () => {
     const one = await openPostgresStore({ connectionString: url(), secrets: testSecrets() })

@@ -12,7 +12,12 @@ import { migrationsFor } from '../../src/store/migrations/migrations.js'
 import { namePageQuery } from '../../src/store/kysely/name-pages.js'
 import type { Database as Tables } from '../../src/store/kysely/schema.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
-import { othersWritesAreNoticed, readsGoOnDuringWrites, storeContract } from './contract.js'
+import {
+  generationFollowsMaxStaleness,
+  othersWritesAreNoticed,
+  readsGoOnDuringWrites,
+  storeContract,
+} from './contract.js'
 import { testSecrets } from '../support/secrets.js'
 import { generateMasterKey, MasterKeyring } from '../../src/store/secrets/master-keyring.js'
 
@@ -253,8 +258,10 @@ describe('sqlite store, on disk', () => {
 
   test('two stores on one file notice the writes of the other (data_version)', async () => {
     const file = freshFile()
-    const one = await openSqliteStore({ file, shared: true, secrets: testSecrets() })
-    const two = await openSqliteStore({ file, shared: true, secrets: testSecrets() })
+    // Clocks that stand still: only writes move the generations here.
+    const now = () => 0
+    const one = await openSqliteStore({ file, shared: true, secrets: testSecrets(), now })
+    const two = await openSqliteStore({ file, shared: true, secrets: testSecrets(), now })
     try {
       await othersWritesAreNoticed(one, two)
     } finally {
@@ -262,6 +269,19 @@ describe('sqlite store, on disk', () => {
       await two.close()
     }
   })
+
+  test('alone, a store moves its generation when the maximum staleness passes', () =>
+    generationFollowsMaxStaleness(
+      (options) => openSqliteStore({ file: freshFile(), secrets: testSecrets(), ...options }),
+      'none',
+    ))
+
+  test('shared (--workers), the same bound holds beside data_version', () =>
+    generationFollowsMaxStaleness(
+      (options) =>
+        openSqliteStore({ file: freshFile(), shared: true, secrets: testSecrets(), ...options }),
+      'data-version',
+    ))
 
   test('transactions run one at a time on the single connection', async () => {
     const store = await openSqliteStore({ file: freshFile(), secrets: testSecrets() })

@@ -1,5 +1,6 @@
 // The generation cache over a real SQLite store: a read is reused until a committed write moves
-// the generation or it grows too old, and a read that a write overtook is used once, never kept.
+// the generation or the store's maximum staleness passes, and a read that a write overtook is
+// used once, never kept.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Store } from '../../src/store/ports.js'
@@ -55,15 +56,23 @@ describe('GenerationCache', () => {
     assert.equal(await cache.get('a', load), 'v4')
   })
 
-  test('an entry older than maxAgeMs is read again though nothing was written here', async () => {
+  test("an entry is read again once the store's maximum staleness passed, though nothing was written", async () => {
     let now = 0
-    const cache = new GenerationCache<number>(store, { maxAgeMs: 1000, now: () => now })
-    let loads = 0
-    const load = async () => ++loads
-    assert.equal(await cache.get('k', load), 1)
-    now = 999
-    assert.equal(await cache.get('k', load), 1)
-    now = 1000
-    assert.equal(await cache.get('k', load), 2)
+    const aging = await openSqliteStore({ file: ':memory:', maxStalenessMs: 1000, now: () => now })
+    try {
+      const cache = new GenerationCache<number>(aging)
+      let loads = 0
+      const load = async () => ++loads
+      aging.noticeOtherWriters()
+      assert.equal(await cache.get('k', load), 1)
+      now = 999
+      aging.noticeOtherWriters()
+      assert.equal(await cache.get('k', load), 1)
+      now = 1000
+      aging.noticeOtherWriters()
+      assert.equal(await cache.get('k', load), 2)
+    } finally {
+      await aging.close()
+    }
   })
 })

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
+import type { Logger } from 'pino'
 import type { AdminKey } from '../../src/iam/bootstrap.js'
 import { startRolegate } from '../../src/main.js'
 import type { RunningRolegate } from '../../src/main.js'
@@ -29,6 +30,12 @@ export interface TestServerOptions {
   accountId?: string
   /** Request logs to stderr; silent unless asked (or ROLEGATE_TEST_LOGS=1). */
   logs?: boolean
+  /** Where the server logs instead (e.g. to collect its lines); overrides `logs`. */
+  logger?: Logger
+  /** `--max-staleness` in milliseconds; the server's default unless given. */
+  maxStalenessMs?: number
+  /** How often a PostgreSQL replica sends itself a heartbeat; 0 turns it off. */
+  listenerHeartbeatMs?: number
 }
 
 export interface TestServer {
@@ -67,7 +74,9 @@ export async function startTestServer(
     region: 'us-east-1',
     allowReset: options.allowReset ?? false,
     adminKey,
-    logger: pino({ level: logs ? 'info' : 'silent' }, pino.destination(2)),
+    logger: options.logger ?? pino({ level: logs ? 'info' : 'silent' }, pino.destination(2)),
+    maxStalenessMs: options.maxStalenessMs,
+    listenerHeartbeatMs: options.listenerHeartbeatMs,
   })
   let stopped = false
   const stop = async () => {

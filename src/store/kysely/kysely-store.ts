@@ -1,13 +1,15 @@
 // The Store over any Kysely backend: each transaction holds one connection from begin to commit,
 // retries where the backend reports a serialisation failure, and bumps the generation on writes.
 // Recorded use (last used dates) is written beside it and moves no generation. Writes committed by
-// other processes on the same database move it too, once noticed (OtherWriters).
+// other processes on the same database move it too, once noticed (OtherWriters), and so does the
+// passing of the maximum staleness, so no cache serves data older than that, whatever is noticed.
 
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
-import type { ResealCount, Store, UsageBatch } from '../ports.js'
+import { DEFAULT_MAX_STALENESS_MS } from '../ports.js'
+import type { Freshness, ResealCount, Store, UsageBatch } from '../ports.js'
 import type { Repositories } from '../repositories.js'
 import type { Backend } from './backend.js'
 import { KyselyAccessKeyRepository } from './access-key-repository.js'
@@ -63,8 +65,13 @@ function runMarked<T>(work: () => Promise<T>): Promise<T> {
 
 /** How a backend learns that other processes committed writes to the same database. */
 export interface OtherWriters {
-  /** True when another process committed a write since the last call. Synchronous and cheap. */
+  /**
+   * True when another process committed a write since the last call, and on every call while
+   * that cannot be known. Synchronous and cheap.
+   */
   changed(): boolean
+  /** Whether writes can be noticed now, for health checks. */
+  status(): Pick<Freshness, 'notifications' | 'deafSince' | 'deafCause'>
   /**
    * Run inside a transaction that wrote, just before it commits, to tell the other processes
    * (PostgreSQL's NOTIFY); absent where they find out by themselves (SQLite's data_version).
@@ -111,10 +118,20 @@ export interface KyselyStoreOptions {
   reader: Connection
   sealed: SealedColumns
   others?: OtherWriters | undefined
+  /** The longest a cache may serve what it read, in milliseconds; DEFAULT_MAX_STALENESS_MS. */
+  maxStalenessMs?: number | undefined
+  /** A monotonic clock in milliseconds (performance.now), for freshness only; tests pass theirs. */
+  now?: (() => number) | undefined
 }
 
 export class KyselyStore implements Store {
   #generation = 0
+  /** When the generation last moved: no cache holds data read before then. */
+  #generationStartedAt: number
+  /** When the generation must move again, the data read since it moved being that old by then. */
+  #freshUntil: number
+  readonly #maxStalenessMs: number
+  readonly #now: () => number
   #closed = false
   readonly #running = new Set<Promise<unknown>>()
   private readonly writer: Connection
@@ -127,6 +144,10 @@ export class KyselyStore implements Store {
     this.reader = options.reader
     this.sealed = options.sealed
     this.others = options.others
+    this.#maxStalenessMs = options.maxStalenessMs ?? DEFAULT_MAX_STALENESS_MS
+    this.#now = options.now ?? (() => performance.now())
+    this.#generationStartedAt = this.#now()
+    this.#freshUntil = this.#generationStartedAt + this.#maxStalenessMs
   }
 
   /**
@@ -147,7 +168,26 @@ export class KyselyStore implements Store {
 
   noticeOtherWriters(): void {
     // A closed store has nothing to notice; the next transaction reports that it is closed.
-    if (!this.#closed && this.others?.changed() === true) this.#generation += 1
+    if (this.#closed) return
+    const changed = this.others?.changed() === true
+    const now = this.#now()
+    if (changed || now >= this.#freshUntil) this.#advance(now)
+  }
+
+  freshness(): Freshness {
+    return {
+      notifications: 'none',
+      ...this.others?.status(),
+      cacheAgeMs: Math.max(0, Math.round(this.#now() - this.#generationStartedAt)),
+      maxStalenessMs: this.#maxStalenessMs,
+    }
+  }
+
+  /** Moves the generation: every cache drops what it holds and reads again from now. */
+  #advance(now = this.#now()): void {
+    this.#generation += 1
+    this.#generationStartedAt = now
+    this.#freshUntil = now + this.#maxStalenessMs
   }
 
   /**
@@ -168,7 +208,7 @@ export class KyselyStore implements Store {
         if (session.wrote) await this.others?.announce?.(conn)
         return { value, wrote: session.wrote }
       })
-      if (wrote) this.#generation += 1
+      if (wrote) this.#advance()
       return value
     })
   }
@@ -237,7 +277,7 @@ export class KyselyStore implements Store {
         await this.others?.announce?.(conn)
         return resealed
       })
-      this.#generation += 1
+      this.#advance()
       return count
     })
   }
@@ -249,7 +289,7 @@ export class KyselyStore implements Store {
         await this.others?.announce?.(conn)
         return { value: undefined, wrote: true }
       })
-      this.#generation += 1
+      this.#advance()
     })
   }
 

@@ -36,6 +36,10 @@ export interface SqliteStoreOptions {
    * a `:memory:` database, which outlives no process, gets a key of its own when none is given.
    */
   secrets?: SecretSealer
+  /** The longest a cache may serve what it read (`--max-staleness`), in milliseconds. */
+  maxStalenessMs?: number | undefined
+  /** A monotonic clock in milliseconds, for freshness only; tests pass their own. */
+  now?: (() => number) | undefined
 }
 
 function sealerFor(options: SqliteStoreOptions): SecretSealer {
@@ -99,6 +103,8 @@ function dataVersionWatch(database: Database.Database): OtherWriters {
       seen = now
       return true
     },
+    // Asked before every request, so there is nothing to miss.
+    status: () => ({ notifications: 'data-version' }),
     close: () => Promise.resolve(),
   }
 }
@@ -157,6 +163,8 @@ export const openSqliteStore = async (options: SqliteStoreOptions): Promise<Stor
     },
     sealed: new SealedColumns(secrets),
     others: options.shared === true ? dataVersionWatch(database) : undefined,
+    maxStalenessMs: options.maxStalenessMs,
+    now: options.now,
   })
   try {
     await store.prepare({ readOnly: false })
