@@ -45,6 +45,8 @@ export interface TestServer {
   admin: AdminKey
   accountId: string
   dataDir: string
+  /** The local CA's certificate when started with `tls`. */
+  caFile: string | undefined
   running: RunningRolegate
   /** Stops the server and closes its store; the data directory stays until cleanup(). */
   stop(): Promise<void>
@@ -89,6 +91,7 @@ export async function startTestServer(
     admin: running.adminKey,
     accountId,
     dataDir,
+    caFile: running.tls?.caFile,
     running,
     stop,
     async restart() {
