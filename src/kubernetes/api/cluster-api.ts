@@ -297,6 +297,7 @@ export function createClusterApi(deps: ClusterApiDeps): ClusterApi {
     const answer = await answerResource(
       {
         snapshot,
+        objects: deps.authorizer.objectsOf?.(snapshot) ?? snapshot.objects,
         resource,
         verb: info.verb,
         namespace: resource.namespaced ? info.namespace : '',

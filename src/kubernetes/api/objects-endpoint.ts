@@ -22,6 +22,8 @@ import { table } from './tables.js'
 /** One resource request, RBAC-approved, with its body already read (for writes). */
 export interface ResourceCall {
   snapshot: ClusterSnapshot
+  /** The objects served (the snapshot's, with the defaults every cluster has). */
+  objects: readonly ClusterObject[]
   resource: ServedResource
   verb: string
   namespace: string
@@ -90,7 +92,7 @@ function nothing(call: ResourceCall): ResourceAnswer {
 
 /** The stored objects of the call's kind in its namespace (all namespaces when none is named). */
 function storedOf(call: ResourceCall, kind: ClusterObject['kind']): ClusterObject[] {
-  return call.snapshot.objects.filter(
+  return call.objects.filter(
     (object) =>
       object.kind === kind &&
       (call.namespace === '' || (object.metadata.namespace ?? '') === call.namespace),

@@ -73,6 +73,11 @@ export interface ClusterAuthorizer {
   rules(snapshot: ClusterSnapshot, user: UserInfo, namespace: string): RulesReview
   /** The 403 Status for a request RBAC did not allow, worded as the apiserver words it. */
   forbidden(attributes: RequestAttributes, decision: AuthorizationDecision): Status
+  /**
+   * The objects the face serves: the cluster's own over the defaults every apiserver has (the
+   * bootstrap ClusterRoles and bindings), ClusterRoles aggregated; the snapshot's when absent.
+   */
+  objectsOf?(snapshot: ClusterSnapshot): readonly ClusterObject[]
 }
 
 /** Where an object is: kind, namespace ('' for cluster-scoped) and name. */
