@@ -22,6 +22,7 @@ import { adminOperations } from '../admin-api/operations.js'
 import { BuiltInIssuers } from '../federation/issuer/index.js'
 import { composeSts, refuseUserSessions } from '../sts/compose.js'
 import type { BuiltInKeys } from '../sts/compose.js'
+import { TokenVerifier } from '../kubernetes/authenticator/index.js'
 import { DEFAULT_PORT } from './config.js'
 
 export const defaultLogger = (quiet = false): Logger =>
@@ -57,6 +58,8 @@ export interface Composed {
   generated: boolean
   /** Close it before the store, so the last uses noted are written. */
   usage: UsageRecorder
+  /** EKS tokens (`aws eks get-token`) verified against this server's STS, in process. */
+  eksTokens: TokenVerifier
 }
 
 /** Bootstraps the store and wires services and the socket-free app over it. */
@@ -78,11 +81,8 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   })
   const authorizer = new IamAuthorizer(store)
   const iam = new IamService(store, authorizer, ids, iamOperations)
-  const issuers = new BuiltInIssuers({
-    store,
-    clock,
-    publicUrl: options.publicUrl ?? (() => `http://127.0.0.1:${DEFAULT_PORT}`),
-  })
+  const publicUrl = options.publicUrl ?? (() => `http://127.0.0.1:${DEFAULT_PORT}`)
+  const issuers = new BuiltInIssuers({ store, clock, publicUrl })
   const rolegate = new AdminService(
     store,
     authorizer,
@@ -109,10 +109,19 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     await sts.bootstrap()
     logger.warn('state wiped and bootstrapped again')
   }
+  const credentials = [new AccessKeyResolver(store), sts.resolver]
+  // A token may name only this server's own STS endpoint: its public URL.
+  const eksTokens = new TokenVerifier({
+    credentials,
+    crypto: nodeCrypto,
+    clock,
+    stsEndpoints: () => [publicUrl()],
+    usage,
+  })
   const served = createApp({
     services: { iam: refuseUserSessions(iamQueryService(iam)), sts: sts.service, rolegate },
     issuers,
-    credentials: [new AccessKeyResolver(store), sts.resolver],
+    credentials,
     usage,
     authorizationMessage: (error, request) => sts.authorizationMessage(error, request),
     crypto: nodeCrypto,
@@ -139,5 +148,5 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
       return served.handle(request)
     },
   }
-  return { app, adminKey, generated: boot.generated, usage }
+  return { app, adminKey, generated: boot.generated, usage, eksTokens }
 }

@@ -35,6 +35,8 @@ export interface RunningRolegate {
   store: Store
   /** Last use of keys and roles, written every few seconds; flush() writes it now. */
   usage: UsageRecorder
+  /** EKS tokens verified against this server's STS (src/kubernetes/authenticator). */
+  eksTokens: Composed['eksTokens']
   server: RunningServer
   tls: RunningTls | undefined
   close(): Promise<void>
@@ -166,6 +168,7 @@ export async function startRolegate(config: RolegateConfig): Promise<RunningRole
       app: composed.app,
       store,
       usage: composed.usage,
+      eksTokens: composed.eksTokens,
       server,
       async close() {
         await server.close()

@@ -19,7 +19,7 @@ describe('session keys', () => {
     assert.deepEqual(list(listed['SessionKeys']), [
       { KeyId: first.keyId, Status: 'Sealing', CreateDate: '2026-11-01T00:00:00Z' },
     ])
-    assert.doesNotMatch(JSON.stringify(listed), new RegExp(first.secret.slice(0, 12)))
+    assert.ok(!JSON.stringify(listed).includes(first.secret.slice(0, 12)), 'no part of the secret')
     h.clock.advance(1000)
     const rotated = await h.ok('RotateSessionKey')
     const newId = String(field(rotated['SessionKey'], 'KeyId'))

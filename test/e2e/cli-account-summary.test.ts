@@ -5,6 +5,9 @@
 // group or role, 10 groups per user, 2 access keys per user, 2,048 characters of role trust
 // policy, 6,144 of managed policy, 20 server certificates).
 import assert from 'node:assert/strict'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { iamCli, tempFileUrl } from '../support/iam-cli.js'
 import type { IamCli } from '../support/iam-cli.js'
@@ -70,8 +73,10 @@ describe('AWS CLI: get-account-summary', () => {
       'create-virtual-mfa-device',
       '--virtual-mfa-device-name',
       'alice',
+      // A file of its own: the CLI makes its outfile 0600 (fchmod), which on /dev/null
+      // would lock every other user out of it.
       '--outfile',
-      '/dev/null',
+      join(mkdtempSync(join(tmpdir(), 'rolegate-e2e-')), 'seed.txt'),
       '--bootstrap-method',
       'Base32StringSeed',
     )
