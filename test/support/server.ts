@@ -36,6 +36,8 @@ export interface TestServerOptions {
   maxStalenessMs?: number
   /** How often a PostgreSQL replica sends itself a heartbeat; 0 turns it off. */
   listenerHeartbeatMs?: number
+  /** HTTPS with the local CA made in the data directory (TestServer.caFile). */
+  tls?: boolean
 }
 
 export interface TestServer {
@@ -79,6 +81,7 @@ export async function startTestServer(
     logger: options.logger ?? pino({ level: logs ? 'info' : 'silent' }, pino.destination(2)),
     maxStalenessMs: options.maxStalenessMs,
     listenerHeartbeatMs: options.listenerHeartbeatMs,
+    tls: options.tls === true ? {} : undefined,
   })
   let stopped = false
   const stop = async () => {

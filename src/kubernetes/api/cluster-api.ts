@@ -15,6 +15,7 @@ import {
 import { FieldTypeError, Fields, mediaType, parseJson, readBody } from './json-input.js'
 import type { JsonObject } from './json-input.js'
 import { answerResource } from './objects-endpoint.js'
+import { ImpersonationError, readImpersonation } from './impersonation.js'
 import { OpenApiV3 } from './openapi.js'
 import type {
   ApiRequest,
@@ -241,8 +242,23 @@ export function createClusterApi(deps: ClusterApiDeps): ClusterApi {
       log['error'] = authentication.error
       return statusResponse(unauthorized())
     }
-    const user = withAuthenticatedGroup(authentication.user)
+    let user = withAuthenticatedGroup(authentication.user)
     log['user'] = user.username
+    let impersonation
+    try {
+      impersonation = readImpersonation(request.headers, user)
+    } catch (error) {
+      if (error instanceof ImpersonationError) return statusResponse(badRequest(error.message))
+      throw error
+    }
+    if (impersonation) {
+      for (const check of impersonation.checks) {
+        const allowed = deps.authorizer.authorize(snapshot, check)
+        if (!allowed.allowed) return statusResponse(deps.authorizer.forbidden(check, allowed))
+      }
+      user = impersonation.user
+      log['as'] = user.username
+    }
     const info = requestInfo(request.method, apiPath, new URLSearchParams(request.query))
     if (info === undefined)
       return statusResponse(

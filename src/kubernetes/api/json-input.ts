@@ -54,16 +54,37 @@ export function readBody(
   return parseJsonObject(body)
 }
 
+/** Go's encoding/json refuses nesting deeper than this; so does every reader after the parse. */
+export const MAX_JSON_DEPTH = 10_000
+
+/** How deep a parsed value nests, counted without recursion (it may be very deep). */
+function depthOf(value: unknown): number {
+  let deepest = 0
+  const stack: Array<[unknown, number]> = [[value, 1]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number]
+    if (typeof node !== 'object' || node === null) continue
+    if (depth > deepest) deepest = depth
+    if (deepest > MAX_JSON_DEPTH) return deepest
+    for (const child of Object.values(node)) stack.push([child, depth + 1])
+  }
+  return deepest
+}
+
 /** Any JSON value from bytes (UTF-8), or a 400 Status saying why not. */
 export function parseJson(body: Uint8Array): unknown {
+  let value: unknown
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)) as unknown
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)) as unknown
   } catch (error) {
     const why = error instanceof Error ? error.message : 'not JSON'
     throw new StatusError(
       badRequest(`the body of the request could not be decoded as JSON: ${why}`),
     )
   }
+  // Patches, field checks and copies walk the value recursively.
+  if (depthOf(value) > MAX_JSON_DEPTH) throw new StatusError(badRequest('json: exceeded max depth'))
+  return value
 }
 
 /** A JSON object from bytes, or a 400 Status saying why not. */

@@ -61,6 +61,9 @@ const KINDS: Partial<Record<ClusterObjectKind, Shape>> = {
     spec: { finalizers: STRINGS },
     status: { phase: 'value', conditions: { list: 'map' } },
   },
+  ConfigMap: { ...TYPE_META, data: 'map', binaryData: 'map', immutable: 'value' },
+  // A node's spec and status are the kubelet's and the cloud provider's: many fields, kept whole.
+  Node: { ...TYPE_META, spec: 'map', status: 'map' },
   ServiceAccount: {
     ...TYPE_META,
     secrets: { list: 'map' },
@@ -95,6 +98,11 @@ export function unknownFields(kind: ClusterObjectKind, object: JsonObject): stri
   return found
 }
 
+const DROPPED: Readonly<Record<string, readonly string[]>> = {
+  Namespace: ['spec', 'status'],
+  ServiceAccount: ['secrets', 'imagePullSecrets'],
+}
+
 /** The object as rolegate keeps it: the kind's own fields and the client's metadata. */
 export function keptFields(object: JsonObject): ClusterObject {
   const metadata = isJsonObject(object['metadata']) ? object['metadata'] : {}
@@ -109,6 +117,7 @@ export function keptFields(object: JsonObject): ClusterObject {
   // A namespace's spec and status, a service account's secrets: kept by controllers rolegate
   // does not run.
   const result: JsonObject = { ...object, metadata: kept }
-  for (const key of ['spec', 'status', 'secrets', 'imagePullSecrets']) delete result[key]
+  const dropped = DROPPED[String(object['kind'])] ?? []
+  for (const key of dropped) delete result[key]
   return result as unknown as ClusterObject
 }

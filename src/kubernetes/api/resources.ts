@@ -1,5 +1,6 @@
 // The resources a cluster's API face knows, as a Kubernetes 1.32 apiserver lists them in discovery:
-// the kinds rolegate stores, the reviews it answers, and the workload resources it only names so
+// the kinds rolegate stores (RBAC, namespaces, service accounts, the aws-auth ConfigMap, nodes for
+// `{{EC2PrivateDNSName}}`), the reviews it answers, and the workload resources it only names so
 // that kubectl resolves them (rolegate runs no workloads: they are always empty).
 import type { ClusterObjectKind } from '../objects.js'
 
@@ -78,7 +79,14 @@ const RBAC = 'rbac.authorization.k8s.io'
  */
 export const RESOURCES: readonly ServedResource[] = [
   ...group('', 'v1', [
-    { resource: 'configmaps', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] },
+    {
+      resource: 'configmaps',
+      kind: 'ConfigMap',
+      namespaced: true,
+      shortNames: ['cm'],
+      verbs: STORED,
+      serving: store('ConfigMap'),
+    },
     { resource: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep'] },
     { resource: 'events', kind: 'Event', namespaced: true, shortNames: ['ev'] },
     { resource: 'limitranges', kind: 'LimitRange', namespaced: true, shortNames: ['limits'] },
@@ -90,7 +98,14 @@ export const RESOURCES: readonly ServedResource[] = [
       verbs: STORED,
       serving: store('Namespace'),
     },
-    { resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'] },
+    {
+      resource: 'nodes',
+      kind: 'Node',
+      namespaced: false,
+      shortNames: ['no'],
+      verbs: STORED,
+      serving: store('Node'),
+    },
     {
       resource: 'persistentvolumeclaims',
       kind: 'PersistentVolumeClaim',
@@ -104,7 +119,6 @@ export const RESOURCES: readonly ServedResource[] = [
       shortNames: ['pv'],
     },
     { resource: 'pods', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ALL },
-    { resource: 'podtemplates', kind: 'PodTemplate', namespaced: true },
     {
       resource: 'replicationcontrollers',
       kind: 'ReplicationController',
@@ -228,7 +242,6 @@ export const RESOURCES: readonly ServedResource[] = [
   ]),
   ...group('coordination.k8s.io', 'v1', [{ resource: 'leases', kind: 'Lease', namespaced: true }]),
   ...group('networking.k8s.io', 'v1', [
-    { resource: 'ingressclasses', kind: 'IngressClass', namespaced: false },
     { resource: 'ingresses', kind: 'Ingress', namespaced: true, shortNames: ['ing'] },
     {
       resource: 'networkpolicies',

@@ -18,7 +18,14 @@ const snapshot: ClusterSnapshot = {
     issuerName: 'eks-demo',
     createdAt: new Date('2026-01-01T00:00:00Z'),
   },
-  objects: [],
+  objects: [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'reader', namespace: 'production', resourceVersion: '7' },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
+    },
+  ],
 }
 
 function harness() {
@@ -354,6 +361,25 @@ describe('the kubectl face', () => {
       username: 'alice',
       groups: ['devs', 'system:authenticated'],
     })
+  })
+
+  test('a patch nested deeper than Go reads JSON is 400, before any patching', async () => {
+    const { api } = harness()
+    const deep = `{"metadata":{"labels":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}}`
+    const response = await api.handle(
+      request(
+        'PATCH',
+        '/clusters/demo/k8s/apis/rbac.authorization.k8s.io/v1/namespaces/production/roles/reader',
+        deep,
+        [
+          ['authorization', 'Bearer good'],
+          ['content-type', 'application/merge-patch+json'],
+          ['accept', 'application/json'],
+        ],
+      ),
+    )
+    assertStatus(response, 400, 'BadRequest')
+    assert.equal(parsed(response)['message'], 'json: exceeded max depth')
   })
 
   test('a review body the face cannot read is 400, RBAC allowed or not', async () => {
