@@ -58,7 +58,8 @@ export function protoMismatches(value: unknown, type: protobuf.Type, path = ''):
         problems.push(...protoMismatches(element, nested, where))
         return
       }
-      const expected = field.type === 'bool' ? 'boolean' : field.type === 'string' ? 'string' : 'number'
+      const expected =
+        field.type === 'bool' ? 'boolean' : field.type === 'string' ? 'string' : 'number'
       if (typeof element !== expected) problems.push(`${where}: ${field.type} expected`)
     }
     if (field instanceof protobuf.MapField) {
