@@ -131,6 +131,15 @@ const deleteIssuer = defineAdminOperation({
   resource: (input, { accountId }) => issuerArn(accountId, input.IssuerName),
   async run(input, context) {
     const issuer = await findIssuer(context, input.IssuerName)
+    // A cluster's service-account issuer lives and dies with its cluster.
+    const cluster = await context.repo.clusters.getByIssuer(issuer.accountId, issuer.name)
+    if (cluster !== undefined) {
+      throw new AwsError(
+        'DeleteConflict',
+        `Cannot delete issuer ${issuer.name}: cluster ${cluster.name} signs its service-account tokens with it. Delete the cluster instead.`,
+        { status: 409 },
+      )
+    }
     if (input.Force !== true) await refuseWhileTrusted(context, issuer)
     await context.repo.issuers.delete(issuer.accountId, issuer.name)
     return undefined

@@ -1,6 +1,7 @@
 // Every operation of rolegate's admin API, gathered from the families that implement them.
 import type { Shape } from '../core/input.js'
 import { accountOperations } from './accounts.js'
+import { clusterOperations } from './clusters.js'
 import { issuerOperations } from './issuers.js'
 import type { AdminOperation } from './operation.js'
 import { sessionKeyOperations } from './session-keys.js'
@@ -9,4 +10,5 @@ export const adminOperations: readonly AdminOperation<Shape, unknown>[] = [
   ...issuerOperations,
   ...sessionKeyOperations,
   ...accountOperations,
+  ...clusterOperations,
 ]

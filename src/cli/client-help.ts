@@ -6,6 +6,7 @@ export const CLIENT_COMMANDS_HELP = `  issuer    built-in OIDC issuers: create, 
   keys      the STS session keyring: rotate, list, retire, delete; rotate-master
   accounts  create another account with its own admin
   roles     revoke-sessions ROLE: deny a role's sessions issued before now
+  cluster   Kubernetes clusters: create, delete, list, get, apply, map-role, map-user, unmap, ...
 
 Client commands talk to a running server: --endpoint URL (or AWS_ENDPOINT_URL), credentials
 from the AWS SDK's chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile named by --profile

@@ -15,6 +15,7 @@ import type { RunningWorkers } from '../workers.js'
 import { runExplain } from './explain.js'
 import { runRotateMaster } from './rotate-master.js'
 import { isClientCommand, runClientCommand } from './client-commands.js'
+import { runClusterCommand } from './cluster-commands.js'
 import { HELP, parseServeOptions, SERVE_HELP } from './serve-options.js'
 import { reportUsageError, USAGE_EXIT_CODE, UsageError } from './usage-error.js'
 
@@ -22,6 +23,8 @@ export interface CliIo {
   out(text: string): void
   err(text: string): void
   env: NodeJS.ProcessEnv
+  /** Standard input, for `-f -`; the process's own when absent. */
+  stdin?: () => Promise<string>
 }
 
 const shown = (path: string) => {
@@ -65,6 +68,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number | Servin
   if (command === 'explain') return runExplain(rest, io, openStoreToRead)
   if (command === 'keys' && rest[0] === 'rotate-master') return runRotateMaster(rest.slice(1), io)
   if (isClientCommand(command)) return runClientCommand(command, rest, io)
+  if (command === 'cluster') return runClusterCommand(rest, io)
   if (command !== 'serve') {
     io.err(`rolegate: unknown command '${command}'\n\n${HELP}`)
     return USAGE_EXIT_CODE

@@ -20,6 +20,7 @@ import { UsageRecorder } from '../credentials/usage-recorder.js'
 import { AdminService } from '../admin-api/service.js'
 import { adminOperations } from '../admin-api/operations.js'
 import { BuiltInIssuers } from '../federation/issuer/index.js'
+import { ClusterSnapshots } from '../kubernetes/cluster-snapshots.js'
 import { composeSts, refuseUserSessions } from '../sts/compose.js'
 import type { BuiltInKeys } from '../sts/compose.js'
 import { TokenVerifier } from '../kubernetes/authenticator/index.js'
@@ -83,10 +84,11 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   const iam = new IamService(store, authorizer, ids, iamOperations)
   const publicUrl = options.publicUrl ?? (() => `http://127.0.0.1:${DEFAULT_PORT}`)
   const issuers = new BuiltInIssuers({ store, clock, publicUrl })
+  const clusters = new ClusterSnapshots(store)
   const rolegate = new AdminService(
     store,
     authorizer,
-    { primaryAccountId: options.accountId, issuers, ids },
+    { primaryAccountId: options.accountId, issuers, ids, clusters },
     adminOperations,
   )
   const sts = composeSts({

@@ -23,6 +23,9 @@ export const errorStatus = {
   InvalidInput: 400,
   InvalidParameterValue: 400,
   InvalidParameterCombination: 400,
+  // EKS's codes (Amazon EKS API Reference, Common Errors and each action's Errors), for clusters.
+  InvalidParameterException: 400,
+  InvalidRequestException: 400,
   InvalidUserType: 400,
   LimitExceeded: 409,
   MalformedHttpRequestException: 400,
@@ -44,6 +47,8 @@ export const errorStatus = {
   RequestExpired: 400,
   RequestTimeTooSkewed: 403,
   RequestTimeoutException: 408,
+  ResourceInUseException: 409,
+  ResourceNotFoundException: 404,
   ServiceFailure: 500,
   ServiceUnavailable: 503,
   SignatureDoesNotMatch: 403,

@@ -11,7 +11,8 @@ import {
 import type { Field } from '../core/input.js'
 import { memberName, memberValues, missing, tagList } from '../core/input.js'
 import type { ResultObject } from '../core/result.js'
-import type { OidcProviderRecord } from '../store/ports.js'
+import type { OidcProviderRecord, Tag } from '../store/ports.js'
+import type { Repositories } from '../store/repositories.js'
 import { arn } from './names.js'
 import type { IamContext, IamOperation } from './operation.js'
 import { defineOperation } from './operation.js'
@@ -172,33 +173,58 @@ const createOpenIDConnectProvider = defineOperation({
   resource: (input, { accountId }) => oidcProviderArn(accountId, urlPath(input.Url)),
   context: (input) => requestTagContext(input.Tags),
   async run(input, context) {
-    const url = oidcProviderUrl(input.Url)
-    const thumbprints = checkThumbprints(input.ThumbprintList ?? [])
-    const clientIds = checkClientIds(input.ClientIDList ?? [])
     const tags = input.Tags ?? []
-    checkRequestTags(tags)
-    const providerArn = oidcProviderArn(context.accountId, url)
-    if (await context.repo.oidcProviders.get(providerArn)) {
-      throw alreadyExists(`Provider with url ${input.Url} already exists.`)
-    }
-    const existing = await context.repo.oidcProviders.list(context.accountId)
-    if (existing.length >= MAX_OIDC_PROVIDERS) {
-      throw limitExceeded(
-        `Cannot exceed quota for OpenIdConnectProvidersPerAccount: ${MAX_OIDC_PROVIDERS}`,
-      )
-    }
-    await context.repo.oidcProviders.insert({
-      accountId: context.accountId,
-      url,
-      arn: providerArn,
-      clientIds,
-      thumbprints,
-      createDate: context.now,
+    const providerArn = await registerOidcProvider(context.repo, context.accountId, context.now, {
+      url: input.Url,
+      clientIds: input.ClientIDList ?? [],
+      thumbprints: input.ThumbprintList ?? [],
       tags,
     })
     return { OpenIDConnectProviderArn: providerArn, Tags: optionalTags(tags) }
   },
 })
+
+/**
+ * CreateOpenIDConnectProvider's work, for it and for what registers a provider on the caller's
+ * behalf (`rolegate cluster create --register-oidc-provider`): AWS's checks of the URL, client ids,
+ * thumbprints, tags and quota, in one transaction's repositories. Answers the provider's ARN.
+ */
+export async function registerOidcProvider(
+  repo: Repositories,
+  accountId: string,
+  now: Date,
+  request: {
+    url: string
+    clientIds: readonly string[]
+    thumbprints: readonly string[]
+    tags: Tag[]
+  },
+): Promise<string> {
+  const url = oidcProviderUrl(request.url)
+  const thumbprints = checkThumbprints(request.thumbprints)
+  const clientIds = checkClientIds(request.clientIds)
+  checkRequestTags(request.tags)
+  const providerArn = oidcProviderArn(accountId, url)
+  if (await repo.oidcProviders.get(providerArn)) {
+    throw alreadyExists(`Provider with url ${request.url} already exists.`)
+  }
+  const existing = await repo.oidcProviders.list(accountId)
+  if (existing.length >= MAX_OIDC_PROVIDERS) {
+    throw limitExceeded(
+      `Cannot exceed quota for OpenIdConnectProvidersPerAccount: ${MAX_OIDC_PROVIDERS}`,
+    )
+  }
+  await repo.oidcProviders.insert({
+    accountId,
+    url,
+    arn: providerArn,
+    clientIds,
+    thumbprints,
+    createDate: now,
+    tags: request.tags,
+  })
+  return providerArn
+}
 
 const getOpenIDConnectProvider = defineOperation({
   name: 'GetOpenIDConnectProvider',

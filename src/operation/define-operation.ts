@@ -29,6 +29,13 @@ export interface ResourceScope {
   userOrCaller(name: string | undefined): Promise<string>
   /** The named instance profile's ARN with its stored path (path `/` when there is none). */
   instanceProfileArn(name: string): Promise<string>
+  /** The region the request was signed for. */
+  region: string
+  /**
+   * The named Kubernetes cluster's stored ARN (`arn:aws:eks:REGION:ACCOUNT:cluster/NAME`), in the
+   * request's region when there is no such cluster.
+   */
+  clusterArn(name: string): Promise<string>
 }
 
 /** Who is calling and when: what slow work before the transaction may use. */
@@ -45,6 +52,11 @@ export interface CallFrame {
 interface OperationCommon<S extends Shape, C, P> {
   /** The Query `Action`, e.g. `CreateRole`; the IAM action is the service's prefix and this. */
   name: string
+  /**
+   * The IAM action when it is not the service's prefix and the name: rolegate's cluster
+   * operations are authorised as the EKS actions they mirror (`eks:CreateCluster`).
+   */
+  action?: string
   input: S
   /** How input problems are worded: IAM's messages name the member; STS's echo the value too. */
   messages?: MessageStyle

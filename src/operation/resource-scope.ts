@@ -10,6 +10,8 @@ import type { ResourceScope } from './define-operation.js'
 export function resourceScope(
   store: Store,
   caller: Caller,
+  /** The region the request was signed for; scopes built outside a request take us-east-1. */
+  region = 'us-east-1',
 ): ResourceScope & { readonly resourceTags: readonly Tag[] } {
   let resourceTags: readonly Tag[] = []
   const entityArn = async (type: EntityType, name: string): Promise<string> => {
@@ -28,11 +30,17 @@ export function resourceScope(
     resourceTags = stored?.tags ?? []
     return stored?.arn ?? iamArn(caller.accountId, 'instance-profile', '/', name)
   }
+  const clusterArn = async (name: string): Promise<string> => {
+    const stored = await store.read((repo) => repo.clusters.get(caller.accountId, name))
+    return stored?.arn ?? `arn:aws:eks:${region}:${caller.accountId}:cluster/${name}`
+  }
   return {
     accountId: caller.accountId,
     caller,
+    region,
     entityArn,
     instanceProfileArn,
+    clusterArn,
     userOrCaller: (name) => {
       if (name !== undefined) return entityArn('user', name)
       return caller.type === 'user' ? entityArn('user', caller.name) : Promise.resolve(caller.arn)

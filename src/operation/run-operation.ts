@@ -97,9 +97,9 @@ export class OperationPipeline<C> {
     request: RequestInfo,
   ): Promise<void> {
     if (operation.authorizesItself === true) return
-    const scope = resourceScope(this.options.store, caller)
+    const scope = resourceScope(this.options.store, caller, request.region)
     const resource = await operation.resource(input, scope)
-    const action = `${this.options.prefix}:${operation.name}`
+    const action = operation.action ?? `${this.options.prefix}:${operation.name}`
     const primary = this.options.primaryAccountId
     if (operation.primaryAccountOnly === true && caller.accountId !== primary) {
       throw accessDenied(

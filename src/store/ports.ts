@@ -295,6 +295,36 @@ export interface PasswordPolicyRecord {
   hardExpiry: boolean
 }
 
+/**
+ * A Kubernetes cluster (issue #12): its EKS-style id and ARN, and the built-in issuer that signs
+ * its service-account tokens. Names are unique per account and, like Kubernetes names, compared
+ * as written. The same shape as ClusterRecord in src/kubernetes/objects.ts.
+ */
+export interface ClusterRecord {
+  accountId: string
+  name: string
+  /** 32 upper-case hex digits. */
+  id: string
+  arn: string
+  region: string
+  issuerName: string
+  createdAt: Date
+}
+
+/**
+ * One Kubernetes object of a cluster, keyed by kind, namespace ('' for cluster-scoped kinds) and
+ * name. `body` is the whole object as JSON text, its metadata's uid and resourceVersion included;
+ * the key, uid and resourceVersion are kept beside it as columns.
+ */
+export interface ClusterObjectRecord {
+  kind: string
+  namespace: string
+  name: string
+  uid: string
+  resourceVersion: number
+  body: string
+}
+
 /** One request signed with a long-term access key: AWS's GetAccessKeyLastUsed fields. */
 export interface AccessKeyUse {
   accessKeyId: string

@@ -9,6 +9,8 @@ import type {
   AccountRecord,
   AttachedEntity,
   AttachmentRecord,
+  ClusterObjectRecord,
+  ClusterRecord,
   CredentialReportRecord,
   EntityType,
   GroupRecord,
@@ -251,6 +253,50 @@ export interface PasswordPolicyRepository {
   delete(accountId: string): Promise<void>
 }
 
+/**
+ * Kubernetes clusters and their objects. Names (of clusters and objects) are case-sensitive, as in
+ * Kubernetes; lists come sorted bytewise. Deleting a cluster deletes its objects.
+ */
+export interface ClusterRepository {
+  get(accountId: string, name: string): Promise<ClusterRecord | undefined>
+  /** The account's clusters by name. */
+  list(accountId: string): Promise<ClusterRecord[]>
+  /** The clusters of every account with this name, by account. */
+  listByName(name: string): Promise<ClusterRecord[]>
+  /** The account's cluster whose service-account tokens this built-in issuer signs, if any. */
+  getByIssuer(accountId: string, issuerName: string): Promise<ClusterRecord | undefined>
+  insert(cluster: ClusterRecord): Promise<void>
+  /** Deletes the cluster and every object it holds. */
+  delete(accountId: string, name: string): Promise<void>
+  /** The cluster's objects by kind, namespace and name; of one kind, or one namespace, if asked. */
+  listObjects(
+    accountId: string,
+    clusterName: string,
+    filter?: { kind?: string | undefined; namespace?: string | undefined },
+  ): Promise<ClusterObjectRecord[]>
+  getObject(
+    accountId: string,
+    clusterName: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): Promise<ClusterObjectRecord | undefined>
+  /** Inserts the object, or replaces the one with its kind, namespace and name. */
+  putObject(accountId: string, clusterName: string, object: ClusterObjectRecord): Promise<void>
+  deleteObject(
+    accountId: string,
+    clusterName: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): Promise<void>
+  /**
+   * Moves the cluster's resource version counter on by `count` and answers the first of the
+   * numbers reserved (the counter starts at 0, so the first object written gets 1).
+   */
+  reserveResourceVersions(accountId: string, clusterName: string, count: number): Promise<number>
+}
+
 /** What one transaction may read and write: every repository, on the transaction's connection. */
 export interface Repositories {
   readonly accounts: AccountRepository
@@ -271,4 +317,5 @@ export interface Repositories {
   readonly instanceProfiles: InstanceProfileRepository
   readonly loginProfiles: LoginProfileRepository
   readonly passwordPolicies: PasswordPolicyRepository
+  readonly clusters: ClusterRepository
 }

@@ -24,6 +24,7 @@ import type {
 import type { Repositories } from '../../src/store/repositories.js'
 import { mfaDeviceContract } from './mfa-device-contract.js'
 import { instanceProfileAndPasswordContract } from './contract-instance-profiles-and-passwords.js'
+import { clusterContract } from './cluster-contract.js'
 
 const A = '111122223333'
 const B = '444455556666'
@@ -1944,6 +1945,7 @@ export const storeContract = (open: () => Promise<Store>): void => {
 
   mfaDeviceContract(open)
   instanceProfileAndPasswordContract(open)
+  clusterContract(open)
 }
 
 /** Looks until `store` notices another process's write (NOTIFY arrives a little after commit). */

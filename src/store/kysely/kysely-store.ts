@@ -30,6 +30,7 @@ import { KyselyServiceLinkedRoleDeletionRepository } from './service-linked-role
 import { KyselyInstanceProfileRepository } from './instance-profile-repository.js'
 import { KyselyLoginProfileRepository } from './login-profile-repository.js'
 import { KyselyPasswordPolicyRepository } from './password-policy-repository.js'
+import { KyselyClusterRepository } from './cluster-repository.js'
 import { TransactionSession } from './transaction-session.js'
 import { prepareSealedSecrets, resealSecrets } from './sealed-columns.js'
 import type { SealedColumns } from './sealed-columns.js'
@@ -100,6 +101,7 @@ export const repositoriesOf = (session: TransactionSession): Repositories => ({
   instanceProfiles: new KyselyInstanceProfileRepository(session),
   loginProfiles: new KyselyLoginProfileRepository(session),
   passwordPolicies: new KyselyPasswordPolicyRepository(session),
+  clusters: new KyselyClusterRepository(session),
 })
 
 /** A database connection (or pool) and how transactions on it begin. */

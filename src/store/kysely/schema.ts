@@ -243,6 +243,31 @@ export interface AccountPasswordPoliciesTable {
   hard_expiry: number
 }
 
+/** Kubernetes clusters; names are case-sensitive. */
+export interface ClustersTable {
+  account_id: string
+  name: string
+  cluster_id: string
+  arn: string
+  region: string
+  issuer_name: string
+  create_date: string
+  /** The last resource version given to one of the cluster's objects. */
+  resource_version: number
+}
+
+/** A cluster's objects; `namespace` is '' for cluster-scoped kinds, `body` the object's JSON. */
+export interface ClusterObjectsTable {
+  account_id: string
+  cluster_name: string
+  kind: string
+  namespace: string
+  name: string
+  uid: string
+  resource_version: number
+  body: string
+}
+
 export interface Database {
   accounts: AccountsTable
   account_aliases: AccountAliasesTable
@@ -267,6 +292,8 @@ export interface Database {
   instance_profiles: InstanceProfilesTable
   login_profiles: LoginProfilesTable
   account_password_policies: AccountPasswordPoliciesTable
+  clusters: ClustersTable
+  cluster_objects: ClusterObjectsTable
 }
 
 /** Every table, children before parents: the order in which rows can be deleted. */
@@ -293,4 +320,6 @@ export const tablesChildFirst = [
   'accounts',
   'credential_reports',
   'service_linked_role_deletions',
+  'cluster_objects',
+  'clusters',
 ] as const satisfies readonly (keyof Database)[]

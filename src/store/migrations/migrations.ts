@@ -11,6 +11,7 @@ import { storeSettingsMigration } from './0004-store-settings.js'
 import { instanceProfilesAndPasswordsMigration } from './0005-instance-profiles-and-passwords.js'
 import { mfaDevicesMigration } from './0006-mfa-devices.js'
 import { credentialReportsAndDeletionTasksMigration } from './0007-credential-reports-and-deletion-tasks.js'
+import { clustersMigration } from './0008-clusters.js'
 
 export const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   '0001-initial': initialMigration(dialect),
@@ -20,6 +21,7 @@ export const migrationsFor = (dialect: DialectName): Record<string, Migration> =
   '0005-instance-profiles-and-passwords': instanceProfilesAndPasswordsMigration(dialect),
   '0006-mfa-devices': mfaDevicesMigration(dialect),
   '0007-credential-reports-and-deletion-tasks': credentialReportsAndDeletionTasksMigration(dialect),
+  '0008-clusters': clustersMigration(dialect),
 })
 
 const migratorFor = <DB>(db: Kysely<DB>, dialect: DialectName): Migrator =>
