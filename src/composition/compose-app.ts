@@ -24,6 +24,7 @@ import { ClusterSnapshots } from '../kubernetes/cluster-snapshots.js'
 import { composeSts, refuseUserSessions } from '../sts/compose.js'
 import type { BuiltInKeys } from '../sts/compose.js'
 import { TokenVerifier } from '../kubernetes/authenticator/index.js'
+import { composeClusterApi } from '../kubernetes/api/compose.js'
 import { DEFAULT_PORT } from './config.js'
 
 export const defaultLogger = (quiet = false): Logger =>
@@ -120,9 +121,18 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     stsEndpoints: () => [publicUrl()],
     usage,
   })
+  const clusterApi = composeClusterApi({
+    store,
+    snapshots: clusters,
+    tokens: eksTokens,
+    clock,
+    ids,
+    logger,
+  })
   const served = createApp({
     services: { iam: refuseUserSessions(iamQueryService(iam)), sts: sts.service, rolegate },
     issuers,
+    clusters: clusterApi,
     credentials,
     usage,
     authorizationMessage: (error, request) => sts.authorizationMessage(error, request),
