@@ -16,6 +16,8 @@ import { isIssuerPath, issuerRoute } from './issuer-routes.js'
 import type { IssuerDocuments } from './issuer-routes.js'
 import { idpRoute, isIdpPath } from './idp-routes.js'
 import type { IdpPages } from './idp-routes.js'
+import { isSamlPath, samlRoute } from './saml-routes.js'
+import type { SamlSignInPage } from './saml-routes.js'
 import { SigningKeyCache } from '../sigv4/signing-key.js'
 import type { PrecheckedSignature } from '../sigv4/verify-signature.js'
 import { authenticate, readSignature } from './authenticate.js'
@@ -46,6 +48,8 @@ export interface AppDeps {
   issuers?: IssuerDocuments
   /** The built-in SAML IdP's metadata and sign-in pages, under /idp/. */
   idp?: IdpPages
+  /** The SAML endpoint for browsers, /saml: a response posted there becomes credentials. */
+  saml?: SamlSignInPage
   /**
    * The encoded authorization message an AccessDenied carries (sealed, for
    * sts:DecodeAuthorizationMessage); undefined leaves it out.
@@ -226,6 +230,11 @@ export function createApp(deps: AppDeps): App {
       deps.logger.info({ requestId, path: request.path, status: idp.status }, 'idp request')
       return idp
     }
+    const saml = await samlRoute(request, deps.saml, deps.logger, requestId)
+    if (saml) {
+      deps.logger.info({ requestId, path: request.path, status: saml.status }, 'saml request')
+      return saml
+    }
     const document = await issuerRoute(request, deps.issuers)
     return document ?? handleQuery(request, requestId)
   }
@@ -234,7 +243,8 @@ export function createApp(deps: AppDeps): App {
     handle(request) {
       const requestId = deps.ids.requestId()
       // The AWS API goes straight on; only the paths of rolegate's own endpoints wait for a router.
-      if (isAdminPath(request.path) || isIssuerPath(request.path) || isIdpPath(request.path)) {
+      const path = request.path
+      if (isAdminPath(path) || isIssuerPath(path) || isIdpPath(path) || isSamlPath(path)) {
         return handleOther(request, requestId)
       }
       return handleQuery(request, requestId)

@@ -25,7 +25,7 @@ import {
 } from './session-cookie.js'
 import type { Session } from './session-cookie.js'
 import type { WebRequest, WebResponse } from './web-message.js'
-import { header, textResponse } from './web-message.js'
+import { header, securePage, textResponse } from './web-message.js'
 
 const PATH = /^\/idp\/(\d{12})(\/[a-z-]*)?\/?$/
 
@@ -455,25 +455,9 @@ export class IdpPages {
     return this.secured(response, visit.nonce)
   }
 
-  /** The headers every page carries: no caching, no framing, scripts and styles by nonce only. */
+  /** The headers every page carries; its forms may post on to the SAML endpoint. */
   private secured(response: WebResponse, nonce: string): WebResponse {
-    const saml = this.idp.samlEndpoint()
-    Object.assign(response.headers, {
-      'cache-control': 'no-store',
-      'content-security-policy': [
-        "default-src 'none'",
-        `style-src 'nonce-${nonce}'`,
-        `script-src 'nonce-${nonce}'`,
-        `form-action 'self' ${saml}`,
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-      ].join('; '),
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      // Not no-referrer: browsers would then send `Origin: null` with the forms' own POSTs.
-      'referrer-policy': 'same-origin',
-    })
-    return response
+    return securePage(response, nonce, [this.idp.samlEndpoint()])
   }
 }
 
