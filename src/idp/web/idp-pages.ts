@@ -9,6 +9,7 @@ import type { IdpAppRecord, IdpUserRecord } from '../../store/idp-records.js'
 import type { IdentityProvider, OfferedRole } from '../identity-provider.js'
 import { USER_NAME } from '../names.js'
 import { PasswordCheck } from '../sign-in.js'
+import type { PasswordHasher } from '../sign-in.js'
 import { acceptTotpCode } from '../totp.js'
 import { FailedSignIns } from './failed-sign-ins.js'
 import type { FailureLimits } from './failed-sign-ins.js'
@@ -37,6 +38,8 @@ const MAX_FORM_BYTES = 16 * 1024
 
 export interface IdpPagesOptions {
   limits?: FailureLimits
+  /** scrypt unless given: a test counts the hashes a sign-in runs. */
+  passwords?: PasswordHasher
 }
 
 /** One request to a page, with what every page needs. */
@@ -61,13 +64,14 @@ function sameToken(a: string, b: string): boolean {
 
 export class IdpPages {
   private readonly failures: FailedSignIns
-  private readonly passwords = new PasswordCheck()
+  private readonly passwords: PasswordCheck
 
   constructor(
     private readonly idp: IdentityProvider,
     options: IdpPagesOptions = {},
   ) {
     this.failures = new FailedSignIns(idp.clock, options.limits)
+    this.passwords = new PasswordCheck(options.passwords)
   }
 
   async handle(request: WebRequest): Promise<WebResponse> {
