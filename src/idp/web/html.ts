@@ -57,7 +57,7 @@ h2{font-size:1.0625rem;margin:1.25rem 0 .5rem}
 dl{margin:0 0 1rem;display:grid;grid-template-columns:auto 1fr;gap:.25rem .75rem}
 dt{font-weight:600}
 dd{margin:0;min-width:0;overflow-wrap:anywhere}
-code,pre,textarea{font:.875rem/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+code,pre,textarea{font:.875rem/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 pre{margin:0 0 1rem;padding:.625rem;background:#f2f3f3;border:1px solid #d5dbdb;border-radius:4px;white-space:pre-wrap;overflow-wrap:anywhere}
 textarea{display:block;width:100%;padding:.5rem .625rem;border:1px solid #687078;border-radius:4px;margin:0 0 .5rem;resize:vertical;overflow-wrap:anywhere}
 .error code{font-weight:600}

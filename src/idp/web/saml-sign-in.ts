@@ -179,19 +179,15 @@ export class SamlSignIn {
     chosen: string,
     relayState: string | undefined,
   ): Promise<WebResponse> {
-    const cleared = this.cookie(visit, '', 0)
+    // A forged post leaves the person's own chooser (and its cookie) as it was.
     if (!this.csrfHolds(visit, form)) {
-      return this.message(
-        visit,
-        403,
-        {
-          title: 'Sign-in expired',
-          message:
-            'This form expired or was not sent from this page. Sign in again at your identity provider.',
-        },
-        cleared,
-      )
+      return this.message(visit, 403, {
+        title: 'Sign-in expired',
+        message:
+          'This form expired or was not sent from this page. Sign in again at your identity provider.',
+      })
     }
+    const cleared = this.cookie(visit, '', 0)
     const pairs = await this.verifiedPairs(samlResponse)
     if (!Array.isArray(pairs)) return this.refused(visit, pairs, cleared)
     const pair = pairs.find((candidate) => candidate.roleArn === chosen)
