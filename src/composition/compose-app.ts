@@ -34,6 +34,7 @@ import {
 } from '../sts/compose.js'
 import type { BuiltInKeys } from '../sts/compose.js'
 import { TokenVerifier } from '../kubernetes/authenticator/index.js'
+import { composeClusterApi } from '../kubernetes/api/compose.js'
 import { DEFAULT_PORT } from './config.js'
 
 /** The public URL's host, as a client would send it; before the socket listens there is none. */
@@ -182,11 +183,20 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     publicUrl,
     random: (size) => ids.randomBytes(size),
   })
+  const clusterApi = composeClusterApi({
+    store,
+    snapshots: clusters,
+    tokens: eksTokens,
+    clock,
+    ids,
+    logger,
+  })
   const served = createApp({
     services: { iam: refuseUserSessions(iamQueryService(iam)), sts: sts.service, rolegate },
     issuers,
     idp: new IdpPages(idp),
     saml: samlSignIn,
+    clusters: clusterApi,
     credentials,
     usage,
     authorizationMessage: (error, request) => sts.authorizationMessage(error, request),

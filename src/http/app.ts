@@ -18,6 +18,8 @@ import { idpRoute, isIdpPath } from './idp-routes.js'
 import type { IdpPages } from './idp-routes.js'
 import { isSamlPath, samlRoute } from './saml-routes.js'
 import type { SamlSignInPage } from './saml-routes.js'
+import { clusterRoute, isClusterPath } from './cluster-routes.js'
+import type { ClusterEndpoints } from './cluster-routes.js'
 import { SigningKeyCache } from '../sigv4/signing-key.js'
 import type { PrecheckedSignature } from '../sigv4/verify-signature.js'
 import { authenticate, readSignature } from './authenticate.js'
@@ -50,6 +52,8 @@ export interface AppDeps {
   idp?: IdpPages
   /** The SAML endpoint for browsers, /saml: a response posted there becomes credentials. */
   saml?: SamlSignInPage
+  /** Clusters' webhooks and Kubernetes API faces at `/clusters/NAME/...`. */
+  clusters?: ClusterEndpoints
   /**
    * The encoded authorization message an AccessDenied carries (sealed, for
    * sts:DecodeAuthorizationMessage); undefined leaves it out.
@@ -236,15 +240,22 @@ export function createApp(deps: AppDeps): App {
       return saml
     }
     const document = await issuerRoute(request, deps.issuers)
-    return document ?? handleQuery(request, requestId)
+    if (document) return document
+    const cluster = await clusterRoute(request, deps.clusters)
+    return cluster ?? handleQuery(request, requestId)
   }
 
   return {
     handle(request) {
       const requestId = deps.ids.requestId()
       // The AWS API goes straight on; only the paths of rolegate's own endpoints wait for a router.
-      const path = request.path
-      if (isAdminPath(path) || isIssuerPath(path) || isIdpPath(path) || isSamlPath(path)) {
+      if (
+        isAdminPath(request.path) ||
+        isIssuerPath(request.path) ||
+        isIdpPath(request.path) ||
+        isSamlPath(request.path) ||
+        isClusterPath(request.path)
+      ) {
         return handleOther(request, requestId)
       }
       return handleQuery(request, requestId)
