@@ -64,6 +64,15 @@ export function boto3Script(target: ClientEnvironment, script: string): Promise<
   return runProcess('python3', ['-'], env, script)
 }
 
+/**
+ * Runs a bash script in the same isolated environment, as a person pasting lines into a shell:
+ * the AWS CLI in it reaches `target.endpoint` through AWS_ENDPOINT_URL.
+ */
+export function shellScript(target: ClientEnvironment, script: string): Promise<RunResult> {
+  const env = clientEnv({ ...target, env: { ...target.env, AWS_ENDPOINT_URL: target.endpoint } })
+  return run('bash', ['-c', script], env)
+}
+
 /** The JSON an AWS CLI call printed; throws with its stderr when it failed. */
 export function json<T = Record<string, unknown>>(result: RunResult): T {
   if (result.code !== 0) {
