@@ -69,8 +69,11 @@ export function boto3Script(target: ClientEnvironment, script: string): Promise<
  * the AWS CLI in it reaches `target.endpoint` through AWS_ENDPOINT_URL.
  */
 export function shellScript(target: ClientEnvironment, script: string): Promise<RunResult> {
-  const env = clientEnv({ ...target, env: { ...target.env, AWS_ENDPOINT_URL: target.endpoint } })
-  return run('bash', ['-c', script], env)
+  const env = isolatedAwsEnv({
+    ...target,
+    env: { ...target.env, AWS_ENDPOINT_URL: target.endpoint },
+  })
+  return runProcess('bash', ['-c', script], env)
 }
 
 /** The JSON an AWS CLI call printed; throws with its stderr when it failed. */
