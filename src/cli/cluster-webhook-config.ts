@@ -7,8 +7,8 @@ import { X509Certificate } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROLEGATE_SIGNING_NAME, ROLEGATE_VERSION } from '../admin-api/service.js'
-import { ClientConfigError, loadClientConfig } from './aws-config.js'
-import { ApiError, EndpointError, callQuery } from './query-client.js'
+import { loadClientConfig } from './aws-config.js'
+import { callQuery, reportCallFailure } from './query-client.js'
 import type { CliIo } from './run-cli.js'
 import { parseCommandLine, reportUsageError, UsageError } from './usage-error.js'
 
@@ -322,20 +322,12 @@ export async function runClusterWebhookConfig(args: string[], io: CliIo): Promis
     return 0
   } catch (error) {
     if (error instanceof UsageError) return usage(error)
-    if (error instanceof ApiError) {
-      io.err(
-        `An error occurred (${error.code}) when calling the GetClusterWebhookToken operation: ${error.message}\n`,
-      )
-      return 1
-    }
-    if (
-      error instanceof WebhookConfigError ||
-      error instanceof ClientConfigError ||
-      error instanceof EndpointError
-    ) {
+    if (error instanceof WebhookConfigError) {
       io.err(`rolegate cluster webhook-config: ${error.message}\n`)
       return 1
     }
-    throw error
+    const status = reportCallFailure(io, 'cluster webhook-config', 'GetClusterWebhookToken', error)
+    if (status === undefined) throw error
+    return status
   }
 }

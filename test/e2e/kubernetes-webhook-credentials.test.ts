@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { parse } from 'yaml'
-import { runCli } from '../../src/cli/run-cli.js'
 import { awsCli, json } from '../support/aws-cli.js'
+import { runRolegate } from '../support/rolegate-cli.js'
 import { TEST_ADMIN_KEY, startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
 
@@ -31,18 +31,6 @@ interface Answer {
   status: number
   headers: Record<string, string | string[] | undefined>
   body: string
-}
-
-async function rolegate(args: string[], env: NodeJS.ProcessEnv, stdin?: string) {
-  let out = ''
-  let err = ''
-  const code = await runCli(args, {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-    env,
-    ...(stdin === undefined ? {} : { stdin: () => Promise.resolve(stdin) }),
-  })
-  return { code, out, err }
 }
 
 const tokenReview = JSON.stringify({
@@ -121,7 +109,7 @@ describe('the webhooks answer only the kube-apiserver holding the webhook token'
   /** Writes NAME's webhook kubeconfigs with `env`'s credentials; answers the token in them. */
   async function webhookToken(env: NodeJS.ProcessEnv, name: string): Promise<string> {
     const dir = mkdtempSync(join(home, 'webhooks-'))
-    const written = await rolegate(
+    const written = await runRolegate(
       ['cluster', 'webhook-config', name, '--dir', dir, '--write'],
       env,
     )
@@ -161,7 +149,7 @@ describe('the webhooks answer only the kube-apiserver holding the webhook token'
       AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
     })
     envA = withKey(TEST_ADMIN_KEY)
-    const created = await rolegate(['accounts', 'create', B], envA)
+    const created = await runRolegate(['accounts', 'create', B], envA)
     assert.equal(created.code, 0, created.err)
     const { AccessKey } = JSON.parse(created.out) as {
       AccessKey: { AccessKeyId: string; SecretAccessKey: string }
@@ -181,7 +169,7 @@ roleRef: {kind: ClusterRole, name: cluster-admin, apiGroup: rbac.authorization.k
       [envB, ['cluster', 'apply', SHARED, '-f', '-'], rbac],
       [envA, ['cluster', 'create', SHARED]],
     ] as const) {
-      const done = await rolegate([...args], env, stdin)
+      const done = await runRolegate([...args], env, stdin)
       assert.equal(done.code, 0, `${args.join(' ')}: ${done.err}`)
     }
   })
@@ -253,7 +241,7 @@ roleRef: {kind: ClusterRole, name: cluster-admin, apiGroup: rbac.authorization.k
 
   test('rotate-webhook-token: the old token is refused at once, the new one works', async () => {
     const old = await webhookToken(envB, SECRET)
-    const rotated = await rolegate(['cluster', 'rotate-webhook-token', SECRET], envB)
+    const rotated = await runRolegate(['cluster', 'rotate-webhook-token', SECRET], envB)
     assert.equal(rotated.code, 0, rotated.err)
     assert.equal(rotated.out.includes(old), false)
     const refused = await post(`/clusters/${SECRET}/authorize`, accessReview, `Bearer ${old}`)
@@ -302,14 +290,14 @@ roleRef: {kind: ClusterRole, name: cluster-admin, apiGroup: rbac.authorization.k
       AWS_ACCESS_KEY_ID: AccessKey.AccessKeyId,
       AWS_SECRET_ACCESS_KEY: AccessKey.SecretAccessKey,
     }
-    const described = await rolegate(['cluster', 'get', SECRET], viewer)
+    const described = await runRolegate(['cluster', 'get', SECRET], viewer)
     assert.equal(described.code, 0, described.err)
     // DescribeCluster does not carry the token.
     const token = await webhookToken(envB, SECRET)
     assert.equal(described.out.includes(token), false)
 
     const dir = join(home, 'viewer-webhooks')
-    const refused = await rolegate(
+    const refused = await runRolegate(
       ['cluster', 'webhook-config', SECRET, '--dir', dir, '--write'],
       viewer,
     )
@@ -321,7 +309,7 @@ roleRef: {kind: ClusterRole, name: cluster-admin, apiGroup: rbac.authorization.k
     assert.equal(refused.out, '')
     assert.equal(existsSync(dir), false)
 
-    const rotate = await rolegate(['cluster', 'rotate-webhook-token', SECRET], viewer)
+    const rotate = await runRolegate(['cluster', 'rotate-webhook-token', SECRET], viewer)
     assert.equal(rotate.code, 1)
     assert.match(rotate.err, /not authorized to perform: rolegate:RotateClusterWebhookToken/)
     const still = await post(`/clusters/${SECRET}/authorize`, accessReview, `Bearer ${token}`)

@@ -205,7 +205,7 @@ export function clusterContract(open: () => Promise<Store>): void {
 
   test(
     'webhook tokens: none until set, replaced, by name across accounts, gone with the cluster',
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       await tx(async (r) => {
         await r.clusters.insert(cluster('prod'))
         await r.clusters.insert(cluster('prod', B))
