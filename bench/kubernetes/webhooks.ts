@@ -78,7 +78,10 @@ function post(url: string, ca: string, headers: Record<string, string>, body: st
 const xmlText = (xml: string, tag: string) =>
   new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? ''
 
-/** The cluster, an IAM user mapped in aws-auth, a Role bound to its group; its access key. */
+/**
+ * The cluster, an IAM user mapped in aws-auth, a Role bound to its group; its access key, and the
+ * cluster's webhook token.
+ */
 async function setUp(info: TargetInfo) {
   const config: ClientConfig = {
     endpoint: info.url,
@@ -123,9 +126,14 @@ subjects: [{kind: Group, name: bench-group, apiGroup: rbac.authorization.k8s.io}
 roleRef: {kind: Role, name: reader, apiGroup: rbac.authorization.k8s.io}
 `,
   })
+  // The kube-apiserver's own credential at the webhooks, as webhook-config fetches it.
+  const webhook = await admin('GetClusterWebhookToken', { ClusterName: CLUSTER })
   return {
-    accessKeyId: accessKey['AccessKeyId'] ?? '',
-    secretAccessKey: accessKey['SecretAccessKey'] ?? '',
+    credentials: {
+      accessKeyId: accessKey['AccessKeyId'] ?? '',
+      secretAccessKey: accessKey['SecretAccessKey'] ?? '',
+    },
+    webhookToken: typeof webhook['Token'] === 'string' ? webhook['Token'] : '',
   }
 }
 
@@ -157,9 +165,9 @@ interface Call {
 }
 
 async function prepare(info: TargetInfo): Promise<Call[]> {
-  const credentials = await setUp(info)
+  const { credentials, webhookToken } = await setUp(info)
   const ca = readFileSync(info.caFile, 'utf8')
-  const json = { 'Content-Type': 'application/json' }
+  const json = { 'Content-Type': 'application/json', Authorization: `Bearer ${webhookToken}` }
   const tokenReview = JSON.stringify({
     apiVersion: 'authentication.k8s.io/v1',
     kind: 'TokenReview',

@@ -42,6 +42,7 @@ import {
   withMetadata,
 } from '../kubernetes/cluster-objects.js'
 import type { ClusterObject, ClusterRecord, ConfigMap } from '../kubernetes/objects.js'
+import { generateWebhookToken } from '../kubernetes/webhook-credential.js'
 import type { IssuerKeyRecord } from '../store/ports.js'
 import type { AdminContext } from './operation.js'
 import { adminFrame, defineAdminOperation } from './operation.js'
@@ -169,6 +170,7 @@ const createCluster = defineAdminOperation({
     await repo.issuers.insert({ accountId, name: prepared.issuerName, createDate: now })
     await repo.issuers.insertKey({ ...prepared.key, createDate: now })
     await repo.clusters.insert(cluster)
+    await repo.clusters.setWebhookToken(accountId, cluster.name, generateWebhookToken(context.ids))
     await writeObjects(
       context,
       cluster,
@@ -464,6 +466,42 @@ const unmapClusterIdentity = defineAdminOperation({
   },
 })
 
+/**
+ * The bearer token the cluster's kube-apiserver presents to its webhooks, for its webhook
+ * kubeconfig (`rolegate cluster webhook-config`). Its own action, not part of DescribeCluster:
+ * whoever holds it can ask the cluster's RBAC about anyone. A cluster made before tokens
+ * (migration 0012) has none, and gets one the first time it is asked for.
+ */
+const getClusterWebhookToken = defineAdminOperation({
+  name: 'GetClusterWebhookToken',
+  input: { ClusterName: clusterName() },
+  resource: (input, scope) => scope.clusterArn(input.ClusterName),
+  async run(input, context) {
+    const { accountId, name, arn } = await findCluster(context, input.ClusterName)
+    let token = await context.repo.clusters.getWebhookToken(accountId, name)
+    if (token === undefined) {
+      token = generateWebhookToken(context.ids)
+      await context.repo.clusters.setWebhookToken(accountId, name, token)
+    }
+    return { ClusterName: name, Arn: arn, Token: token }
+  },
+})
+
+/**
+ * A new webhook token; the old one is refused from the commit on (a replica from when it notices
+ * the write). The new token is not in the answer: it takes rolegate:GetClusterWebhookToken.
+ */
+const rotateClusterWebhookToken = defineAdminOperation({
+  name: 'RotateClusterWebhookToken',
+  input: { ClusterName: clusterName() },
+  resource: (input, scope) => scope.clusterArn(input.ClusterName),
+  async run(input, context) {
+    const { accountId, name, arn } = await findCluster(context, input.ClusterName)
+    await context.repo.clusters.setWebhookToken(accountId, name, generateWebhookToken(context.ids))
+    return { ClusterName: name, Arn: arn }
+  },
+})
+
 export const clusterOperations = [
   createCluster,
   deleteCluster,
@@ -474,4 +512,6 @@ export const clusterOperations = [
   deleteClusterObject,
   mapClusterIdentity,
   unmapClusterIdentity,
+  getClusterWebhookToken,
+  rotateClusterWebhookToken,
 ]

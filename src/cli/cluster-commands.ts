@@ -274,7 +274,21 @@ export const CLUSTER_SUBCOMMANDS: Record<string, ClusterSubcommand> = {
       return 0
     },
   },
-  // kubeconfig and webhook-config, made offline, are in OFFLINE_SUBCOMMANDS.
+  'rotate-webhook-token': {
+    usage: 'rotate-webhook-token NAME',
+    summary:
+      "a new webhook token for the cluster's kube-apiserver; the old one is refused at once (then webhook-config --write --force and restart the apiserver)",
+    options: {},
+    async run(invocation, client, io) {
+      const [name = ''] = operands(invocation, ['NAME'])
+      io.out(json(await client.call('RotateClusterWebhookToken', { ClusterName: name })))
+      io.err(
+        `the old webhook token is refused from now on: write the new one with \`rolegate cluster webhook-config ${name} --write --force\` and restart the kube-apiserver\n`,
+      )
+      return 0
+    },
+  },
+  // kubeconfig and webhook-config, which parse their own options, are in OFFLINE_SUBCOMMANDS.
 }
 
 /** Words wrapped to the help's width, each line indented. */
@@ -293,7 +307,10 @@ function wrap(text: string, indent: number, width = 100): string {
   return lines.map((each) => `${' '.repeat(indent)}${each}`).join('\n')
 }
 
-/** A subcommand made of files, not server calls: it parses its own options and works offline. */
+/**
+ * A subcommand made of files, which parses its own options: offline, or (webhook-config) with one
+ * call for the token unless it is given.
+ */
 interface OfflineSubcommand {
   usage: string
   summary: string
@@ -308,9 +325,10 @@ const OFFLINE_SUBCOMMANDS: Record<string, OfflineSubcommand> = {
     run: runClusterKubeconfig,
   },
   'webhook-config': {
-    usage: 'webhook-config NAME [--endpoint URL] [--ca-bundle FILE] [--dir DIR] [--write]',
+    usage:
+      'webhook-config NAME [--endpoint URL] [--ca-bundle FILE] [--token-file FILE] [--dir DIR] [--write]',
     summary:
-      'the webhook kubeconfig files and kube-apiserver flags that make a real cluster authenticate and authorise through rolegate (see webhook-config --help)',
+      "the webhook kubeconfig files, with the cluster's webhook token, and kube-apiserver flags that make a real cluster authenticate and authorise through rolegate (see webhook-config --help)",
     run: runClusterWebhookConfig,
   },
 }
@@ -326,7 +344,8 @@ built-in OIDC issuer for service-account tokens, and the objects applied to it (
 ServiceAccounts, the aws-auth ConfigMap, Nodes, Roles, ClusterRoles and their bindings). IAM
 authorises eks:CreateCluster, eks:DeleteCluster, eks:ListClusters and eks:DescribeCluster, and
 rolegate:GetClusterObjects, rolegate:ApplyClusterObjects, rolegate:DeleteClusterObject,
-rolegate:MapClusterIdentity and rolegate:UnmapClusterIdentity, on the cluster's ARN.
+rolegate:MapClusterIdentity, rolegate:UnmapClusterIdentity, rolegate:GetClusterWebhookToken and
+rolegate:RotateClusterWebhookToken, on the cluster's ARN.
 
 ${lines.join('\n')}
 

@@ -63,6 +63,7 @@ export async function runRotateMaster(args: string[], io: CliIo): Promise<number
             IssuerKeys: rotation.resealed.issuerKeys,
             MfaSeeds: rotation.resealed.mfaSeeds,
             IdpSecrets: rotation.resealed.idpSecrets,
+            ClusterWebhookTokens: rotation.resealed.clusterWebhookTokens,
           },
         },
         null,

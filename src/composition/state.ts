@@ -120,6 +120,7 @@ export async function rotateMasterKey(config: StateLocation): Promise<MasterKeyR
       issuerKeys: 0,
       mfaSeeds: 0,
       idpSecrets: 0,
+      clusterWebhookTokens: 0,
     }
     // Servers that sealed with an old key meanwhile leave more to seal: go again until none is.
     for (let pass = 0; pass < 5; pass += 1) {
@@ -129,8 +130,14 @@ export async function rotateMasterKey(config: StateLocation): Promise<MasterKeyR
       resealed.issuerKeys += count.issuerKeys
       resealed.mfaSeeds += count.mfaSeeds
       resealed.idpSecrets += count.idpSecrets
+      resealed.clusterWebhookTokens += count.clusterWebhookTokens
       const sealed =
-        count.accessKeys + count.sessionKeys + count.issuerKeys + count.mfaSeeds + count.idpSecrets
+        count.accessKeys +
+        count.sessionKeys +
+        count.issuerKeys +
+        count.mfaSeeds +
+        count.idpSecrets +
+        count.clusterWebhookTokens
       if (pass > 0 && sealed === 0) break
     }
     if (loaded.file !== undefined && fresh !== undefined) writeKeyFile(loaded.file, [fresh])

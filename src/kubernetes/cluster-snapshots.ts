@@ -10,6 +10,7 @@
 //   const clusters = new ClusterSnapshots(store)
 //   await clusters.get(accountId, name)     // ClusterSnapshot | undefined
 //   await clusters.withName(name)           // every account's cluster of that name (URL lookups)
+//   await clusters.webhookTokens(name)      // their webhook tokens' digests (webhook callers)
 //   clusters.awsAuth(snapshot)              // { awsAuth, warnings }: aws-auth parsed once per snapshot
 //   clusters.derived(snapshot, 'rbac', build) // anything else worth computing once per snapshot
 //
@@ -21,6 +22,8 @@ import type { LoadedAwsAuth } from './aws-auth.js'
 import { AWS_AUTH_NAME, AWS_AUTH_NAMESPACE, EMPTY_AWS_AUTH, parseAwsAuth } from './aws-auth.js'
 import { fromRecord } from './cluster-objects.js'
 import type { ClusterRecord, ClusterSnapshot } from './objects.js'
+import { webhookTokenDigest } from './webhook-credential.js'
+import type { WebhookTokenDigest } from './webhook-credential.js'
 
 export interface ClusterSnapshotsOptions {
   /** Entries kept at most before the cache starts over (names that do not exist count too). */
@@ -56,6 +59,21 @@ export class ClusterSnapshots {
   withName(name: string): Promise<readonly ClusterRecord[]> {
     return this.cached(`name\u0000${name}`, () =>
       this.store.read((repo) => repo.clusters.listByName(name)),
+    )
+  }
+
+  /**
+   * The digests of the webhook tokens of every account's cluster named `name` that has one: what a
+   * webhook caller's token is checked against. The tokens themselves are not kept.
+   */
+  webhookTokens(name: string): Promise<readonly WebhookTokenDigest[]> {
+    return this.cached(`webhook\u0000${name}`, () =>
+      this.store.read(async (repo) =>
+        (await repo.clusters.webhookTokensByName(name)).map(({ accountId, token }) => ({
+          accountId,
+          digest: webhookTokenDigest(token),
+        })),
+      ),
     )
   }
 

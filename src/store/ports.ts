@@ -365,6 +365,8 @@ export interface ResealCount {
   mfaSeeds: number
   /** The built-in IdP's TOTP seeds, app secrets and signing keys. */
   idpSecrets: number
+  /** The clusters' webhook tokens. */
+  clusterWebhookTokens: number
 }
 
 /** How long caches may serve what they read, unless configured (`--max-staleness`). */

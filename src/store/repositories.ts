@@ -297,6 +297,15 @@ export interface ClusterRepository {
    * numbers reserved (the counter starts at 0, so the first object written gets 1).
    */
   reserveResourceVersions(accountId: string, clusterName: string, count: number): Promise<number>
+  /**
+   * The cluster's webhook token (opened), or undefined when there is no such cluster or it has
+   * none yet (made before tokens were).
+   */
+  getWebhookToken(accountId: string, name: string): Promise<string | undefined>
+  /** Replaces the cluster's webhook token; stored sealed. Refused when there is no such cluster. */
+  setWebhookToken(accountId: string, name: string, token: string): Promise<void>
+  /** The webhook tokens (opened) of every account's cluster named `name` that has one, by account. */
+  webhookTokensByName(name: string): Promise<Array<{ accountId: string; token: string }>>
 }
 
 /**

@@ -3,9 +3,14 @@
 // provider through IAM's own code), EKS's error codes and messages (ResourceInUseException
 // "Cluster already exists with name: NAME", ResourceNotFoundException "No cluster found for name:
 // NAME."), IAM authorisation of each action on the cluster ARN, and nothing written when a call is
-// refused.
+// refused; the webhook token each cluster's kube-apiserver presents, fetched, rotated, and made on
+// first fetch for a cluster from before tokens.
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import Database from 'better-sqlite3'
 import { queryRequest } from '../support/signed-request.js'
 import { ACCOUNT, PUBLIC_URL, assertError, field, harness, list, userWithKey } from './support.js'
 import type { Harness } from './support.js'
@@ -318,6 +323,13 @@ describe('clusters through the admin API', () => {
         'rolegate:UnmapClusterIdentity',
         arn,
       ],
+      ['GetClusterWebhookToken', { ClusterName: 'prod' }, 'rolegate:GetClusterWebhookToken', arn],
+      [
+        'RotateClusterWebhookToken',
+        { ClusterName: 'prod' },
+        'rolegate:RotateClusterWebhookToken',
+        arn,
+      ],
     ]
     for (const [action, params, iamAction, resource] of refusals) {
       const answer = await h.call(action, params, { key: viewer })
@@ -349,5 +361,88 @@ describe('clusters through the admin API', () => {
     )
     assert.deepEqual(await footprint(h), before)
     await h.ok('CreateCluster', { ClusterName: 'needs-iam' }, { key: creator })
+  })
+})
+
+describe("a cluster's webhook token through the admin API", () => {
+  let h: Harness
+  let dir: string
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rolegate-webhook-token-'))
+    h = await harness(undefined, join(dir, 'rolegate.db'))
+  })
+  after(async () => {
+    await h.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const token = async (name: string) =>
+    (await h.ok('GetClusterWebhookToken', { ClusterName: name }))['Token'] as string
+
+  /** A SubjectAccessReview as the cluster's kube-apiserver sends it, with `bearer`. */
+  const review = (name: string, bearer: string) =>
+    h.app.handle({
+      method: 'POST',
+      path: `/clusters/${name}/authorize`,
+      query: '',
+      headers: [
+        ['content-type', 'application/json'],
+        ['authorization', `Bearer ${bearer}`],
+      ],
+      body: Buffer.from(
+        '{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"user":"u","resourceAttributes":{"verb":"get"}}}',
+      ),
+      sourceIp: '127.0.0.1',
+      secure: true,
+    })
+
+  test('CreateCluster makes one; Get answers it, the same each time; DescribeCluster does not', async () => {
+    const described = await h.ok('CreateCluster', { ClusterName: 'hooks' })
+    const first = await token('hooks')
+    assert.match(first, /^[A-Za-z0-9_-]{43}$/)
+    assert.equal(await token('hooks'), first)
+    const answer = await h.call('GetClusterWebhookToken', { ClusterName: 'hooks' })
+    assert.equal(answer.result['ClusterName'], 'hooks')
+    assert.equal(answer.result['Arn'], `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/hooks`)
+    for (const response of [
+      JSON.stringify(described),
+      (await h.call('DescribeCluster', { ClusterName: 'hooks' })).response.body,
+    ]) {
+      assert.equal(response.includes(first), false)
+    }
+    assert.equal((await review('hooks', first)).status, 200)
+    assertError(
+      await h.call('GetClusterWebhookToken', { ClusterName: 'nope' }),
+      404,
+      'ResourceNotFoundException',
+      'No cluster found for name: nope.',
+    )
+  })
+
+  test('RotateClusterWebhookToken: a new one, not in its answer; the old one is refused', async () => {
+    const old = await token('hooks')
+    const rotated = await h.call('RotateClusterWebhookToken', { ClusterName: 'hooks' })
+    assert.equal(rotated.status, 200)
+    assert.deepEqual(Object.keys(rotated.result).sort(), ['Arn', 'ClusterName'])
+    const fresh = await token('hooks')
+    assert.notEqual(fresh, old)
+    assert.equal(rotated.response.body.includes(fresh), false)
+    assert.equal((await review('hooks', old)).status, 401)
+    assert.equal((await review('hooks', fresh)).status, 200)
+  })
+
+  test('a cluster made before tokens refuses every caller until its token is first fetched', async () => {
+    await h.ok('CreateCluster', { ClusterName: 'legacy' })
+    const before = await token('legacy')
+    // As migration 0012 leaves a cluster that existed before it.
+    const raw = new Database(join(dir, 'rolegate.db'))
+    raw.prepare("update clusters set webhook_token = null where name = 'legacy'").run()
+    raw.close()
+    assert.equal((await review('legacy', before)).status, 401)
+    assert.equal((await review('legacy', '')).status, 401)
+    const made = await token('legacy')
+    assert.notEqual(made, before)
+    assert.equal(await token('legacy'), made)
+    assert.equal((await review('legacy', made)).status, 200)
   })
 })

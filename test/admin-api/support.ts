@@ -9,6 +9,7 @@ import type { HttpResponse } from '../../src/http/http-message.js'
 import { composeApp } from '../../src/main.js'
 import type { Store } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js'
+import { testSecrets } from '../support/secrets.js'
 import { xmlValue } from '../../src/cli/query-client.js'
 import type { XmlValue } from '../../src/cli/query-client.js'
 import { signedQuery } from '../support/signed-request.js'
@@ -71,8 +72,15 @@ function parse(response: HttpResponse, action: string): Answer {
   }
 }
 
-export async function harness(start = new Date('2026-11-01T00:00:00Z')): Promise<Harness> {
-  const store = await openSqliteStore({ file: ':memory:' })
+export async function harness(
+  start = new Date('2026-11-01T00:00:00Z'),
+  /** A database file to keep the store in, for a test that also reads or edits it raw. */
+  file = ':memory:',
+): Promise<Harness> {
+  const store = await openSqliteStore({
+    file,
+    ...(file === ':memory:' ? {} : { secrets: testSecrets() }),
+  })
   const clock = new FixedClock(start)
   const { app } = await composeApp({
     store,

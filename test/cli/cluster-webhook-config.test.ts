@@ -1,8 +1,9 @@
 // `rolegate cluster webhook-config`: the command line's refusals (each a usage error with the
-// help, exit 2, nothing written) and its setup errors (exit 1); what the files hold is read back
-// by kubectl and used end to end in test/e2e/kubernetes-webhooks.test.ts.
+// help, exit 2, nothing written) and its setup errors (exit 1), offline with --token-file; what
+// the files hold is read back by kubectl and used end to end in test/e2e/kubernetes-webhooks.test.ts,
+// and the token fetched from a server in test/e2e/kubernetes-webhook-credentials.test.ts.
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
@@ -20,13 +21,26 @@ const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
   return { code, out, err }
 }
 
+/** A token file as an operator would keep one: the token and a newline. */
+const TOKEN = 'q1Hk8-2f_9xWcYpQ3t7zL0aBnR5sVdEeUuJmOiKgTyA'
+const tokenFile = (() => {
+  const file = join(mkdtempSync(join(tmpdir(), 'rolegate-webhook-token-')), 'token')
+  writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 })
+  return file
+})()
+
 describe('rolegate cluster webhook-config', () => {
   const USAGE: Array<[string, string[], RegExp]> = [
     ['no cluster name', ['--endpoint', 'https://h'], /needs a cluster NAME/],
     ['an option it does not have', ['-x', '--endpoint', 'https://h'], /Unknown option '-x'/],
     ['a name EKS refuses', ['_x', '--endpoint', 'https://h'], /'_x' is no cluster name/],
     ['two names', ['a', 'b', '--endpoint', 'https://h'], /unexpected argument 'b'/],
-    ['no endpoint', ['demo'], /no endpoint/],
+    ['no endpoint with --token-file', ['demo', '--token-file', tokenFile], /no endpoint/],
+    [
+      '--profile with --token-file',
+      ['demo', '--endpoint', 'https://h', '--token-file', tokenFile, '--profile', 'p'],
+      /--token-file makes no server call/,
+    ],
     ['a plain http endpoint', ['demo', '--endpoint', 'http://h:4599'], /must be an https:\/\/ URL/],
     [
       '--force without --write',
@@ -48,13 +62,52 @@ describe('rolegate cluster webhook-config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rolegate-webhook-config-'))
     const file = join(dir, 'ca.pem')
     writeFileSync(file, 'not a certificate')
-    const result = await run(['demo', '--endpoint', 'https://h', '--ca-bundle', file])
+    const result = await run([
+      'demo',
+      '--endpoint',
+      'https://h',
+      '--ca-bundle',
+      file,
+      '--token-file',
+      tokenFile,
+    ])
     assert.equal(result.code, 1)
     assert.equal(result.err, `rolegate cluster webhook-config: ${file} holds no PEM certificate\n`)
   })
 
+  test('a token file that holds no bearer token, or none at all, is refused (exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rolegate-webhook-config-'))
+    for (const [name, text] of [
+      ['empty', ''],
+      ['spaces', 'two words\n'],
+      ['yaml', 'token: "x"\n'],
+    ] as const) {
+      const file = join(dir, name)
+      writeFileSync(file, text)
+      const result = await run(['demo', '--endpoint', 'https://h', '--token-file', file])
+      assert.equal(result.code, 1)
+      assert.equal(result.err, `rolegate cluster webhook-config: ${file} holds no bearer token\n`)
+      assert.equal(result.out, '')
+    }
+    const missing = await run(['demo', '--endpoint', 'https://h', '--token-file', join(dir, 'no')])
+    assert.equal(missing.code, 1)
+    assert.match(missing.err, /cannot read the token file .*no: ENOENT/)
+  })
+
+  test('without --token-file the token comes from a server: no endpoint anywhere is exit 1', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'rolegate-webhook-config-'))
+    const result = await run(['demo'], {
+      HOME: home,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    })
+    assert.equal(result.code, 1)
+    assert.match(result.err, /^rolegate cluster webhook-config: .*endpoint/)
+    assert.equal(result.out, '')
+  })
+
   test('printed: two kubeconfigs naming the webhooks, then the flags; AWS_ENDPOINT_URL as endpoint', async () => {
-    const result = await run(['demo', '--dir', '/etc/k'], {
+    const result = await run(['demo', '--dir', '/etc/k', '--token-file', tokenFile], {
       AWS_ENDPOINT_URL: 'https://rolegate.example.com:4599/',
     })
     assert.equal(result.code, 0, result.err)
@@ -63,6 +116,8 @@ describe('rolegate cluster webhook-config', () => {
     assert.ok(authz?.startsWith('/etc/k/demo-authorization-webhook.yaml\n'))
     const config = parse(authn.slice(authn.indexOf('\n') + 1)) as {
       clusters: Array<{ cluster: { server: string } }>
+      users: Array<{ name: string; user: { token: string } }>
+      contexts: Array<{ name: string; context: { cluster: string; user: string } }>
       'current-context': string
     }
     assert.equal(
@@ -70,6 +125,12 @@ describe('rolegate cluster webhook-config', () => {
       'https://rolegate.example.com:4599/clusters/demo/authenticate',
     )
     assert.equal(config['current-context'], 'webhook')
+    // The kube-apiserver's credential at the webhook: the token, as the context's user.
+    assert.deepEqual(config.users, [{ name: 'kube-apiserver', user: { token: TOKEN } }])
+    assert.deepEqual(config.contexts, [
+      { name: 'webhook', context: { cluster: 'rolegate', user: 'kube-apiserver' } },
+    ])
+    assert.ok(authz?.includes(`token: "${TOKEN}"`))
     assert.equal(
       flags,
       'kube-apiserver flags\n--authentication-token-webhook-config-file=/etc/k/demo-authentication-webhook.yaml\n--authentication-token-webhook-version=v1\n--authorization-webhook-config-file=/etc/k/demo-authorization-webhook.yaml\n--authorization-webhook-version=v1\n--authorization-mode=Node,Webhook\n',
@@ -78,7 +139,16 @@ describe('rolegate cluster webhook-config', () => {
 
   test('--write: mode 0600 files, refused over existing ones without --force', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'rolegate-webhook-config-')), 'nested')
-    const args = ['demo', '--endpoint', 'https://h', '--dir', dir, '--write']
+    const args = [
+      'demo',
+      '--endpoint',
+      'https://h',
+      '--dir',
+      dir,
+      '--write',
+      '--token-file',
+      tokenFile,
+    ]
     const first = await run(args)
     assert.equal(first.code, 0, first.err)
     const file = join(dir, 'demo-authorization-webhook.yaml')
@@ -88,8 +158,13 @@ describe('rolegate cluster webhook-config', () => {
     assert.equal(again.code, 1)
     assert.match(again.err, /exists; pass --force to replace it/)
     assert.equal(readFileSync(file, 'utf8'), before)
+    // A file others could read is replaced by one they cannot: the token never sits in it.
+    chmodSync(file, 0o644)
     const forced = await run([...args, '--force'])
     assert.equal(forced.code, 0, forced.err)
     assert.ok(existsSync(join(dir, 'demo-authentication-webhook.yaml')))
+    assert.equal(statSync(file).mode & 0o777, 0o600)
+    assert.equal(readFileSync(file, 'utf8'), before)
+    assert.equal(statSync(dir).mode & 0o777, 0o700)
   })
 })

@@ -1,8 +1,9 @@
 // The webhooks a real kube-apiserver calls, end to end over TLS: TokenReview and
 // SubjectAccessReview in v1 and v1beta1, built and read by Debian's Python `kubernetes` client (a
 // second, independent implementation of these objects), every answer checked field by field
-// against the upstream .proto type definitions; `rolegate cluster webhook-config`'s files read by
-// kubectl (client-go, as a kube-apiserver reads them) and used to reach the webhooks.
+// against the upstream .proto type definitions, each request bearing the cluster's webhook token
+// as a kube-apiserver does; `rolegate cluster webhook-config`'s files read by kubectl (client-go, as
+// a kube-apiserver reads them) and used to reach the webhooks with the token they hold.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -56,6 +57,9 @@ from kubernetes import client
 cfg = client.Configuration()
 cfg.host = os.environ['ROLEGATE_URL']
 cfg.ssl_ca_cert = os.environ['ROLEGATE_CA']
+# The kube-apiserver's own credential at the webhooks, as the client sends a bearer token.
+cfg.api_key = {'authorization': os.environ['ROLEGATE_WEBHOOK_TOKEN']}
+cfg.api_key_prefix = {'authorization': 'Bearer'}
 api = client.ApiClient(cfg)
 
 class Raw:
@@ -69,7 +73,7 @@ def post(path, model, api_version, response_type):
         body['spec']['group'] = body['spec'].pop('groups')
     answer = api.call_api(path, 'POST', body=body,
         header_params={'Content-Type': 'application/json', 'Accept': 'application/json'},
-        _preload_content=False, _return_http_data_only=True)
+        auth_settings=['BearerToken'], _preload_content=False, _return_http_data_only=True)
     text = answer.data.decode('utf-8')
     typed = api.deserialize(Raw(text), response_type)
     return {'sent': body, 'raw': json.loads(text), 'typed': api.sanitize_for_serialization(typed)}
@@ -102,6 +106,8 @@ describe('the webhooks through the Python kubernetes client', async () => {
   let home: string
   let cli: NodeJS.ProcessEnv
   let tokens: Record<'mapped' | 'unmapped', string>
+  /** The cluster's webhook token, from the files webhook-config wrote. */
+  let webhookToken: string
   let upstream: protobuf.Root
 
   before(async () => {
@@ -211,6 +217,16 @@ roleRef: {kind: Role, name: production-admin, apiGroup: rbac.authorization.k8s.i
       return (JSON.parse(made.stdout) as { status: { token: string } }).status.token
     }
     tokens = { mapped: await token('okta'), unmapped: await token('admin') }
+    // What the kube-apiserver authenticates itself with: the token webhook-config wrote.
+    const apiserver = join(home, 'apiserver')
+    const written = await rolegate(
+      ['cluster', 'webhook-config', CLUSTER, '--dir', apiserver, '--write'],
+      cli,
+    )
+    assert.equal(written.code, 0, written.err)
+    const config = readFileSync(join(apiserver, `${CLUSTER}-authorization-webhook.yaml`), 'utf8')
+    webhookToken = /^ {4}token: "([A-Za-z0-9_-]+)"$/m.exec(config)?.[1] ?? ''
+    assert.notEqual(webhookToken, '')
   })
 
   after(async () => {
@@ -226,6 +242,7 @@ roleRef: {kind: Role, name: production-admin, apiGroup: rbac.authorization.k8s.i
     const ran = await pythonScript(script, {
       ROLEGATE_URL: server.url,
       ROLEGATE_CA: server.caFile ?? '',
+      ROLEGATE_WEBHOOK_TOKEN: webhookToken,
     })
     assert.equal(ran.code, 0, ran.stderr)
     return JSON.parse(ran.stdout) as Exchange[]
@@ -355,12 +372,15 @@ roleRef: {kind: Role, name: production-admin, apiGroup: rbac.authorization.k8s.i
         assert.equal(viewed.code, 0, viewed.stderr)
         const config = JSON.parse(viewed.stdout) as {
           clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }>
+          users: Array<{ name: string; user: { token: string } }>
         }
         const cluster = config.clusters[0]?.cluster
         assert.equal(cluster?.server, `${server.url}/clusters/${CLUSTER}/${webhook}`)
         assert.equal(Buffer.from(cluster['certificate-authority-data'], 'base64').toString(), ca)
+        assert.equal(config.users[0]?.user.token, webhookToken)
       }
-      // client-go trusting only the file's CA: a v1beta1 SubjectAccessReview through it.
+      // client-go trusting only the file's CA and presenting only the file's token: a v1beta1
+      // SubjectAccessReview through it.
       const input = JSON.stringify({
         apiVersion: 'authorization.k8s.io/v1beta1',
         kind: 'SubjectAccessReview',
@@ -372,7 +392,7 @@ roleRef: {kind: Role, name: production-admin, apiGroup: rbac.authorization.k8s.i
       })
       const reviewed = await kubectl(
         { kubeconfig: files.authorize },
-        ['--token', 'unused', 'create', '--raw', `/clusters/${CLUSTER}/authorize`, '-f', '-'],
+        ['create', '--raw', `/clusters/${CLUSTER}/authorize`, '-f', '-'],
         input,
       )
       assert.equal(reviewed.code, 0, reviewed.stderr)
@@ -380,6 +400,22 @@ roleRef: {kind: Role, name: production-admin, apiGroup: rbac.authorization.k8s.i
         (JSON.parse(reviewed.stdout) as { status: { allowed: boolean } }).status.allowed,
         true,
       )
+      // Another token than the file's is client-go's Unauthorized, as the apiserver's 401 reads.
+      const refused = await kubectl(
+        { kubeconfig: files.authorize },
+        [
+          '--token',
+          'not-the-webhook-token',
+          'create',
+          '--raw',
+          `/clusters/${CLUSTER}/authorize`,
+          '-f',
+          '-',
+        ],
+        input,
+      )
+      assert.notEqual(refused.code, 0)
+      assert.match(refused.stderr, /Unauthorized/)
     },
   )
 })

@@ -1,7 +1,7 @@
 // Secrets at rest, as someone who can read the data directory or the database would see them: the
 // raw SQLite file (and its WAL) and every PostgreSQL table hold no secret access key, no session
 // key secret, no issuer private key, no MFA seed and none of the built-in IdP's secrets (TOTP
-// seeds, its app's IAM secret and cookie key, its signing keys); the data directory and its files are their owner's alone
+// seeds, its app's IAM secret and cookie key, its signing keys) and no cluster's webhook token; the data directory and its files are their owner's alone
 // whatever the umask; a database refuses to start with another master key; and
 // `rolegate keys rotate-master` seals everything anew while a server keeps serving.
 import assert from 'node:assert/strict'
@@ -80,6 +80,7 @@ async function makeSecrets(server: TestServer, user: string): Promise<Secrets> {
     ],
     [['idp', 'user', 'create', `${user}-idp`, '--password-stdin'], `${user}-password`],
     [['idp', 'user', 'require-totp', `${user}-idp`]],
+    [['cluster', 'create', `${user}-cluster`]],
   ] as const) {
     const run = await runRolegate([...args], clientEnv(server), stdin)
     assert.equal(run.code, 0, run.err)
@@ -106,6 +107,11 @@ async function storedSecrets(server: TestServer): Promise<Secrets> {
     if (app) plain.push(app.cookieKey)
     for (const key of await repo.idpApps.listKeys(server.accountId)) {
       plain.push(key.privateKey, key.privateKey.split('\n')[5] ?? key.privateKey)
+    }
+    for (const cluster of await repo.clusters.list(server.accountId)) {
+      const token = await repo.clusters.getWebhookToken(cluster.accountId, cluster.name)
+      assert.ok(token)
+      plain.push(token)
     }
     for (const issuer of await repo.issuers.list(server.accountId)) {
       for (const key of await repo.issuers.listKeys(issuer.accountId, issuer.name)) {
@@ -216,14 +222,16 @@ describe('secrets at rest in SQLite', () => {
     assert.notEqual(report.MasterKeyId, before?.id)
     assert.deepEqual(report.RetiredMasterKeyIds, [before?.id])
     assert.equal(mode(keyFile), 0o600)
-    // Two access keys (admin, alice), two session keys, one issuer key, alice's MFA seed; the
-    // IdP's: alice-idp's TOTP seed, the app's IAM secret and cookie key, its two signing keys.
+    // Two access keys (admin, alice), two session keys, two issuer keys (alice's issuer's and
+    // her cluster's), alice's MFA seed; the IdP's: alice-idp's TOTP seed, the app's IAM secret
+    // and cookie key, its two signing keys; the cluster's webhook token.
     assert.deepEqual(report.Resealed, {
       AccessKeys: 2,
       SessionKeys: 2,
-      IssuerKeys: 1,
+      IssuerKeys: 2,
       MfaSeeds: 1,
       IdpSecrets: 5,
+      ClusterWebhookTokens: 1,
     })
     const raw = readFileSync(join(server.dataDir, 'rolegate.db')).toString('latin1')
     const wal = readFileSync(join(server.dataDir, 'rolegate.db-wal')).toString('latin1')

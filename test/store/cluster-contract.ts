@@ -1,7 +1,8 @@
 // The Kubernetes cluster part of the store contract (run by storeContract on every backend):
 // clusters and objects round-trip every field, names are case-sensitive and sort bytewise as in
 // Kubernetes, an object is replaced by its key, deleting a cluster deletes its objects, an object
-// needs its cluster, resource versions are reserved in order and roll back with their transaction.
+// needs its cluster, resource versions are reserved in order and roll back with their transaction;
+// a cluster's webhook token is kept apart from its record.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -199,6 +200,55 @@ export function clusterContract(open: () => Promise<Store>): void {
       assert.equal(await tx((r) => r.clusters.reserveResourceVersions(A, 'prod', 1)), 5)
       assert.deepEqual(await tx((r) => r.clusters.listObjects(A, 'prod')), [])
       await assert.rejects(tx((r) => r.clusters.reserveResourceVersions(A, 'missing', 1)))
+    }),
+  )
+
+  test(
+    'webhook tokens: none until set, replaced, by name across accounts, gone with the cluster',
+    withStore(async (_store, tx) => {
+      await tx(async (r) => {
+        await r.clusters.insert(cluster('prod'))
+        await r.clusters.insert(cluster('prod', B))
+        await r.clusters.insert(cluster('other'))
+      })
+      assert.equal(await tx((r) => r.clusters.getWebhookToken(A, 'prod')), undefined)
+      assert.deepEqual(await tx((r) => r.clusters.webhookTokensByName('prod')), [])
+      await tx((r) => r.clusters.setWebhookToken(B, 'prod', 'token-b'))
+      await tx((r) => r.clusters.setWebhookToken(A, 'prod', 'token-a'))
+      await tx((r) => r.clusters.setWebhookToken(A, 'other', 'token-other'))
+      assert.equal(await tx((r) => r.clusters.getWebhookToken(A, 'prod')), 'token-a')
+      assert.equal(await tx((r) => r.clusters.getWebhookToken(A, 'missing')), undefined)
+      assert.deepEqual(await tx((r) => r.clusters.webhookTokensByName('prod')), [
+        { accountId: A, token: 'token-a' },
+        { accountId: B, token: 'token-b' },
+      ])
+      // The record itself never carries it.
+      assert.deepEqual(Object.keys((await tx((r) => r.clusters.get(A, 'prod'))) ?? {}).sort(), [
+        'accountId',
+        'arn',
+        'createdAt',
+        'id',
+        'issuerName',
+        'name',
+        'region',
+      ])
+      await tx((r) => r.clusters.setWebhookToken(A, 'prod', 'token-a2'))
+      assert.equal(await tx((r) => r.clusters.getWebhookToken(A, 'prod')), 'token-a2')
+      await assert.rejects(tx((r) => r.clusters.setWebhookToken(A, 'missing', 'x')))
+      await assert.rejects(
+        tx(async (r) => {
+          await r.clusters.setWebhookToken(A, 'prod', 'rolled-back')
+          throw new Error('rolled back')
+        }),
+        /rolled back/,
+      )
+      assert.equal(await tx((r) => r.clusters.getWebhookToken(A, 'prod')), 'token-a2')
+      await tx((r) => r.clusters.delete(A, 'prod'))
+      await tx((r) => r.clusters.insert(cluster('prod')))
+      assert.equal(await tx((r) => r.clusters.getWebhookToken(A, 'prod')), undefined)
+      assert.deepEqual(await tx((r) => r.clusters.webhookTokensByName('prod')), [
+        { accountId: B, token: 'token-b' },
+      ])
     }),
   )
 }

@@ -187,6 +187,41 @@ describe('sqlite store, on disk', () => {
     )
   })
 
+  test('clusters made before webhook tokens keep their rows, without a token until one is set', async () => {
+    const file = await databaseBefore('0012')
+    const raw = new Database(file)
+    raw
+      .prepare(
+        "insert into clusters values ('123456789012', 'old', ?, 'arn:aws:eks:us-east-1:123456789012:cluster/old', 'us-east-1', 'eks-old', ?, 4)",
+      )
+      .run('A'.repeat(32), createDate.toISOString())
+    raw.close()
+
+    const store = await openSqliteStore({ file, secrets: testSecrets() })
+    try {
+      assert.equal((await store.read((r) => r.clusters.get('123456789012', 'old')))?.name, 'old')
+      assert.equal(
+        await store.read((r) => r.clusters.getWebhookToken('123456789012', 'old')),
+        undefined,
+      )
+      assert.deepEqual(await store.read((r) => r.clusters.webhookTokensByName('old')), [])
+      await store.transaction((r) => r.clusters.setWebhookToken('123456789012', 'old', 'tok'))
+      assert.equal(
+        await store.read((r) => r.clusters.getWebhookToken('123456789012', 'old')),
+        'tok',
+      )
+    } finally {
+      await store.close()
+    }
+    const after = new Database(file, { readonly: true })
+    try {
+      const row = after.prepare('select webhook_token as t from clusters').get() as { t: string }
+      assert.match(row.t, /^rgsec1\./)
+    } finally {
+      after.close()
+    }
+  })
+
   test('a page of a list and a count read through the name index, whatever the account holds', async () => {
     const file = freshFile()
     const store = await openSqliteStore({ file, secrets: testSecrets() })

@@ -1,6 +1,7 @@
 // A cluster's HTTP face at PUBLIC_URL/clusters/NAME: the webhooks a kube-apiserver calls
-// (`authenticate`, `authorize`) and, under `k8s`, a Kubernetes API enough for kubectl. Each request
-// reads one snapshot of the cluster, authenticates its bearer token, asks RBAC, then answers.
+// (`authenticate`, `authorize`), answered only to the bearer of the cluster's webhook token, and,
+// under `k8s`, a Kubernetes API enough for kubectl. Each request reads one snapshot of the
+// cluster, authenticates its bearer token, asks RBAC, then answers.
 import type { Logger } from 'pino'
 import type { Clock } from '../../core/clock.js'
 import type { ClusterSnapshot, RequestAttributes, UserInfo } from '../objects.js'
@@ -338,6 +339,41 @@ export function createClusterApi(deps: ClusterApiDeps): ClusterApi {
     return response
   }
 
+  /**
+   * The cluster whose kube-apiserver is calling: the one of this name whose webhook token the
+   * request bears, else undefined. Every path under a cluster but the kubectl face goes through
+   * it first (the webhooks, and any added later), before anything of the cluster is read or said,
+   * so a caller without the token learns nothing, not even whether the cluster exists.
+   */
+  async function webhookCaller(
+    request: ApiRequest,
+    name: string,
+    log: Record<string, unknown>,
+  ): Promise<ClusterSnapshot | undefined> {
+    const token = bearerToken(request)
+    const snapshot =
+      token === undefined ? undefined : await deps.clusters.webhookCaller(name, token)
+    if (snapshot === undefined) {
+      log['error'] = token === undefined ? 'no webhook token' : 'not the webhook token'
+    }
+    return snapshot
+  }
+
+  /** The paths a kube-apiserver calls, once its webhook token named the cluster. */
+  async function webhook(
+    snapshot: ClusterSnapshot,
+    request: ApiRequest,
+    path: string,
+    log: Record<string, unknown>,
+  ): Promise<ApiResponse> {
+    const name = path.replace(/\/$/, '')
+    if (name !== 'authenticate' && name !== 'authorize') return statusResponse(pathNotFound())
+    log['webhook'] = name
+    if (request.method !== 'POST') return statusResponse(methodNotAllowed())
+    const body = readBody(request.body, header(request, 'content-type'), codec)
+    return json(200, await answerWebhook(name, body, reviewContext(snapshot)))
+  }
+
   async function route(request: ApiRequest, log: Record<string, unknown>): Promise<ApiResponse> {
     const match = CLUSTER_PATH.exec(request.path)
     if (!match) return statusResponse(pathNotFound())
@@ -350,23 +386,19 @@ export function createClusterApi(deps: ClusterApiDeps): ClusterApi {
       )
     }
     if (request.body.length > MAX_BODY_BYTES) return statusResponse(entityTooLarge(MAX_BODY_BYTES))
-    const snapshot = await deps.clusters.snapshot(name)
-    if (!snapshot) {
-      return statusResponse(
-        failure(404, 'NotFound', `cluster "${name}" not found`, { name, kind: 'clusters' }),
-      )
-    }
-    const webhook = rest.replace(/\/$/, '')
-    if (webhook === 'authenticate' || webhook === 'authorize') {
-      log['webhook'] = webhook
-      if (request.method !== 'POST') return statusResponse(methodNotAllowed())
-      const body = readBody(request.body, header(request, 'content-type'), codec)
-      return json(200, await answerWebhook(webhook, body, reviewContext(snapshot)))
-    }
     if (rest === 'k8s' || rest.startsWith('k8s/')) {
+      // kubectl's callers authenticate with EKS tokens, after the cluster is found.
+      const snapshot = await deps.clusters.snapshot(name)
+      if (!snapshot) {
+        return statusResponse(
+          failure(404, 'NotFound', `cluster "${name}" not found`, { name, kind: 'clusters' }),
+        )
+      }
       return face(snapshot, request, rest.slice('k8s'.length), log)
     }
-    return statusResponse(pathNotFound())
+    const caller = await webhookCaller(request, name, log)
+    if (caller === undefined) return statusResponse(unauthorized())
+    return webhook(caller, request, rest, log)
   }
 
   return {

@@ -14,11 +14,15 @@ import { IMMORTAL_NAMESPACES, kindInfo, qualifiedResource } from '../cluster-kin
 import { fromRecord, keyOf, toRecord, withMetadata } from '../cluster-objects.js'
 import type { ClusterSnapshots } from '../cluster-snapshots.js'
 import type { ClusterObject, ClusterRecord, ClusterSnapshot } from '../objects.js'
+import { matchWebhookToken } from '../webhook-credential.js'
 import type { ClusterDirectory, ClusterObjectWriter, ObjectKey } from './ports.js'
 import { StatusError, alreadyExists, badRequest, conflict, failure, notFound } from './status.js'
 import type { StatusCause } from './status.js'
 
-/** Clusters by the name in `/clusters/NAME`: names are per account, so one account must own it. */
+/**
+ * Clusters by the name in `/clusters/NAME`: names are per account, so on the kubectl face one
+ * account must own it; a webhook caller's token says which account's it means.
+ */
 export function clusterDirectory(clusters: ClusterSnapshots): ClusterDirectory {
   return {
     async snapshot(name: string): Promise<ClusterSnapshot | undefined> {
@@ -35,6 +39,10 @@ export function clusterDirectory(clusters: ClusterSnapshots): ClusterDirectory {
         )
       }
       return clusters.get(only.accountId, name)
+    },
+    async webhookCaller(name: string, token: string): Promise<ClusterSnapshot | undefined> {
+      const accountId = matchWebhookToken(token, await clusters.webhookTokens(name))
+      return accountId === undefined ? undefined : clusters.get(accountId, name)
     },
   }
 }

@@ -33,6 +33,12 @@ export interface ApiResponse {
 /** The clusters by name: one consistent view of one, or undefined when there is no such cluster. */
 export interface ClusterDirectory {
   snapshot(name: string): Promise<ClusterSnapshot | undefined>
+  /**
+   * The cluster named `name` whose webhook token `token` is (compared in constant time), or
+   * undefined: no such cluster, no token, another one. The token tells apart the clusters of
+   * several accounts that share the name.
+   */
+  webhookCaller(name: string, token: string): Promise<ClusterSnapshot | undefined>
 }
 
 export type TokenAuthentication =

@@ -8,7 +8,9 @@ import { fromText, toText } from './records.js'
 import type { ClusterObjectsTable, ClustersTable } from './schema.js'
 import type { TransactionSession } from './transaction-session.js'
 
-const clusterRow = (cluster: ClusterRecord): Omit<ClustersTable, 'resource_version'> => ({
+const clusterRow = (
+  cluster: ClusterRecord,
+): Omit<ClustersTable, 'resource_version' | 'webhook_token'> => ({
   account_id: cluster.accountId,
   name: cluster.name,
   cluster_id: cluster.id,
@@ -210,5 +212,51 @@ export class KyselyClusterRepository implements ClusterRepository {
     })
     if (reserved === undefined) throw new Error(`store: no cluster ${clusterName} to reserve in`)
     return reserved
+  }
+
+  getWebhookToken(accountId: string, name: string): Promise<string | undefined> {
+    return this.session.read(async () => {
+      const row = await this.session.db
+        .selectFrom('clusters')
+        .select(['account_id', 'name', 'webhook_token'])
+        .where('account_id', '=', accountId)
+        .where('name', '=', name)
+        .executeTakeFirst()
+      return row && this.session.sealed.openClusterWebhookToken(row)
+    })
+  }
+
+  async setWebhookToken(accountId: string, name: string, token: string): Promise<void> {
+    const sealed = this.session.sealed.sealClusterWebhookToken(
+      { account_id: accountId, name },
+      token,
+    )
+    let updated = 0n
+    await this.session.write('setClusterWebhookToken', async () => {
+      const result = await this.session.db
+        .updateTable('clusters')
+        .set({ webhook_token: sealed })
+        .where('account_id', '=', accountId)
+        .where('name', '=', name)
+        .executeTakeFirst()
+      updated = result.numUpdatedRows
+    })
+    if (updated === 0n) throw new Error(`store: no cluster ${name} to give a webhook token`)
+  }
+
+  webhookTokensByName(name: string): Promise<Array<{ accountId: string; token: string }>> {
+    return this.session.read(async () => {
+      const rows = await this.session.db
+        .selectFrom('clusters')
+        .select(['account_id', 'name', 'webhook_token'])
+        .where('name', '=', name)
+        .where('webhook_token', 'is not', null)
+        .orderBy('account_id')
+        .execute()
+      return rows.map((row) => ({
+        accountId: row.account_id,
+        token: this.session.sealed.openClusterWebhookToken(row) ?? '',
+      }))
+    })
   }
 }

@@ -254,6 +254,8 @@ export interface ClustersTable {
   create_date: string
   /** The last resource version given to one of the cluster's objects. */
   resource_version: number
+  /** The webhook token, sealed; null for a cluster made before 0012 until it is first fetched. */
+  webhook_token: string | null
 }
 
 /** A cluster's objects; `namespace` is '' for cluster-scoped kinds, `body` the object's JSON. */

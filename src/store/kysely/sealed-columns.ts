@@ -9,6 +9,7 @@ import type { SecretSealer } from '../secrets/master-keyring.js'
 import { SecretUnreadableError } from '../secrets/master-keyring.js'
 import type {
   AccessKeysTable,
+  ClustersTable,
   Database,
   IdpAppsTable,
   IdpSigningKeysTable,
@@ -28,6 +29,8 @@ const idpAppKeyContext = (row: { account_id: string }) => `idp-app/${row.account
 const idpCookieContext = (row: { account_id: string }) => `idp-app/${row.account_id}/cookie-key`
 const idpSigningContext = (row: { account_id: string; key_id: string }) =>
   `idp-signing-key/${row.account_id}/${row.key_id}`
+const clusterWebhookContext = (row: { account_id: string; name: string }) =>
+  `cluster/${row.account_id}/${row.name}/webhook-token`
 
 /** Seals and opens the secret column of each table's rows. */
 export class SealedColumns {
@@ -115,6 +118,16 @@ export class SealedColumns {
   openIdpSigningKey<R extends Selectable<IdpSigningKeysTable>>(row: R): R {
     return { ...row, private_key: this.sealer.open(row.private_key, idpSigningContext(row)) }
   }
+
+  /** A cluster's webhook token, bound to the account and name of its cluster. */
+  sealClusterWebhookToken(row: { account_id: string; name: string }, token: string): string {
+    return this.sealer.seal(token, clusterWebhookContext(row))
+  }
+
+  openClusterWebhookToken(row: Pick<ClustersTable, 'account_id' | 'name' | 'webhook_token'>) {
+    const sealed = row.webhook_token
+    return sealed === null ? undefined : this.sealer.open(sealed, clusterWebhookContext(row))
+  }
 }
 
 const CHECK_NAME = 'master_key_check'
@@ -147,6 +160,7 @@ export async function resealSecrets(
     issuerKeys: 0,
     mfaSeeds: 0,
     idpSecrets: 0,
+    clusterWebhookTokens: 0,
   }
 
   for (const row of await db.selectFrom('access_keys').selectAll().execute()) {
@@ -192,6 +206,22 @@ export async function resealSecrets(
     count.mfaSeeds += 1
   }
   count.idpSecrets = await resealIdpSecrets(db, resealed)
+  const clusters = await db
+    .selectFrom('clusters')
+    .select(['account_id', 'name', 'webhook_token'])
+    .where('webhook_token', 'is not', null)
+    .execute()
+  for (const row of clusters) {
+    const value = resealed(row.webhook_token ?? '', clusterWebhookContext(row))
+    if (value === undefined) continue
+    await db
+      .updateTable('clusters')
+      .set({ webhook_token: value })
+      .where('account_id', '=', row.account_id)
+      .where('name', '=', row.name)
+      .execute()
+    count.clusterWebhookTokens += 1
+  }
   await writeCheck(db, sealer)
   return count
 }

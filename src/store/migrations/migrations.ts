@@ -14,6 +14,7 @@ import { credentialReportsAndDeletionTasksMigration } from './0007-credential-re
 import { clustersMigration } from './0008-clusters.js'
 import { samlAssertionUsesMigration } from './0009-saml-assertion-uses.js'
 import { identityProviderMigration } from './0010-identity-provider.js'
+import { clusterWebhookTokensMigration } from './0012-cluster-webhook-tokens.js'
 
 export const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   '0001-initial': initialMigration(dialect),
@@ -26,6 +27,7 @@ export const migrationsFor = (dialect: DialectName): Record<string, Migration> =
   '0008-clusters': clustersMigration(dialect),
   '0009-saml-assertion-uses': samlAssertionUsesMigration(dialect),
   '0010-identity-provider': identityProviderMigration(dialect),
+  '0012-cluster-webhook-tokens': clusterWebhookTokensMigration(dialect),
 })
 
 const migratorFor = <DB>(db: Kysely<DB>, dialect: DialectName): Migrator =>

@@ -28,11 +28,22 @@ const snapshot: ClusterSnapshot = {
   ],
 }
 
+/** The demo cluster's webhook credential, as its kube-apiserver presents it. */
+const WEBHOOK_TOKEN = 'demo-webhook-token'
+
 function harness() {
   const asked: RequestAttributes[] = []
   const tokens: string[] = []
+  /** The webhook tokens the directory was asked about. */
+  const callers: string[] = []
   const api = createClusterApi({
-    clusters: { snapshot: async (name) => (name === 'demo' ? snapshot : undefined) },
+    clusters: {
+      snapshot: async (name) => (name === 'demo' ? snapshot : undefined),
+      webhookCaller: async (name, token) => {
+        callers.push(token)
+        return name === 'demo' && token === WEBHOOK_TOKEN ? snapshot : undefined
+      },
+    },
     authenticator: {
       async authenticate(_snapshot, token) {
         tokens.push(token)
@@ -56,7 +67,7 @@ function harness() {
     },
     clock: { now: () => new Date('2026-01-01T00:00:00Z') },
   })
-  return { api, asked, tokens }
+  return { api, asked, tokens, callers }
 }
 
 const request = (
@@ -74,6 +85,15 @@ const request = (
   sourceIp: '127.0.0.1',
   secure,
 })
+
+/** A request from demo's kube-apiserver: its webhook token in `Authorization: Bearer`. */
+const hook = (
+  method: string,
+  path: string,
+  body: string | Uint8Array = '',
+  headers: Array<[string, string]> = [['content-type', 'application/json']],
+): ApiRequest =>
+  request(method, path, body, [...headers, ['authorization', `Bearer ${WEBHOOK_TOKEN}`]])
 
 const parsed = (response: ApiResponse) => JSON.parse(response.body) as Record<string, unknown>
 
@@ -94,7 +114,7 @@ describe('webhooks', () => {
     const { api, tokens } = harness()
     for (const apiVersion of ['authentication.k8s.io/v1', 'authentication.k8s.io/v1beta1']) {
       const body = JSON.stringify({ apiVersion, kind: 'TokenReview', spec: { token: 'good' } })
-      const response = await api.handle(request('POST', '/clusters/demo/authenticate', body))
+      const response = await api.handle(hook('POST', '/clusters/demo/authenticate', body))
       assert.equal(response.status, 200)
       assert.deepEqual(parsed(response), {
         apiVersion,
@@ -114,7 +134,7 @@ describe('webhooks', () => {
       kind: 'TokenReview',
       spec: { token: 'bad' },
     })
-    const response = await api.handle(request('POST', '/clusters/demo/authenticate', body))
+    const response = await api.handle(hook('POST', '/clusters/demo/authenticate', body))
     assert.equal(response.status, 200)
     assert.deepEqual(parsed(response)['status'], {
       user: {},
@@ -141,7 +161,7 @@ describe('webhooks', () => {
         },
       }
       const response = await api.handle(
-        request('POST', '/clusters/demo/authorize', JSON.stringify(body)),
+        hook('POST', '/clusters/demo/authorize', JSON.stringify(body)),
       )
       assert.equal(response.status, 200, response.body)
       const answer = parsed(response)
@@ -174,7 +194,7 @@ describe('webhooks', () => {
       spec: { nonResourceAttributes: { path: '/healthz', verb: 'delete' }, groups: ['g'] },
     }
     const response = await api.handle(
-      request('POST', '/clusters/demo/authorize', JSON.stringify(body)),
+      hook('POST', '/clusters/demo/authorize', JSON.stringify(body)),
     )
     assert.deepEqual(parsed(response)['status'], { allowed: false })
     assert.deepEqual(asked[0], {
@@ -261,7 +281,7 @@ describe('webhooks', () => {
         ? 'application/vnd.kubernetes.protobuf'
         : 'application/json'
       const response = await api.handle(
-        request('POST', `/clusters/demo/${webhook}`, body, [['content-type', type]]),
+        hook('POST', `/clusters/demo/${webhook}`, body, [['content-type', type]]),
       )
       assertStatus(response, code, reason)
       assert.deepEqual(asked, [])
@@ -272,7 +292,7 @@ describe('webhooks', () => {
     const { api } = harness()
     const body =
       '{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"resourceAttributes":{"verb":"get"}}}'
-    const response = await api.handle(request('POST', '/clusters/demo/authorize', body))
+    const response = await api.handle(hook('POST', '/clusters/demo/authorize', body))
     assert.equal(
       parsed(response)['message'],
       'SubjectAccessReview.authorization.k8s.io "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified',
@@ -281,13 +301,9 @@ describe('webhooks', () => {
 
   test('GET on a webhook, a content type that is neither JSON nor protobuf', async () => {
     const { api } = harness()
-    assertStatus(
-      await api.handle(request('GET', '/clusters/demo/authorize')),
-      405,
-      'MethodNotAllowed',
-    )
+    assertStatus(await api.handle(hook('GET', '/clusters/demo/authorize')), 405, 'MethodNotAllowed')
     const yaml = await api.handle(
-      request('POST', '/clusters/demo/authorize', 'kind: x', [['content-type', 'text/plain']]),
+      hook('POST', '/clusters/demo/authorize', 'kind: x', [['content-type', 'text/plain']]),
     )
     assertStatus(yaml, 415, 'UnsupportedMediaType')
   })
@@ -314,15 +330,85 @@ describe('every cluster path', () => {
     assert.equal(parsed(response)['message'], 'Request entity too large: limit is 3145728')
   })
 
-  test('an unknown cluster, a bad cluster name, an unknown endpoint are 404', async () => {
+  test('an unknown cluster on the kubectl face, a bad cluster name, an unknown endpoint are 404', async () => {
     const { api } = harness()
-    assertStatus(
-      await api.handle(request('POST', '/clusters/other/authorize', '{}')),
-      404,
-      'NotFound',
-    )
+    assertStatus(await api.handle(request('GET', '/clusters/other/k8s/api')), 404, 'NotFound')
     assertStatus(await api.handle(request('GET', '/clusters/-x/k8s/api')), 404, 'NotFound')
-    assertStatus(await api.handle(request('GET', '/clusters/demo/elsewhere')), 404, 'NotFound')
+    assertStatus(await api.handle(hook('GET', '/clusters/demo/elsewhere')), 404, 'NotFound')
+  })
+})
+
+describe("the webhooks' credential", () => {
+  const UNAUTHORIZED = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'Unauthorized',
+    reason: 'Unauthorized',
+    code: 401,
+  }
+  const review =
+    '{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"user":"u","resourceAttributes":{"verb":"get"}}}'
+
+  test('every path but the kubectl face needs it: the same 401 for no cluster, no token, a wrong one', async () => {
+    const { api, asked, tokens } = harness()
+    const answers: ApiResponse[] = []
+    // Any path a kube-apiserver calls (and any other under the cluster but k8s), whatever the method.
+    for (const path of ['authenticate', 'authorize', 'authorize/', 'mutate', 'elsewhere', '']) {
+      for (const [name, headers] of [
+        ['demo', []],
+        ['demo', [['authorization', 'Bearer wrong']]],
+        ['demo', [['authorization', `Basic ${WEBHOOK_TOKEN}`]]],
+        ['demo', [['authorization', 'Bearer']]],
+        ['demo', [['authorization', `Bearer ${WEBHOOK_TOKEN} extra`]]],
+        ['other', [['authorization', `Bearer ${WEBHOOK_TOKEN}`]]],
+      ] as Array<[string, Array<[string, string]>]>) {
+        for (const method of ['POST', 'GET']) {
+          answers.push(
+            await api.handle(
+              request(method, `/clusters/${name}/${path}`, review, [
+                ['content-type', 'application/json'],
+                ...headers,
+              ]),
+            ),
+          )
+        }
+      }
+    }
+    for (const answer of answers) {
+      assert.equal(answer.status, 401, answer.body)
+      assert.deepEqual(parsed(answer), UNAUTHORIZED)
+      assert.deepEqual(answer.headers, answers[0]?.headers)
+    }
+    // Nothing reached the authenticator or RBAC.
+    assert.deepEqual(asked, [])
+    assert.deepEqual(tokens, [])
+  })
+
+  test('the right token reaches the webhook; the scheme is case-insensitive', async () => {
+    const { api, asked, callers } = harness()
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      const response = await api.handle(
+        request('POST', '/clusters/demo/authorize', review, [
+          ['content-type', 'application/json'],
+          ['authorization', `${scheme} ${WEBHOOK_TOKEN}`],
+        ]),
+      )
+      assert.equal(response.status, 200, response.body)
+    }
+    assert.equal(asked.length, 3)
+    assert.deepEqual(callers, [WEBHOOK_TOKEN, WEBHOOK_TOKEN, WEBHOOK_TOKEN])
+  })
+
+  test('the kubectl face takes EKS tokens, not the webhook token, and never asks for it', async () => {
+    const { api, callers, tokens } = harness()
+    const response = await api.handle(
+      request('GET', '/clusters/demo/k8s/api', '', [['authorization', `Bearer ${WEBHOOK_TOKEN}`]]),
+    )
+    assert.equal(response.status, 401)
+    assert.deepEqual(callers, [])
+    assert.deepEqual(tokens, [WEBHOOK_TOKEN])
   })
 })
 
