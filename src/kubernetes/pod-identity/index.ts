@@ -28,3 +28,10 @@ export { POD_IDENTITY_LABEL, jsonPointer, podPatch, tokenFilePath } from './pod-
 export type { PatchOperation } from './pod-patch.js'
 export { PodDecodeError, readPod } from './pod-view.js'
 export type { ContainerView, PodView } from './pod-view.js'
+export {
+  MAX_SERVICE_ACCOUNT_TOKEN_SECONDS,
+  MIN_SERVICE_ACCOUNT_TOKEN_SECONDS,
+  mintServiceAccountToken,
+  projectedDefaults,
+} from './service-account-token.js'
+export type { ServiceAccountTokenRequest } from './service-account-token.js'
