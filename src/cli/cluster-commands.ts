@@ -7,6 +7,7 @@ import { stringify } from 'yaml'
 import { ROLEGATE_SIGNING_NAME, ROLEGATE_VERSION } from '../admin-api/service.js'
 import { ClientConfigError, loadClientConfig } from './aws-config.js'
 import { runClusterKubeconfig } from './cluster-kubeconfig.js'
+import { runClusterWebhookConfig } from './cluster-webhook-config.js'
 import type { ClientConfig } from './aws-config.js'
 import { CLIENT_OPTIONS_HELP } from './client-help.js'
 import { ApiError, EndpointError, asList, callQuery } from './query-client.js'
@@ -319,7 +320,7 @@ export const CLUSTER_SUBCOMMANDS: Record<string, ClusterSubcommand> = {
       return 0
     },
   },
-  // kubeconfig (src/cli/cluster-kubeconfig.ts) and webhook-config are added here.
+  // kubeconfig and webhook-config, made offline, are in OFFLINE_SUBCOMMANDS.
 }
 
 /** Words wrapped to the help's width, each line indented. */
@@ -351,6 +352,12 @@ const OFFLINE_SUBCOMMANDS: Record<string, OfflineSubcommand> = {
     summary:
       "a kubeconfig for the cluster's Kubernetes face, trusting rolegate's CA, its token from `aws eks get-token` (see kubeconfig --help)",
     run: runClusterKubeconfig,
+  },
+  'webhook-config': {
+    usage: 'webhook-config NAME [--endpoint URL] [--ca-bundle FILE] [--dir DIR] [--write]',
+    summary:
+      'the webhook kubeconfig files and kube-apiserver flags that make a real cluster authenticate and authorise through rolegate (see webhook-config --help)',
+    run: runClusterWebhookConfig,
   },
 }
 

@@ -33,6 +33,7 @@ import {
 } from '../sts/compose.js'
 import type { BuiltInKeys } from '../sts/compose.js'
 import { TokenVerifier } from '../kubernetes/authenticator/index.js'
+import { composeClusterApi } from '../kubernetes/api/compose.js'
 import { DEFAULT_PORT } from './config.js'
 
 /** The public URL's host, as a client would send it; before the socket listens there is none. */
@@ -169,10 +170,19 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     stsEndpoints: () => [publicUrl()],
     usage,
   })
+  const clusterApi = composeClusterApi({
+    store,
+    snapshots: clusters,
+    tokens: eksTokens,
+    clock,
+    ids,
+    logger,
+  })
   const served = createApp({
     services: { iam: refuseUserSessions(iamQueryService(iam)), sts: sts.service, rolegate },
     issuers,
     idp: new IdpPages(idp),
+    clusters: clusterApi,
     credentials,
     usage,
     authorizationMessage: (error, request) => sts.authorizationMessage(error, request),

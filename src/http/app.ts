@@ -16,6 +16,8 @@ import { isIssuerPath, issuerRoute } from './issuer-routes.js'
 import type { IssuerDocuments } from './issuer-routes.js'
 import { idpRoute, isIdpPath } from './idp-routes.js'
 import type { IdpPages } from './idp-routes.js'
+import { clusterRoute, isClusterPath } from './cluster-routes.js'
+import type { ClusterEndpoints } from './cluster-routes.js'
 import { SigningKeyCache } from '../sigv4/signing-key.js'
 import type { PrecheckedSignature } from '../sigv4/verify-signature.js'
 import { authenticate, readSignature } from './authenticate.js'
@@ -46,6 +48,8 @@ export interface AppDeps {
   issuers?: IssuerDocuments
   /** The built-in SAML IdP's metadata and sign-in pages, under /idp/. */
   idp?: IdpPages
+  /** Clusters' webhooks and Kubernetes API faces at `/clusters/NAME/...`. */
+  clusters?: ClusterEndpoints
   /**
    * The encoded authorization message an AccessDenied carries (sealed, for
    * sts:DecodeAuthorizationMessage); undefined leaves it out.
@@ -227,14 +231,21 @@ export function createApp(deps: AppDeps): App {
       return idp
     }
     const document = await issuerRoute(request, deps.issuers)
-    return document ?? handleQuery(request, requestId)
+    if (document) return document
+    const cluster = await clusterRoute(request, deps.clusters)
+    return cluster ?? handleQuery(request, requestId)
   }
 
   return {
     handle(request) {
       const requestId = deps.ids.requestId()
       // The AWS API goes straight on; only the paths of rolegate's own endpoints wait for a router.
-      if (isAdminPath(request.path) || isIssuerPath(request.path) || isIdpPath(request.path)) {
+      if (
+        isAdminPath(request.path) ||
+        isIssuerPath(request.path) ||
+        isIdpPath(request.path) ||
+        isClusterPath(request.path)
+      ) {
         return handleOther(request, requestId)
       }
       return handleQuery(request, requestId)

@@ -44,6 +44,8 @@ export interface TestServerOptions {
   maxStalenessMs?: number
   /** How often a PostgreSQL replica sends itself a heartbeat; 0 turns it off. */
   listenerHeartbeatMs?: number
+  /** HTTPS with the local CA made in the data directory (TestServer.caFile). */
+  tls?: boolean
 }
 
 export interface TestServer {
@@ -53,6 +55,8 @@ export interface TestServer {
   admin: AdminKey
   accountId: string
   dataDir: string
+  /** The local CA's certificate when started with `tls`. */
+  caFile: string | undefined
   running: RunningRolegate
   /** Stops the server and closes its store; the data directory stays until cleanup(). */
   stop(): Promise<void>
@@ -89,6 +93,7 @@ export async function startTestServer(
     logger: options.logger ?? pino({ level: logs ? 'info' : 'silent' }, pino.destination(2)),
     maxStalenessMs: options.maxStalenessMs,
     listenerHeartbeatMs: options.listenerHeartbeatMs,
+    tls: options.tls === true ? {} : undefined,
   })
   let stopped = false
   const stop = async () => {
@@ -101,6 +106,7 @@ export async function startTestServer(
     admin: running.adminKey,
     accountId,
     dataDir,
+    caFile: running.tls?.caFile,
     running,
     stop,
     async restart() {
