@@ -23,6 +23,8 @@ import type {
   ClusterAuthorizer,
   ClusterDirectory,
   ClusterObjectWriter,
+  PodIdentityMutation,
+  ServiceAccountTokens,
   TokenAuthenticator,
 } from './ports.js'
 import { ProtobufCodec } from './protobuf.js'
@@ -61,6 +63,10 @@ export interface ClusterApiDeps {
   authenticator: TokenAuthenticator
   authorizer: ClusterAuthorizer
   writer: ClusterObjectWriter
+  /** `POST /clusters/NAME/mutate`: the pod identity webhook; absent, the path is not served. */
+  podIdentity?: PodIdentityMutation | undefined
+  /** Service-account tokens for TokenRequest (`kubectl create token`); absent, not served. */
+  tokens?: ServiceAccountTokens | undefined
   clock: Clock
   logger?: Logger | undefined
 }
@@ -362,6 +368,13 @@ export function createClusterApi(deps: ClusterApiDeps): ClusterApi {
       if (request.method !== 'POST') return statusResponse(methodNotAllowed())
       const body = readBody(request.body, header(request, 'content-type'), codec)
       return json(200, await answerWebhook(webhook, body, reviewContext(snapshot)))
+    }
+    if (webhook === 'mutate' && deps.podIdentity !== undefined) {
+      log['webhook'] = webhook
+      if (request.method !== 'POST') return statusResponse(methodNotAllowed())
+      const body = readBody(request.body, header(request, 'content-type'), codec)
+      const answer = deps.podIdentity.review(snapshot, body)
+      return json(answer.status, answer.body)
     }
     if (rest === 'k8s' || rest.startsWith('k8s/')) {
       return face(snapshot, request, rest.slice('k8s'.length), log)

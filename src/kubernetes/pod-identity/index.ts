@@ -35,3 +35,6 @@ export {
   projectedDefaults,
 } from './service-account-token.js'
 export type { ServiceAccountTokenRequest } from './service-account-token.js'
+export { PodIdentityWebhook } from './pod-identity-webhook.js'
+export { issuerServiceAccountTokens } from './issuer-tokens.js'
+export type { IssuerTokenDeps } from './issuer-tokens.js'
