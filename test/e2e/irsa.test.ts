@@ -23,6 +23,8 @@ import { awsCli, boto3Script, json } from '../support/aws-cli.js'
 import type { RunResult } from '../support/aws-cli.js'
 import { ShiftedClock, startFederationServer } from '../support/federation-server.js'
 import type { FederationServer } from '../support/federation-server.js'
+import { kubectl, kubectlSkip } from '../support/kubectl.js'
+import type { KubectlEnvironment } from '../support/kubectl.js'
 import { PROTO_CORPUS, protoMismatches } from '../support/kubernetes-protos.js'
 import {
   assertRefused,
@@ -583,6 +585,181 @@ describe('IRSA: webhook, projected token, AssumeRoleWithWebIdentity through real
     )
     assert.equal(missing.out, '')
   })
+
+  describe(
+    'kubectl create token: TokenRequest on the kubectl face, authorised by RBAC',
+    {
+      skip: kubectlSkip(),
+    },
+    () => {
+      const as: Record<'minter' | 'viewer', KubectlEnvironment> = {
+        minter: { kubeconfig: '' },
+        viewer: { kubeconfig: '' },
+      }
+
+      before(async () => {
+        const trust = JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        })
+        const credentials = join(dir, 'kube-credentials')
+        const config = join(dir, 'kube-config')
+        writeFileSync(
+          credentials,
+          `[admin]\naws_access_key_id = ${server.admin.accessKeyId}\naws_secret_access_key = ${server.admin.secretAccessKey}\n`,
+        )
+        let profiles = ''
+        for (const [profile, role] of [
+          ['minter', 'TokenMinter'],
+          ['viewer', 'TokenViewer'],
+        ] as const) {
+          json(
+            await iam(['create-role', '--role-name', role, '--assume-role-policy-document', trust]),
+          )
+          await server.rolegateOk([
+            'cluster',
+            'map-role',
+            CLUSTER,
+            '--arn',
+            `arn:aws:iam::${ACCOUNT}:role/${role}`,
+            '--username',
+            `token-${profile}`,
+            '--group',
+            `token-${profile}s`,
+          ])
+          profiles += `[profile ${profile}]\nrole_arn = arn:aws:iam::${ACCOUNT}:role/${role}\nsource_profile = admin\n\n`
+          const kubeconfig = join(dir, `kubeconfig-${profile}`)
+          await server.rolegateOk([
+            'cluster',
+            'kubeconfig',
+            CLUSTER,
+            '--profile',
+            profile,
+            '--kubeconfig',
+            kubeconfig,
+          ])
+          as[profile] = {
+            kubeconfig,
+            env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials },
+          }
+        }
+        writeFileSync(config, profiles)
+        // RBAC: only the minters may create service-account tokens in demo-namespace.
+        const rbac = join(dir, 'token-rbac.yaml')
+        writeFileSync(
+          rbac,
+          `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: token-creator, namespace: demo-namespace}
+rules: [{apiGroups: [""], resources: [serviceaccounts/token], verbs: [create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: token-creators, namespace: demo-namespace}
+subjects: [{kind: Group, name: token-minters, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {kind: Role, name: token-creator, apiGroup: rbac.authorization.k8s.io}
+`,
+        )
+        await server.rolegateOk(['cluster', 'apply', CLUSTER, '-f', rbac])
+      })
+
+      test('a token for the service account that assumes its role', async () => {
+        const created = await kubectl(as.minter, [
+          'create',
+          'token',
+          'app',
+          '-n',
+          'demo-namespace',
+          '--audience',
+          'sts.amazonaws.com',
+        ])
+        assert.equal(created.code, 0, created.stderr)
+        const token = created.stdout.trim()
+        const { header, claims } = decodeJwt(token)
+        assert.equal(header['alg'], 'RS256')
+        assert.equal(claims['iss'], issuerUrl)
+        assert.equal(claims['sub'], 'system:serviceaccount:demo-namespace:app')
+        assert.deepEqual(claims['aud'], ['sts.amazonaws.com'])
+        // TokenRequestSpec's default lifetime: one hour.
+        assert.equal((claims['exp'] as number) - (claims['iat'] as number), 3600)
+        const assumed = json<{ AssumedRoleUser: { Arn: string } }>(await assume(token, ROLE))
+        assert.equal(
+          assumed.AssumedRoleUser.Arn,
+          `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE}/check`,
+        )
+      })
+
+      test('bound to a pod, for a while; the whole TokenRequest as kubectl prints it', async () => {
+        const created = await kubectl(as.minter, [
+          'create',
+          'token',
+          'app',
+          '-n',
+          'demo-namespace',
+          '--duration',
+          '20m',
+          '--bound-object-kind',
+          'Pod',
+          '--bound-object-name',
+          'web-0',
+          '-o',
+          'json',
+        ])
+        assert.equal(created.code, 0, created.stderr)
+        const request = JSON.parse(created.stdout) as {
+          kind: string
+          apiVersion: string
+          spec: { audiences: string[]; expirationSeconds: number }
+          status: { token: string; expirationTimestamp: string }
+        }
+        assert.equal(request.kind, 'TokenRequest')
+        assert.equal(request.apiVersion, 'authentication.k8s.io/v1')
+        assert.equal(request.spec.expirationSeconds, 1200)
+        assert.deepEqual(request.spec.audiences, ['sts.amazonaws.com'])
+        const { claims } = decodeJwt(request.status.token)
+        assert.equal(
+          new Date(request.status.expirationTimestamp).getTime(),
+          (claims['exp'] as number) * 1000,
+        )
+        assert.equal((claims['kubernetes.io'] as { pod: { name: string } }).pod.name, 'web-0')
+      })
+
+      test("refusals in the apiserver's words: lifetime, a missing account, RBAC", async () => {
+        const short = await kubectl(as.minter, [
+          'create',
+          'token',
+          'app',
+          '-n',
+          'demo-namespace',
+          '--duration',
+          '5m',
+        ])
+        assert.equal(short.code, 1)
+        assert.equal(
+          short.stderr,
+          'error: failed to create token: TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes\n',
+        )
+        const ghost = await kubectl(as.minter, ['create', 'token', 'ghost', '-n', 'demo-namespace'])
+        assert.equal(ghost.code, 1)
+        assert.equal(
+          ghost.stderr,
+          'error: failed to create token: serviceaccounts "ghost" not found\n',
+        )
+        const viewer = await kubectl(as.viewer, ['create', 'token', 'app', '-n', 'demo-namespace'])
+        assert.equal(viewer.code, 1)
+        assert.equal(
+          viewer.stderr,
+          'error: failed to create token: serviceaccounts "app" is forbidden: User "token-viewer" cannot create resource "serviceaccounts/token" in API group "" in the namespace "demo-namespace"\n',
+        )
+      })
+    },
+  )
 
   test('a rotated cluster issuer: tokens of the previous key verify until they expire', async () => {
     const before = await mint('demo-namespace', 'app', ['--ttl', '600'])

@@ -53,6 +53,7 @@ import {
   pathNotFound,
   unauthorized,
 } from './status.js'
+import { answerTokenRequest } from './token-request.js'
 import { answerWebhook } from './webhooks.js'
 
 /** The apiserver's own request body limit (MaxRequestBodyBytes, 3 MB). */
@@ -292,6 +293,18 @@ export function createClusterApi(deps: ClusterApiDeps): ClusterApi {
     const contentType = mediaType(header(request, 'content-type'))
     const ranges = parseAccept(header(request, 'accept'))
     if (!acceptsPlainJson(ranges) && !wantsTable(ranges)) return statusResponse(notAcceptable())
+    if (
+      resource.resource === 'serviceaccounts' &&
+      info.subresource === 'token' &&
+      deps.tokens !== undefined
+    ) {
+      if (info.verb !== 'create') return statusResponse(methodNotAllowed())
+      const body = readBody(request.body, contentType, codec)
+      return json(
+        201,
+        await answerTokenRequest(snapshot, info.namespace, info.name, body, deps.tokens),
+      )
+    }
     if (resource.serving.by === 'review') {
       if (info.verb !== 'create') return statusResponse(methodNotAllowed())
       return review(

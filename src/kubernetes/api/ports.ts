@@ -114,6 +114,8 @@ export interface PodIdentityMutation {
 /** A service-account token as the TokenRequest API answers it. */
 export interface IssuedToken {
   token: string
+  /** The audiences it names (the service account's default when none was asked for). */
+  audiences: string[]
   expirationTimestamp: Date
 }
 

@@ -23,7 +23,7 @@ export function issuerServiceAccountTokens(deps: IssuerTokenDeps) {
         expirationSeconds: number
         pod?: string | undefined
       },
-    ): Promise<{ token: string; expirationTimestamp: Date }> {
+    ): Promise<{ token: string; audiences: string[]; expirationTimestamp: Date }> {
       const issuer = { accountId: snapshot.cluster.accountId, name: snapshot.cluster.issuerName }
       const key = signingKey(
         await deps.store.read((repo) => repo.issuers.listKeys(issuer.accountId, issuer.name)),
@@ -37,7 +37,12 @@ export function issuerServiceAccountTokens(deps: IssuerTokenDeps) {
         pod: request.pod,
         now: deps.now(),
       })
-      return { token: minted.token, expirationTimestamp: minted.expiresAt }
+      const aud = minted.claims.aud
+      return {
+        token: minted.token,
+        audiences: Array.isArray(aud) ? aud : aud === undefined ? [] : [aud],
+        expirationTimestamp: minted.expiresAt,
+      }
     },
   }
 }
