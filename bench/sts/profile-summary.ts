@@ -81,7 +81,7 @@ const STAGES: [string, RegExp][] = [
   ],
   ['SigV4 verification', /\/sigv4\//],
   ['session token open, caller lookup', /session-resolver|\/credentials\//],
-  ['trust policy evaluation', /evaluate-web-identity-trust|\/policy\//],
+  ['trust policy evaluation', /evaluate-federated-trust|\/policy\//],
   ['XML encoding', /http\/xml\.ts|http\/json-encoder|response-encoder/],
   ['Query decoding, input checks', /query-decoding|core\/input/],
 ]

@@ -6,8 +6,18 @@ import { readFileSync } from 'node:fs'
 import { Agent } from 'node:https'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import type { ParseArgsConfig } from 'node:util'
 import type { Credentials } from '@aws-sdk/client-sts'
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers'
+
+/** The options every client command takes: the flags below, and --help. */
+export const CONNECTION_OPTIONS = {
+  endpoint: { type: 'string' },
+  profile: { type: 'string' },
+  region: { type: 'string' },
+  'ca-bundle': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options']
 
 export interface ClientFlags {
   endpoint?: string | undefined

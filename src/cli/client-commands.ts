@@ -7,12 +7,12 @@ import {
   REVOKE_OLDER_SESSIONS_POLICY_NAME,
   revokeOlderSessionsPolicy,
 } from '../sts/revoke-sessions.js'
-import { ClientConfigError, loadClientConfig } from './aws-config.js'
+import { CONNECTION_OPTIONS, loadClientConfig } from './aws-config.js'
 import type { ClientConfig } from './aws-config.js'
 import { ACCOUNTS_HELP, ISSUER_HELP, KEYS_HELP, ROLES_HELP, TOKEN_HELP } from './client-help.js'
 import { IDP_HELP, IDP_OPTIONS, idpCall } from './idp-commands.js'
 import type { IdpValues } from './idp-commands.js'
-import { ApiError, EndpointError, asList, callQuery } from './query-client.js'
+import { asList, callQuery, reportCallFailure } from './query-client.js'
 import type { XmlValue } from './query-client.js'
 import type { CliIo } from './run-cli.js'
 import { parseCommandLine, reportUsageError, UsageError } from './usage-error.js'
@@ -31,14 +31,6 @@ const HELP: Record<ClientCommand, string> = {
   roles: ROLES_HELP,
   idp: IDP_HELP,
 }
-
-const CONNECTION_OPTIONS = {
-  endpoint: { type: 'string' },
-  profile: { type: 'string' },
-  region: { type: 'string' },
-  'ca-bundle': { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options']
 
 const COMMAND_OPTIONS = {
   algorithm: { type: 'string' },
@@ -364,16 +356,8 @@ export async function runClientCommand(
     }
     return 0
   } catch (error) {
-    if (error instanceof ApiError) {
-      io.err(
-        `An error occurred (${error.code}) when calling the ${call.action} operation: ${error.message}\n`,
-      )
-      return 1
-    }
-    if (error instanceof ClientConfigError || error instanceof EndpointError) {
-      io.err(`rolegate ${command}: ${error.message}\n`)
-      return 1
-    }
-    throw error
+    const status = reportCallFailure(io, command, call.action, error)
+    if (status === undefined) throw error
+    return status
   }
 }

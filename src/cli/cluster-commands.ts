@@ -5,23 +5,15 @@ import { readFile } from 'node:fs/promises'
 import type { ParseArgsConfig } from 'node:util'
 import { stringify } from 'yaml'
 import { ROLEGATE_SIGNING_NAME, ROLEGATE_VERSION } from '../admin-api/service.js'
-import { ClientConfigError, loadClientConfig } from './aws-config.js'
+import { CONNECTION_OPTIONS, loadClientConfig } from './aws-config.js'
 import { runClusterKubeconfig } from './cluster-kubeconfig.js'
 import { runClusterWebhookConfig } from './cluster-webhook-config.js'
 import type { ClientConfig } from './aws-config.js'
 import { CLIENT_OPTIONS_HELP } from './client-help.js'
-import { ApiError, EndpointError, asList, callQuery } from './query-client.js'
+import { asList, callQuery, reportCallFailure } from './query-client.js'
 import type { XmlValue } from './query-client.js'
 import type { CliIo } from './run-cli.js'
 import { parseCommandLine, reportUsageError, UsageError } from './usage-error.js'
-
-const CONNECTION_OPTIONS = {
-  endpoint: { type: 'string' },
-  profile: { type: 'string' },
-  region: { type: 'string' },
-  'ca-bundle': { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options']
 
 type OptionValue = string | boolean | (string | boolean)[] | undefined
 
@@ -440,16 +432,8 @@ export async function runClusterCommand(args: string[], io: CliIo): Promise<numb
     return await command.run(invocation, client, io)
   } catch (error) {
     if (error instanceof UsageError) return reportUsageError(io, 'cluster', error, help)
-    if (error instanceof ApiError) {
-      io.err(
-        `An error occurred (${error.code}) when calling the ${action} operation: ${error.message}\n`,
-      )
-      return 1
-    }
-    if (error instanceof ClientConfigError || error instanceof EndpointError) {
-      io.err(`rolegate cluster: ${error.message}\n`)
-      return 1
-    }
-    throw error
+    const status = reportCallFailure(io, 'cluster', action, error)
+    if (status === undefined) throw error
+    return status
   }
 }

@@ -8,6 +8,7 @@ import { DOMParser } from '@xmldom/xmldom'
 import type { Element as XmlElement } from '@xmldom/xmldom'
 import { nodeCrypto } from '../core/node-crypto.js'
 import { signRequest } from '../sigv4/sign.js'
+import { ClientConfigError } from './aws-config.js'
 import type { ClientConfig } from './aws-config.js'
 
 /** An answer's content: text, a `<member>` list, or named children. */
@@ -36,6 +37,30 @@ export class ApiError extends Error {
 /** The endpoint could not be reached, or its certificate was not trusted. */
 export class EndpointError extends Error {
   override readonly name = 'EndpointError'
+}
+
+/**
+ * Prints a failed call as the AWS CLI does (`An error occurred (CODE) when calling the ACTION
+ * operation: MESSAGE`), or a setup problem as `rolegate COMMAND: why`, and answers exit status 1;
+ * answers undefined for any other error, which the caller rethrows.
+ */
+export function reportCallFailure(
+  io: { err(text: string): void },
+  command: string,
+  action: string,
+  error: unknown,
+): number | undefined {
+  if (error instanceof ApiError) {
+    io.err(
+      `An error occurred (${error.code}) when calling the ${action} operation: ${error.message}\n`,
+    )
+    return 1
+  }
+  if (error instanceof ClientConfigError || error instanceof EndpointError) {
+    io.err(`rolegate ${command}: ${error.message}\n`)
+    return 1
+  }
+  return undefined
 }
 
 const TLS_FAILURES =

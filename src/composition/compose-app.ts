@@ -23,6 +23,7 @@ import { BuiltInIssuers } from '../federation/issuer/index.js'
 import { idpAppOperations } from '../admin-api/idp-app.js'
 import { IdentityProvider } from '../idp/identity-provider.js'
 import { IdpPages } from '../idp/web/idp-pages.js'
+import { SamlSignIn } from '../idp/web/saml-sign-in.js'
 import { loopbackQuery } from '../http/loopback-query.js'
 import { ClusterSnapshots } from '../kubernetes/cluster-snapshots.js'
 import {
@@ -110,23 +111,19 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   const publicUrl = options.publicUrl ?? (() => `http://127.0.0.1:${DEFAULT_PORT}`)
   const issuers = new BuiltInIssuers({ store, clock, publicUrl })
   const clusters = new ClusterSnapshots(store)
-  // The IdP's app calls IAM through the HTTP app, which is made last: it is looked up per call.
+  // The IdP's app and the /saml page call IAM and STS through the HTTP app, which is made last:
+  // it is looked up per call.
   const made: { app?: App } = {}
-  const idp = new IdentityProvider({
-    store,
+  const loopback = loopbackQuery({
+    app: () => {
+      if (!made.app) throw new Error('the HTTP app is not made yet')
+      return made.app
+    },
     clock,
-    ids,
-    publicUrl,
-    api: loopbackQuery({
-      app: () => {
-        if (!made.app) throw new Error('the HTTP app is not made yet')
-        return made.app
-      },
-      clock,
-      region: options.region,
-      host: () => hostOf(publicUrl()),
-    }),
+    region: options.region,
+    host: () => hostOf(publicUrl()),
   })
+  const idp = new IdentityProvider({ store, clock, ids, publicUrl, api: loopback })
   const rolegate = new AdminService(
     store,
     authorizer,
@@ -170,6 +167,22 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     stsEndpoints: () => [publicUrl()],
     usage,
   })
+  // rolegate's /saml: the chooser offers only pairs of a response STS's own verification accepts,
+  // and the sign-in is the real AssumeRoleWithSAML, called as a client would call it.
+  const samlSignIn = new SamlSignIn({
+    sts: (action, params, origin, key) => loopback(key, 'sts', action, params, origin),
+    verify: async (samlResponse, providerArn) => {
+      const identity = await sts.verifySaml(samlResponse, providerArn, {
+        requestId: ids.requestId(),
+        now: clock.now(),
+      })
+      return identity.roles.filter((pair) => pair.providerArn === identity.provider.arn)
+    },
+    accountAlias: async (accountId) =>
+      (await store.read((repo) => repo.accounts.listAliases(accountId)))[0],
+    publicUrl,
+    random: (size) => ids.randomBytes(size),
+  })
   const clusterApi = composeClusterApi({
     store,
     snapshots: clusters,
@@ -183,6 +196,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
     services: { iam: refuseUserSessions(iamQueryService(iam)), sts: sts.service, rolegate },
     issuers,
     idp: new IdpPages(idp),
+    saml: samlSignIn,
     clusters: clusterApi,
     credentials,
     usage,

@@ -16,6 +16,8 @@ import { isIssuerPath, issuerRoute } from './issuer-routes.js'
 import type { IssuerDocuments } from './issuer-routes.js'
 import { idpRoute, isIdpPath } from './idp-routes.js'
 import type { IdpPages } from './idp-routes.js'
+import { isSamlPath, samlRoute } from './saml-routes.js'
+import type { SamlSignInPage } from './saml-routes.js'
 import { clusterRoute, isClusterPath } from './cluster-routes.js'
 import type { ClusterEndpoints } from './cluster-routes.js'
 import { SigningKeyCache } from '../sigv4/signing-key.js'
@@ -48,6 +50,8 @@ export interface AppDeps {
   issuers?: IssuerDocuments
   /** The built-in SAML IdP's metadata and sign-in pages, under /idp/. */
   idp?: IdpPages
+  /** The SAML endpoint for browsers, /saml: a response posted there becomes credentials. */
+  saml?: SamlSignInPage
   /** Clusters' webhooks and Kubernetes API faces at `/clusters/NAME/...`. */
   clusters?: ClusterEndpoints
   /**
@@ -230,6 +234,11 @@ export function createApp(deps: AppDeps): App {
       deps.logger.info({ requestId, path: request.path, status: idp.status }, 'idp request')
       return idp
     }
+    const saml = await samlRoute(request, deps.saml, deps.logger, requestId)
+    if (saml) {
+      deps.logger.info({ requestId, path: request.path, status: saml.status }, 'saml request')
+      return saml
+    }
     const document = await issuerRoute(request, deps.issuers)
     if (document) return document
     const cluster = await clusterRoute(request, deps.clusters)
@@ -244,6 +253,7 @@ export function createApp(deps: AppDeps): App {
         isAdminPath(request.path) ||
         isIssuerPath(request.path) ||
         isIdpPath(request.path) ||
+        isSamlPath(request.path) ||
         isClusterPath(request.path)
       ) {
         return handleOther(request, requestId)

@@ -1,6 +1,7 @@
 // The Kubernetes objects a cluster holds, the aws-auth mapping, and the user and request
 // attributes RBAC decides on: shapes as the Kubernetes API defines them (field names and optionality
 // as in the API reference), shared by the store, the authenticator, RBAC and the API faces.
+import type { ClusterRecord } from '../store/ports.js'
 
 /** metav1.ObjectMeta: the fields rolegate keeps. */
 export interface ObjectMeta {
@@ -185,19 +186,8 @@ export type RequestAttributes =
       path: string
     }
 
-/** A cluster as rolegate keeps it. */
-export interface ClusterRecord {
-  accountId: string
-  name: string
-  /** EKS's cluster id: 32 upper-case hex digits, also the last part of its issuer's name. */
-  id: string
-  /** arn:aws:eks:REGION:ACCOUNT:cluster/NAME */
-  arn: string
-  region: string
-  /** The built-in issuer that signs the cluster's service-account tokens. */
-  issuerName: string
-  createdAt: Date
-}
+/** A cluster as rolegate keeps it: the store's record, named here too for the cluster code. */
+export type { ClusterRecord }
 
 /** One consistent view of a cluster: the record and every object it holds. */
 export interface ClusterSnapshot {

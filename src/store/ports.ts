@@ -298,15 +298,17 @@ export interface PasswordPolicyRecord {
 /**
  * A Kubernetes cluster (issue #12): its EKS-style id and ARN, and the built-in issuer that signs
  * its service-account tokens. Names are unique per account and, like Kubernetes names, compared
- * as written. The same shape as ClusterRecord in src/kubernetes/objects.ts.
+ * as written. src/kubernetes/objects.ts re-exports it.
  */
 export interface ClusterRecord {
   accountId: string
   name: string
-  /** 32 upper-case hex digits. */
+  /** EKS's cluster id: 32 upper-case hex digits, also the last part of its issuer's name. */
   id: string
+  /** arn:aws:eks:REGION:ACCOUNT:cluster/NAME */
   arn: string
   region: string
+  /** The built-in issuer that signs the cluster's service-account tokens. */
   issuerName: string
   createdAt: Date
 }

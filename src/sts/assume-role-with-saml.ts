@@ -9,7 +9,7 @@ import { requiredString } from '../core/input.js'
 import { SamlRefusal, samlMessages } from '../federation/saml/index.js'
 import type { VerifiedSamlIdentity } from '../federation/saml/index.js'
 import { durationExceedsRoleMaximum } from './aws-messages.js'
-import { evaluateSamlTrust } from './evaluate-saml-trust.js'
+import { evaluateFederatedTrust } from './evaluate-federated-trust.js'
 import * as field from './input-fields.js'
 import { issueRoleSession } from './issue-role-session.js'
 import { defineStsOperation } from './operation.js'
@@ -75,7 +75,18 @@ export const assumeRoleWithSaml = defineStsOperation({
     const tags = sessionTagSet(identity.sessionTags, identity.transitiveTagKeys, undefined)
     const role = await deps.roles.find(target)
     if (!role) throw denied(identity, target.arn, 'no such role')
-    evaluateSamlTrust({ role, identity, tags, request, policies: deps.policies })
+    evaluateFederatedTrust({
+      action: 'sts:AssumeRoleWithSAML',
+      principalKind: 'saml',
+      role,
+      identity,
+      federatedProvider: undefined,
+      sessionName: identity.roleSessionName,
+      sourceIdentity: identity.sourceIdentity,
+      tags,
+      request,
+      policies: deps.policies,
+    })
     const requested = input.DurationSeconds ?? DEFAULT_ROLE_SESSION_SECONDS
     if (requested > role.maxSessionDuration) throw durationExceedsRoleMaximum()
     // SessionDuration may shorten the session, never lengthen it (IAM User Guide, "SAML

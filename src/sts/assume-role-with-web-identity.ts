@@ -5,7 +5,7 @@
 import { accessDenied } from '../core/errors.js'
 import { invalidIdentityToken } from '../federation/oidc/aws-messages.js'
 import { WEB_IDENTITY_DENIED, durationExceedsRoleMaximum } from './aws-messages.js'
-import { evaluateWebIdentityTrust } from './evaluate-web-identity-trust.js'
+import { evaluateFederatedTrust } from './evaluate-federated-trust.js'
 import * as field from './input-fields.js'
 import { defineStsOperation } from './operation.js'
 import { optionalString, requiredString } from '../core/input.js'
@@ -31,7 +31,7 @@ function sourceIdentityOf(claims: Record<string, unknown>): string | undefined {
 export const assumeRoleWithWebIdentity = defineStsOperation({
   name: 'AssumeRoleWithWebIdentity',
   // Unsigned: the token and the role's trust policy decide (verify-web-identity-token and
-  // evaluate-web-identity-trust).
+  // evaluate-federated-trust).
   authorizesItself: true,
   unsigned: true,
   input: {
@@ -59,12 +59,15 @@ export const assumeRoleWithWebIdentity = defineStsOperation({
         resource: target.arn,
       })
     }
-    evaluateWebIdentityTrust({
+    evaluateFederatedTrust({
+      action: 'sts:AssumeRoleWithWebIdentity',
+      principalKind: 'web-identity',
       role,
       identity,
+      federatedProvider: identity.provider.arn,
       sessionName: input.RoleSessionName,
-      tags,
       sourceIdentity,
+      tags,
       request,
       policies: deps.policies,
     })

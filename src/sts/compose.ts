@@ -99,6 +99,11 @@ export interface Sts {
   ): Promise<string | undefined>
   /** Makes sure a sealing key exists (bootstrap). */
   bootstrap(): Promise<void>
+  /**
+   * AssumeRoleWithSAML's verification of a response against a provider, and nothing after it (no
+   * Role pair, trust policy or replay record): what the /saml page offers a chooser from.
+   */
+  verifySaml: VerifySaml
 }
 
 /**
@@ -245,6 +250,7 @@ export function composeSts(options: StsOptions): Sts {
       return messages.encode(details, error.message, request.caller?.accountId)
     },
     bootstrap: () => keyring.ensureKey(),
+    verifySaml,
   }
 }
 

@@ -2,36 +2,24 @@
 // with AssumeRoleWithWebIdentity with no discovery or JWKS fetch (the public URL resolves nowhere),
 // keeps working across a key rotation, and stops when the issuer is deleted.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam'
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { pino } from 'pino'
-import { runCli } from '../../src/cli/run-cli.js'
-import { startRolegate } from '../../src/main.js'
-import type { RunningRolegate } from '../../src/main.js'
 import { iamSdk, rejection } from '../support/iam-sdk.js'
-import { TEST_ADMIN_KEY } from '../support/server.js'
+import { rolegateOk } from '../support/rolegate-cli.js'
+import { TEST_ADMIN_KEY, startTestServer } from '../support/server.js'
+import type { TestServer } from '../support/server.js'
 
 // IAM takes provider URLs without a port; `.invalid` never resolves, so any fetch would fail.
 const PUBLIC_URL = 'https://rolegate.invalid'
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/payments-api'
 
 describe('built-in issuer tokens through AssumeRoleWithWebIdentity', () => {
-  let dir: string
-  let running: RunningRolegate
+  let server: TestServer
   let env: NodeJS.ProcessEnv
   let sts: STSClient
 
-  const cli = async (args: string[]) => {
-    let out = ''
-    let err = ''
-    const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env })
-    assert.equal(code, 0, err)
-    return out
-  }
+  const cli = (args: string[]) => rolegateOk(args, env)
   const token = async (sub = 'system:serviceaccount:payments:api') =>
     (await cli(['token', '--issuer', 'cluster', '--sub', sub, '--aud', 'sts.amazonaws.com'])).trim()
   const assume = (webIdentityToken: string) =>
@@ -44,32 +32,21 @@ describe('built-in issuer tokens through AssumeRoleWithWebIdentity', () => {
     )
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rolegate-web-identity-'))
-    running = await startRolegate({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir: dir,
-      accountId: '123456789012',
-      region: 'us-east-1',
-      publicUrl: PUBLIC_URL,
-      allowReset: false,
-      adminKey: TEST_ADMIN_KEY,
-      logger: pino({ level: 'silent' }),
-    })
+    server = await startTestServer({ publicUrl: PUBLIC_URL })
     env = {
-      HOME: dir,
+      HOME: server.dataDir,
       AWS_ACCESS_KEY_ID: TEST_ADMIN_KEY.accessKeyId,
       AWS_SECRET_ACCESS_KEY: TEST_ADMIN_KEY.secretAccessKey,
-      AWS_ENDPOINT_URL: running.url,
+      AWS_ENDPOINT_URL: server.url,
     }
     sts = new STSClient({
-      endpoint: running.url,
+      endpoint: server.url,
       region: 'us-east-1',
       credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
       maxAttempts: 1,
     })
     await cli(['issuer', 'create', 'cluster'])
-    const iam = iamSdk(running.url, TEST_ADMIN_KEY)
+    const iam = iamSdk(server.url, TEST_ADMIN_KEY)
     const { OpenIDConnectProviderArn } = await iam.send(
       new CreateOpenIDConnectProviderCommand({
         Url: `${PUBLIC_URL}/issuers/123456789012/cluster`,
@@ -100,8 +77,7 @@ describe('built-in issuer tokens through AssumeRoleWithWebIdentity', () => {
     )
   })
   after(async () => {
-    await running.close()
-    rmSync(dir, { recursive: true, force: true })
+    await server.cleanup()
   })
 
   test('a minted token is exchanged for role credentials', async () => {

@@ -8,7 +8,6 @@ import { Agent } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { spawn } from 'node:child_process'
 import {
   AttachRolePolicyCommand,
   CreateAccessKeyCommand,
@@ -24,34 +23,18 @@ import {
 } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
-import { runCli } from '../../src/cli/run-cli.js'
 import { startFederationServer } from '../support/federation-server.js'
 import type { FederationServer } from '../support/federation-server.js'
 import { iamSdk, rejection } from '../support/iam-sdk.js'
+import { runInstalledRolegate, runRolegate } from '../support/rolegate-cli.js'
+import type { CliRun } from '../support/rolegate-cli.js'
 import { TEST_ADMIN_KEY, startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
 import { hostPath, webIdentityTrustPolicy } from '../support/web-identity.js'
 
-interface Run {
-  code: number
-  out: string
-  err: string
-}
+const rolegate = (args: string[], env: NodeJS.ProcessEnv) => runRolegate(args, env)
 
-/** Runs `rolegate ARGS` in process with exactly `env` as its environment. */
-async function rolegate(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  let out = ''
-  let err = ''
-  const result = await runCli(args, {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-    env,
-  })
-  assert.equal(typeof result, 'number')
-  return { code: result as number, out, err }
-}
-
-const json = (run: Run) => {
+const json = (run: CliRun) => {
   assert.equal(run.code, 0, run.err)
   return JSON.parse(run.out) as Record<string, unknown>
 }
@@ -432,29 +415,17 @@ describe('client commands against a running server', () => {
   })
 
   test('the installed command lists the client commands and exits with their status', async () => {
-    // A child process (not spawnSync: this process serves the requests it makes).
-    const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-          env: { PATH: process.env['PATH'], ...env },
-        })
-        let stdout = ''
-        let stderr = ''
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-        child.on('error', reject)
-        child.on('close', (status) => resolve({ status, stdout, stderr }))
-      })
+    const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runInstalledRolegate(args, env)
     const help = await cli(['--help'])
-    assert.equal(help.status, 0)
+    assert.equal(help.code, 0)
     for (const command of ['serve', 'explain', 'issuer', 'token', 'keys', 'accounts', 'roles']) {
       assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'), command)
     }
     const listed = await cli(['issuer', 'list'], envKeys)
-    assert.equal(listed.status, 0, listed.stderr)
+    assert.equal(listed.code, 0, listed.stderr)
     assert.match(listed.stdout, /"IssuerName": "cluster"/)
     const denied = await cli(['issuer', 'list'], { ...envKeys, AWS_SECRET_ACCESS_KEY: 'nope' })
-    assert.equal(denied.status, 1)
+    assert.equal(denied.code, 1)
   })
 })
 

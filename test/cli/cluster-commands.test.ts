@@ -5,30 +5,22 @@
 // and bad YAML, an unknown kind, a roleRef change and a bad name, each a clear error with the
 // stored objects unchanged.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { CreateRoleCommand } from '@aws-sdk/client-iam'
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { pino } from 'pino'
 import { parse } from 'yaml'
-import { runCli } from '../../src/cli/run-cli.js'
-import { startRolegate } from '../../src/main.js'
 import type { RunningRolegate } from '../../src/main.js'
 import { iamSdk } from '../support/iam-sdk.js'
-import { TEST_ADMIN_KEY } from '../support/server.js'
+import { runInstalledRolegate, runRolegate } from '../support/rolegate-cli.js'
+import { TEST_ADMIN_KEY, startTestServer } from '../support/server.js'
+import type { TestServer } from '../support/server.js'
 
 // IAM wants https provider URLs; `.invalid` resolves nowhere, so nothing is ever fetched.
 const PUBLIC_URL = 'https://rolegate.invalid'
 const ACCOUNT = '123456789012'
-
-interface Run {
-  code: number
-  out: string
-  err: string
-}
 
 const MANIFEST = `# The source scenario: a namespace, an admin role in it bound to a group, a service account
 # for IRSA, and aws-auth mapping an Okta role (with a path) to that group.
@@ -84,22 +76,12 @@ data:
 
 describe('rolegate cluster against a running server', () => {
   let dir: string
+  let server: TestServer
   let running: RunningRolegate
   let env: NodeJS.ProcessEnv
   let clusterId: string
 
-  const rolegate = async (args: string[], stdin?: string): Promise<Run> => {
-    let out = ''
-    let err = ''
-    const code = await runCli(args, {
-      out: (text) => (out += text),
-      err: (text) => (err += text),
-      env,
-      ...(stdin === undefined ? {} : { stdin: () => Promise.resolve(stdin) }),
-    })
-    assert.equal(typeof code, 'number')
-    return { code: code as number, out, err }
-  }
+  const rolegate = (args: string[], stdin?: string) => runRolegate(args, env, stdin)
   const ok = async (args: string[], stdin?: string) => {
     const run = await rolegate(args, stdin)
     assert.equal(run.code, 0, run.err)
@@ -116,17 +98,8 @@ describe('rolegate cluster against a running server', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rolegate-cluster-cli-'))
-    running = await startRolegate({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir: join(dir, 'data'),
-      accountId: ACCOUNT,
-      region: 'us-east-1',
-      publicUrl: PUBLIC_URL,
-      allowReset: false,
-      adminKey: TEST_ADMIN_KEY,
-      logger: pino({ level: 'silent' }),
-    })
+    server = await startTestServer({ accountId: ACCOUNT, publicUrl: PUBLIC_URL })
+    running = server.running
     env = {
       HOME: dir,
       AWS_ACCESS_KEY_ID: TEST_ADMIN_KEY.accessKeyId,
@@ -136,7 +109,7 @@ describe('rolegate cluster against a running server', () => {
     }
   })
   after(async () => {
-    await running.close()
+    await server.cleanup()
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -251,23 +224,8 @@ status:
   - type: InternalDNS
     address: ip-192-168-1-10.eu-west-1.compute.internal
 `
-    const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
-      (resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          ['--import', 'tsx', 'src/cli/main.ts', 'cluster', 'apply', 'prod', '-f', '-'],
-          { env: { PATH: process.env['PATH'], ...env } },
-        )
-        let stdout = ''
-        let stderr = ''
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-        child.on('error', reject)
-        child.on('close', (status) => resolve({ status, stdout, stderr }))
-        child.stdin.end(node)
-      },
-    )
-    assert.equal(result.status, 0, result.stderr)
+    const result = await runInstalledRolegate(['cluster', 'apply', 'prod', '-f', '-'], env, node)
+    assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, 'node/ip-192-168-1-10.eu-west-1.compute.internal created\n')
   })
 

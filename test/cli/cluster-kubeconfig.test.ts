@@ -3,7 +3,7 @@
 // (the real `aws eks get-token` with a profile), sends its token to a server that trusts rolegate's
 // CA, and that token verifies against the running rolegate for the cluster named.
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:https'
 import type { Server } from 'node:https'
@@ -16,6 +16,7 @@ import { kubeconfigFor, runClusterKubeconfig } from '../../src/cli/cluster-kubec
 import { startRolegate } from '../../src/main.js'
 import type { RunningRolegate } from '../../src/main.js'
 import { requireOrSkip } from '../support/requirements.js'
+import { runProcess } from '../support/run-process.js'
 import { TEST_ADMIN_KEY } from '../support/server.js'
 
 const kubectlMissing = (): string | undefined =>
@@ -25,24 +26,6 @@ const kubectlMissing = (): string | undefined =>
 const kubectlSkip = requireOrSkip(kubectlMissing())
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'rolegate-kubeconfig-'))
-
-interface RunResult {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-  })
-}
 
 /** A clean environment: no kubeconfig or AWS settings of the machine's user. */
 function isolatedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -78,7 +61,7 @@ interface ViewedConfig {
 }
 
 async function kubectlView(file: string): Promise<ViewedConfig> {
-  const viewed = await run(
+  const viewed = await runProcess(
     'kubectl',
     ['config', 'view', '--kubeconfig', file, '--raw', '-o', 'json'],
     isolatedEnv(),
@@ -398,7 +381,7 @@ describe(
         `${running.publicUrl}/clusters/prod/k8s`,
       )
 
-      const kubectl = await run(
+      const kubectl = await runProcess(
         'kubectl',
         ['--kubeconfig', file, '--server', stubUrl, 'get', '--raw', '/version'],
         env,

@@ -10,7 +10,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { runCli } from '../../src/cli/run-cli.js'
 import { awsCli, json as awsJson } from '../support/aws-cli.js'
 import type { ClientEnvironment } from '../support/aws-cli.js'
 import {
@@ -21,14 +20,9 @@ import {
   samlTrustPolicy,
   validateWithNodeSaml,
 } from '../support/idp.js'
+import { runRolegate } from '../support/rolegate-cli.js'
 import { TEST_ADMIN_KEY, startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
-
-interface Run {
-  code: number
-  out: string
-  err: string
-}
 
 const ACCOUNT = '123456789012'
 const PROVIDER = `arn:aws:iam::${ACCOUNT}:saml-provider/rolegate`
@@ -43,18 +37,8 @@ describe('rolegate idp against a running server', () => {
   let metadata: string
 
   /** Runs `rolegate ARGS` in process, with `stdin` as its standard input. */
-  async function rolegate(args: string[], stdin?: string, environment = env): Promise<Run> {
-    let out = ''
-    let err = ''
-    const result = await runCli(args, {
-      out: (text) => (out += text),
-      err: (text) => (err += text),
-      env: environment,
-      ...(stdin === undefined ? {} : { stdin: () => Promise.resolve(stdin) }),
-    })
-    assert.equal(typeof result, 'number')
-    return { code: result as number, out, err }
-  }
+  const rolegate = (args: string[], stdin?: string, environment = env) =>
+    runRolegate(args, environment, stdin)
 
   const ok = async (args: string[], stdin?: string) => {
     const run = await rolegate(args, stdin)

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, test } from 'node:test'
-import { runCli } from '../../src/cli/run-cli.js'
 import { postgresUnavailable, startPostgres } from '../support/postgres.js'
 import type { PostgresCluster } from '../support/postgres.js'
 import { requireOrSkip } from '../support/requirements.js'
+import { rolegateOk } from '../support/rolegate-cli.js'
 import { TEST_ADMIN_KEY, startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
 
@@ -21,23 +21,17 @@ describe('clusters across two replicas', { skip: requireOrSkip(postgresUnavailab
   let a: TestServer
   let b: TestServer
 
-  const cli = async (server: TestServer, args: string[], stdin?: string): Promise<string> => {
-    let out = ''
-    let err = ''
-    const code = await runCli(args, {
-      out: (text) => (out += text),
-      err: (text) => (err += text),
-      env: {
+  const cli = (server: TestServer, args: string[], stdin?: string): Promise<string> =>
+    rolegateOk(
+      args,
+      {
         HOME: server.dataDir,
         AWS_ACCESS_KEY_ID: TEST_ADMIN_KEY.accessKeyId,
         AWS_SECRET_ACCESS_KEY: TEST_ADMIN_KEY.secretAccessKey,
         AWS_ENDPOINT_URL: server.url,
       },
-      ...(stdin === undefined ? {} : { stdin: () => Promise.resolve(stdin) }),
-    })
-    assert.equal(code, 0, err)
-    return out
-  }
+      stdin,
+    )
   /** The service accounts' names one replica answers for namespace team. */
   const accounts = async (server: TestServer): Promise<string[]> => {
     const list = JSON.parse(

@@ -6,10 +6,10 @@ import { after, before, describe, test } from 'node:test'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli } from '../../src/cli/run-cli.js'
 import { awsCli, boto3Script, json } from '../support/aws-cli.js'
 import { tempFileUrl } from '../support/iam-cli.js'
 import { corpus } from '../support/requirements.js'
+import { runRolegate } from '../support/rolegate-cli.js'
 import { startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
 
@@ -155,16 +155,7 @@ describe('GetFederationToken end to end', () => {
       AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
       AWS_SESSION_TOKEN: session.sessionToken,
     }
-    const run = async (args: string[]) => {
-      let out = ''
-      let err = ''
-      const code = await runCli(args, {
-        out: (text) => (out += text),
-        err: (text) => (err += text),
-        env,
-      })
-      return { code, out, err }
-    }
+    const run = (args: string[]) => runRolegate(args, env)
     const listed = await run(['issuer', 'list'])
     assert.equal(listed.code, 0, listed.err)
     assert.deepEqual(JSON.parse(listed.out), { Issuers: [] })

@@ -18,7 +18,6 @@ import {
 } from '@aws-sdk/client-iam'
 import pg from 'pg'
 import { pino } from 'pino'
-import { runCli } from '../../src/cli/run-cli.js'
 import { parseKeyFile } from '../../src/composition/master-key.js'
 import { startRolegate } from '../../src/main.js'
 import { formatMasterKey, generateMasterKey } from '../../src/store/secrets/master-keyring.js'
@@ -27,25 +26,13 @@ import { iamSdk } from '../support/iam-sdk.js'
 import { postgresUnavailable, startPostgres } from '../support/postgres.js'
 import type { PostgresCluster } from '../support/postgres.js'
 import { requireOrSkip } from '../support/requirements.js'
+import { runRolegate } from '../support/rolegate-cli.js'
 import { startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
 
 interface Secrets {
   /** Every secret the store holds, in plaintext, as the server uses them. */
   plain: string[]
-}
-
-/** Runs `rolegate ARGS` in process; answers the exit code and what it printed. */
-async function rolegate(args: string[], env: NodeJS.ProcessEnv, stdin?: string) {
-  let out = ''
-  let err = ''
-  const code = await runCli(args, {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-    env,
-    ...(stdin === undefined ? {} : { stdin: () => Promise.resolve(stdin) }),
-  })
-  return { code, out, err }
 }
 
 const clientEnv = (server: TestServer): NodeJS.ProcessEnv => ({
@@ -94,7 +81,7 @@ async function makeSecrets(server: TestServer, user: string): Promise<Secrets> {
     [['idp', 'user', 'create', `${user}-idp`, '--password-stdin'], `${user}-password`],
     [['idp', 'user', 'require-totp', `${user}-idp`]],
   ] as const) {
-    const run = await rolegate([...args], clientEnv(server), stdin)
+    const run = await runRolegate([...args], clientEnv(server), stdin)
     assert.equal(run.code, 0, run.err)
   }
   return storedSecrets(server)
@@ -214,7 +201,7 @@ describe('secrets at rest in SQLite', () => {
   test('rotate-master seals every secret with a new key while the server keeps serving', async () => {
     const keyFile = join(server.dataDir, 'master-key')
     const [before] = parseKeyFile(readFileSync(keyFile, 'utf8'), keyFile)
-    const rotated = await rolegate(['keys', 'rotate-master', '--data', server.dataDir], {})
+    const rotated = await runRolegate(['keys', 'rotate-master', '--data', server.dataDir], {})
     assert.equal(rotated.code, 0, rotated.err)
     const report = JSON.parse(rotated.out) as {
       MasterKeyId: string
@@ -303,7 +290,7 @@ describe('secrets at rest in PostgreSQL', { skip: requireOrSkip(postgresUnavaila
       assertNoneIn(await dump(), secrets, 'PostgreSQL')
 
       // With ROLEGATE_MASTER_KEY, the operator puts the new key first; rotation seals with it.
-      const alone = await rolegate(
+      const alone = await runRolegate(
         ['keys', 'rotate-master', '--database-url', cluster.connectionString],
         { ROLEGATE_MASTER_KEY: formatMasterKey(old) },
       )
@@ -311,7 +298,7 @@ describe('secrets at rest in PostgreSQL', { skip: requireOrSkip(postgresUnavaila
       assert.match(alone.err, /put the new master key first in ROLEGATE_MASTER_KEY \(NEW,OLD/)
       const fresh = generateMasterKey()
       const both = `${formatMasterKey(fresh)},${formatMasterKey(old)}`
-      const rotated = await rolegate(
+      const rotated = await runRolegate(
         ['keys', 'rotate-master', '--database-url', cluster.connectionString],
         { ROLEGATE_MASTER_KEY: both },
       )

@@ -7,7 +7,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { StoreConflictError, StoreReferenceError } from '../../src/store/errors.js'
 import type { ClusterObjectRecord, ClusterRecord, Store } from '../../src/store/ports.js'
-import type { Repositories } from '../../src/store/repositories.js'
+import { rejectsWith, storeTest } from './contract-support.js'
 
 const A = '111122223333'
 const B = '444455556666'
@@ -43,26 +43,11 @@ const object = (
 })
 
 export function clusterContract(open: () => Promise<Store>): void {
-  const withStore =
-    (body: (tx: <T>(work: (repo: Repositories) => Promise<T>) => Promise<T>) => Promise<void>) =>
-    async () => {
-      const store = await open()
-      try {
-        await body((work) => store.transaction(work))
-      } finally {
-        await store.close()
-      }
-    }
-
-  const rejectsWith = (promise: Promise<unknown>, type: new (...args: never[]) => Error) =>
-    assert.rejects(promise, (error) => {
-      assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`)
-      return true
-    })
+  const withStore = storeTest(open)
 
   test(
     'clusters round-trip every field; names are case-sensitive, per account, sorted bytewise',
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       const prod = cluster('prod')
       const Prod = cluster('Prod')
       const alpha = cluster('alpha-1_x')
@@ -95,7 +80,7 @@ export function clusterContract(open: () => Promise<Store>): void {
 
   test(
     'objects round-trip, list by kind, namespace and name, and are replaced by their key',
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       await tx((r) => r.clusters.insert(cluster('prod')))
       await tx((r) => r.clusters.insert(cluster('other')))
       const body = JSON.stringify({
@@ -173,7 +158,7 @@ export function clusterContract(open: () => Promise<Store>): void {
 
   test(
     'an object needs its cluster, and deleting a cluster deletes its objects',
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       await rejectsWith(
         tx((r) => r.clusters.putObject(A, 'missing', object('Namespace', '', 'x'))),
         StoreReferenceError,
@@ -195,7 +180,7 @@ export function clusterContract(open: () => Promise<Store>): void {
 
   test(
     'resource versions are reserved in order per cluster and roll back with their transaction',
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       await tx(async (r) => {
         await r.clusters.insert(cluster('prod'))
         await r.clusters.insert(cluster('other'))

@@ -15,7 +15,7 @@ import type {
   Store,
   UserRecord,
 } from '../../src/store/ports.js'
-import type { Repositories } from '../../src/store/repositories.js'
+import { rejectsWith, storeTest } from './contract-support.js'
 
 const A = '111122223333'
 const B = '444455556666'
@@ -109,28 +109,7 @@ const passwordPolicy = (overrides: Partial<PasswordPolicyRecord> = {}): Password
 })
 
 export const instanceProfileAndPasswordContract = (open: () => Promise<Store>): void => {
-  const withStore =
-    (
-      body: (
-        store: Store,
-        tx: <T>(work: (r: Repositories) => Promise<T>) => Promise<T>,
-      ) => Promise<void>,
-    ) =>
-    async () => {
-      const store = await open()
-      try {
-        await body(store, (work) => store.transaction(work))
-      } finally {
-        await store.close()
-      }
-    }
-
-  const rejectsWith = async (promise: Promise<unknown>, type: new (...args: never[]) => Error) => {
-    await assert.rejects(promise, (error) => {
-      assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`)
-      return true
-    })
-  }
+  const withStore = storeTest(open)
 
   // instance profiles
 

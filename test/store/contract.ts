@@ -22,6 +22,7 @@ import type {
   UserRecord,
 } from '../../src/store/ports.js'
 import type { Repositories } from '../../src/store/repositories.js'
+import { rejectsWith, storeTest } from './contract-support.js'
 import { mfaDeviceContract } from './mfa-device-contract.js'
 import { samlAssertionContract } from './saml-assertion-contract.js'
 import { instanceProfileAndPasswordContract } from './contract-instance-profiles-and-passwords.js'
@@ -222,28 +223,7 @@ const unicodeTags = [
 
 export const storeContract = (open: () => Promise<Store>): void => {
   // Each test gets a store of its own (fresh or wiped) and always closes it.
-  const withStore =
-    (
-      body: (
-        store: Store,
-        tx: <T>(work: (repo: Repositories) => Promise<T>) => Promise<T>,
-      ) => Promise<void>,
-    ) =>
-    async () => {
-      const store = await open()
-      try {
-        await body(store, (work) => store.transaction(work))
-      } finally {
-        await store.close()
-      }
-    }
-
-  const rejectsWith = async (promise: Promise<unknown>, type: new (...args: never[]) => Error) => {
-    await assert.rejects(promise, (error) => {
-      assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`)
-      return true
-    })
-  }
+  const withStore = storeTest(open)
 
   // read transactions
 

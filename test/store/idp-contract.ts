@@ -13,7 +13,7 @@ import type {
   IdpUserRecord,
 } from '../../src/store/idp-records.js'
 import type { Store } from '../../src/store/ports.js'
-import type { Repositories } from '../../src/store/repositories.js'
+import { rejectsWith, storeTest } from './contract-support.js'
 
 const A = '111122223333'
 const B = '444455556666'
@@ -71,26 +71,11 @@ const signingKey = (keyId: string, overrides: Partial<IdpSigningKeyRecord> = {})
 })
 
 export function idpContract(open: () => Promise<Store>): void {
-  const withStore =
-    (body: (tx: <T>(work: (repo: Repositories) => Promise<T>) => Promise<T>) => Promise<void>) =>
-    async () => {
-      const store = await open()
-      try {
-        await body((work) => store.transaction(work))
-      } finally {
-        await store.close()
-      }
-    }
-
-  const rejectsWith = (promise: Promise<unknown>, type: new (...args: never[]) => Error) =>
-    assert.rejects(promise, (error) => {
-      assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`)
-      return true
-    })
+  const withStore = storeTest(open)
 
   test(
     'IdP users round-trip every field, and names are unique per account without regard to case',
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       const plain = idpUser('bob')
       const full = idpUser('alice@example.com', {
         email: 'alice@example.com',
@@ -124,7 +109,7 @@ export function idpContract(open: () => Promise<Store>): void {
 
   test(
     'updating an IdP user replaces its password, email, TOTP and tags, never its name',
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       const carol = idpUser('carol')
       await tx((r) => r.idpDirectory.insertUser(carol))
       const changed = {
@@ -151,7 +136,7 @@ export function idpContract(open: () => Promise<Store>): void {
 
   test(
     'groups, memberships and assignments follow ids and go with their user or group',
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       const dana = idpUser('dana')
       const erin = idpUser('Erin')
       const devs = idpGroup('developers')
@@ -257,7 +242,7 @@ export function idpContract(open: () => Promise<Store>): void {
 
   test(
     "an app's settings and signing keys round-trip; updates leave the cookie key and key material",
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       const made = app()
       await tx((r) => r.idpApps.insert(made))
       assert.deepEqual(await tx((r) => r.idpApps.get(A)), made)

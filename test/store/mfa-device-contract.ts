@@ -7,7 +7,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { StoreConflictError, StoreReferenceError } from '../../src/store/errors.js'
 import type { MfaDeviceRecord, Store, UserRecord } from '../../src/store/ports.js'
-import type { Repositories } from '../../src/store/repositories.js'
+import { rejectsWith, storeTest } from './contract-support.js'
 
 const A = '111122223333'
 const B = '444455556666'
@@ -49,26 +49,11 @@ const user = (name: string, userId: string): UserRecord => ({
 })
 
 export function mfaDeviceContract(open: () => Promise<Store>): void {
-  const withStore =
-    (body: (tx: <T>(work: (repo: Repositories) => Promise<T>) => Promise<T>) => Promise<void>) =>
-    async () => {
-      const store = await open()
-      try {
-        await body((work) => store.transaction(work))
-      } finally {
-        await store.close()
-      }
-    }
-
-  const rejectsWith = (promise: Promise<unknown>, type: new (...args: never[]) => Error) =>
-    assert.rejects(promise, (error) => {
-      assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`)
-      return true
-    })
+  const withStore = storeTest(open)
 
   test(
     'MFA devices round-trip every field, and path and name are unique per account without case',
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       const alice = user('alice', 'AIDAALICE0000000001')
       const plain = device('Plain')
       const full = device('full.device+x=y,z@e-1', {
@@ -109,7 +94,7 @@ export function mfaDeviceContract(open: () => Promise<Store>): void {
 
   test(
     'MFA devices list by path and name, filtered by assignment and paged after a name',
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       const alice = user('alice', 'AIDAALICE0000000002')
       const names = ['delta', 'Alpha', 'charlie', 'Bravo']
       await tx(async (r) => {
@@ -154,7 +139,7 @@ export function mfaDeviceContract(open: () => Promise<Store>): void {
 
   test(
     'updating an MFA device changes its assignment, steps and tags, never its seed; a user it is assigned to cannot be deleted',
-    withStore(async (tx) => {
+    withStore(async (_store, tx) => {
       const bob = user('bob', 'AIDABOB000000000001')
       const created = device('bob')
       await tx(async (r) => {

@@ -6,7 +6,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Store } from '../../src/store/ports.js'
-import type { Repositories } from '../../src/store/repositories.js'
+import { storeTest } from './contract-support.js'
 
 const T1 = new Date('2025-07-01T08:30:00.001Z')
 const T2 = new Date('2025-07-01T08:35:00.000Z')
@@ -16,21 +16,7 @@ const T3 = new Date('2025-07-01T09:00:00.000Z')
 const key = (n: number) => n.toString(16).padStart(64, 'a')
 
 export function samlAssertionContract(open: () => Promise<Store>): void {
-  const withStore =
-    (
-      body: (
-        store: Store,
-        tx: <T>(work: (repo: Repositories) => Promise<T>) => Promise<T>,
-      ) => Promise<void>,
-    ) =>
-    async () => {
-      const store = await open()
-      try {
-        await body(store, (work) => store.transaction(work))
-      } finally {
-        await store.close()
-      }
-    }
+  const withStore = storeTest(open)
 
   test(
     'a SAML assertion is claimed once: the second claim of its key is refused, others are not',

@@ -1,20 +1,17 @@
 // Runs the real AWS CLI (and boto3) against a rolegate endpoint, in an isolated HOME so no user
 // configuration or credentials leak into the test.
-import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runProcess } from './run-process.js'
+import type { RunResult } from './run-process.js'
+
+export type { RunResult } from './run-process.js'
 
 export interface Credentials {
   accessKeyId: string
   secretAccessKey: string
   sessionToken?: string
-}
-
-export interface RunResult {
-  code: number
-  stdout: string
-  stderr: string
 }
 
 export interface ClientEnvironment {
@@ -25,7 +22,8 @@ export interface ClientEnvironment {
   env?: Record<string, string>
 }
 
-function clientEnv(target: ClientEnvironment): NodeJS.ProcessEnv {
+/** An environment of its own for the AWS CLI or boto3: a fresh HOME, no instance metadata. */
+export function isolatedAwsEnv(target: Omit<ClientEnvironment, 'endpoint'>): NodeJS.ProcessEnv {
   const home = mkdtempSync(join(tmpdir(), 'rolegate-home-'))
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
@@ -48,32 +46,34 @@ function clientEnv(target: ClientEnvironment): NodeJS.ProcessEnv {
   return env
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, input?: string) {
-  return new Promise<RunResult>((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-    child.stdin.end(input ?? '')
-  })
-}
-
 /** `aws --endpoint-url ENDPOINT --output json ARGS...`. */
 export function awsCli(target: ClientEnvironment, args: string[]): Promise<RunResult> {
-  return run(
+  return runProcess(
     'aws',
     ['--endpoint-url', target.endpoint, '--output', 'json', ...args],
-    clientEnv(target),
+    isolatedAwsEnv(target),
   )
 }
 
 /** Runs a Python script with boto3 importable; ENDPOINT is in the environment as ROLEGATE_ENDPOINT. */
 export function boto3Script(target: ClientEnvironment, script: string): Promise<RunResult> {
-  const env = clientEnv({ ...target, env: { ...target.env, ROLEGATE_ENDPOINT: target.endpoint } })
-  return run('python3', ['-'], env, script)
+  const env = isolatedAwsEnv({
+    ...target,
+    env: { ...target.env, ROLEGATE_ENDPOINT: target.endpoint },
+  })
+  return runProcess('python3', ['-'], env, script)
+}
+
+/**
+ * Runs a bash script in the same isolated environment, as a person pasting lines into a shell:
+ * the AWS CLI in it reaches `target.endpoint` through AWS_ENDPOINT_URL.
+ */
+export function shellScript(target: ClientEnvironment, script: string): Promise<RunResult> {
+  const env = isolatedAwsEnv({
+    ...target,
+    env: { ...target.env, AWS_ENDPOINT_URL: target.endpoint },
+  })
+  return runProcess('bash', ['-c', script], env)
 }
 
 /** The JSON an AWS CLI call printed; throws with its stderr when it failed. */

@@ -6,11 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { runCli } from '../../src/cli/run-cli.js'
 import type { Clock } from '../../src/core/clock.js'
 import type { AdminKey } from '../../src/iam/bootstrap.js'
 import { startRolegate } from '../../src/main.js'
 import type { RunningRolegate } from '../../src/main.js'
+import { runRolegate } from './rolegate-cli.js'
+import type { CliRun } from './rolegate-cli.js'
 import { TEST_ADMIN_KEY } from './server.js'
 
 /** The system clock moved by an offset the test sets: unsigned calls see the moved time. */
@@ -31,11 +32,7 @@ export interface FederationServerOptions {
   clock?: Clock
 }
 
-export interface RolegateRun {
-  code: number
-  out: string
-  err: string
-}
+export type RolegateRun = CliRun
 
 export interface FederationServer {
   /** Where clients connect: `https://127.0.0.1:PORT` with TLS, else `http://...`. */
@@ -78,20 +75,14 @@ export async function startFederationServer(
   const caFile = running.tls?.caFile
   const clientEnv: Record<string, string> = caFile === undefined ? {} : { AWS_CA_BUNDLE: caFile }
 
-  const rolegate = async (args: string[], key: AdminKey = running.adminKey) => {
-    let out = ''
-    let err = ''
-    const env: NodeJS.ProcessEnv = {
+  const rolegate = (args: string[], key: AdminKey = running.adminKey) =>
+    runRolegate(args, {
       HOME: dataDir,
       AWS_ACCESS_KEY_ID: key.accessKeyId,
       AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
       AWS_ENDPOINT_URL: running.url,
       ...clientEnv,
-    }
-    const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env })
-    assert.equal(typeof code, 'number', 'a client command, not serve')
-    return { code: code as number, out, err }
-  }
+    })
 
   return {
     url: running.url,

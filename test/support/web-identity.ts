@@ -2,17 +2,14 @@
 // `sts` commands with the checks they repeat (AWS's exact error line, no credentials printed), the
 // AWS CLI without a forced endpoint, and the forgeries an attacker would try on a real token.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { createPublicKey } from 'node:crypto'
 import type { JsonWebKey } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { SignJWT, generateKeyPair } from 'jose'
 import type { JWK } from 'jose'
-import { awsCli, json } from './aws-cli.js'
+import { awsCli, isolatedAwsEnv, json } from './aws-cli.js'
 import type { ClientEnvironment, RunResult } from './aws-cli.js'
 import { cliErrorLine } from './iam-cli.js'
+import { runProcess } from './run-process.js'
 
 /** IAM's name for an issuer: its URL without `https://`; also the prefix of its condition keys. */
 export const hostPath = (issuerUrl: string): string => issuerUrl.replace(/^https:\/\//, '')
@@ -90,28 +87,7 @@ export function awsWithoutEndpoint(
   env: Record<string, string>,
   args: string[],
 ): Promise<RunResult> {
-  const home = mkdtempSync(join(tmpdir(), 'rolegate-home-'))
-  const childEnv: NodeJS.ProcessEnv = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: home,
-    AWS_CONFIG_FILE: join(home, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-    ...(process.env['PYENV_ROOT'] ? { PYENV_ROOT: process.env['PYENV_ROOT'] } : {}),
-    ...env,
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn('aws', ['--output', 'json', ...args], { env: childEnv, stdio: 'pipe' })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-    child.stdin.end()
-  })
+  return runProcess('aws', ['--output', 'json', ...args], isolatedAwsEnv({ env }))
 }
 
 // ---- the token and its forgeries ----

@@ -11,6 +11,7 @@ import { parseServeOptions } from '../../src/cli/serve-options.js'
 import { UsageError } from '../../src/cli/usage-error.js'
 import type { RunningRolegate } from '../../src/main.js'
 import { awsCli, json } from '../support/aws-cli.js'
+import { runRolegate } from '../support/rolegate-cli.js'
 import { TEST_ADMIN_KEY } from '../support/server.js'
 
 const ENV = {
@@ -30,12 +31,7 @@ async function serve(args: string[]): Promise<{ running: RunningRolegate; out: s
   return { running: result as RunningRolegate, out }
 }
 
-async function client(args: string[], env: NodeJS.ProcessEnv) {
-  let out = ''
-  let err = ''
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env })
-  return { code, out, err }
-}
+const client = (args: string[], env: NodeJS.ProcessEnv) => runRolegate(args, env)
 
 describe('serve --tls with the local CA', () => {
   let dir: string

@@ -2,7 +2,6 @@
 // the response against its metadata (verify-saml-response), then read what AWS reads (attributes,
 // condition keys, NameQualifier). The Role pair, the issuance window, the trust policy, the replay
 // record and credentials come after, in the STS operation.
-import type { Tag } from '../../core/input.js'
 import {
   PROVIDER_DOES_NOT_EXIST,
   PROVIDER_EXPIRED,
@@ -11,7 +10,7 @@ import {
   invalidToken,
 } from './aws-messages.js'
 import { readAwsAttributes } from './aws-attributes.js'
-import type { RolePair } from './aws-attributes.js'
+import type { AwsSamlAttributes } from './aws-attributes.js'
 import { deriveConditionKeys, nameQualifier, subjectType } from './derive-condition-keys.js'
 import type { SamlContextValue } from './derive-condition-keys.js'
 import { verifySamlResponse } from './verify-saml-response.js'
@@ -45,7 +44,8 @@ export interface VerifySamlAssertionOptions {
   requestId: string
 }
 
-export interface VerifiedSamlIdentity {
+/** The provider, the response's subject and keys, and what AWS reads from its attributes. */
+export interface VerifiedSamlIdentity extends AwsSamlAttributes {
   provider: SamlProvider
   issuer: string
   subject: string
@@ -57,12 +57,6 @@ export interface VerifiedSamlIdentity {
   assertionId: string
   /** Until when the assertion could be accepted: how long its replay record must last. */
   acceptedUntil: Date
-  roles: RolePair[]
-  roleSessionName: string
-  sessionDuration: number | undefined
-  sourceIdentity: string | undefined
-  sessionTags: Tag[]
-  transitiveTagKeys: string[]
   conditionKeys: Record<string, SamlContextValue>
 }
 

@@ -37,6 +37,7 @@ const STYLE = `
 *,*::before,*::after{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#16191f;background:#f2f3f3}
 main{max-width:28rem;margin:0 auto;padding:1.5rem 1rem}
+main.wide{max-width:44rem}
 .card{background:#fff;border:1px solid #d5dbdb;border-radius:8px;padding:1.25rem}
 h1{font-size:1.375rem;margin:0 0 1rem}
 p{margin:0 0 1rem}
@@ -52,6 +53,14 @@ legend{font-weight:600;margin:0 0 .5rem;padding:0}
 .role input{margin:.3rem 0 0;width:1.125rem;height:1.125rem;flex:none}
 .role label{font-weight:400;margin:0}
 .muted{color:#545b64;font-size:.875rem}
+h2{font-size:1.0625rem;margin:1.25rem 0 .5rem}
+dl{margin:0 0 1rem;display:grid;grid-template-columns:auto 1fr;gap:.25rem .75rem}
+dt{font-weight:600}
+dd{margin:0;min-width:0;overflow-wrap:anywhere}
+code,pre,textarea{font:.875rem/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+pre{margin:0 0 1rem;padding:.625rem;background:#f2f3f3;border:1px solid #d5dbdb;border-radius:4px;white-space:pre-wrap;overflow-wrap:anywhere}
+textarea{display:block;width:100%;padding:.5rem .625rem;border:1px solid #687078;border-radius:4px;margin:0 0 .5rem;resize:vertical;overflow-wrap:anywhere}
+.error code{font-weight:600}
 footer{margin-top:1rem}
 `
 
@@ -61,6 +70,8 @@ export interface PageOptions {
   body: Html
   /** An inline script (the auto-submitting form); none otherwise. */
   script?: string
+  /** A wider column, for pages that show long values (credentials). */
+  wide?: boolean
 }
 
 export function page(options: PageOptions): string {
@@ -78,7 +89,7 @@ export function page(options: PageOptions): string {
 <style nonce="${escape(options.nonce)}">${STYLE}</style>
 </head>
 <body>
-<main>
+<main${options.wide === true ? ' class="wide"' : ''}>
 ${options.body.markup}
 </main>
 ${script}

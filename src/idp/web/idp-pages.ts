@@ -9,6 +9,7 @@ import type { IdpAppRecord, IdpUserRecord } from '../../store/idp-records.js'
 import type { IdentityProvider, OfferedRole } from '../identity-provider.js'
 import { USER_NAME } from '../names.js'
 import { PasswordCheck } from '../sign-in.js'
+import type { PasswordHasher } from '../sign-in.js'
 import { acceptTotpCode } from '../totp.js'
 import { FailedSignIns } from './failed-sign-ins.js'
 import type { FailureLimits } from './failed-sign-ins.js'
@@ -25,7 +26,7 @@ import {
 } from './session-cookie.js'
 import type { Session } from './session-cookie.js'
 import type { WebRequest, WebResponse } from './web-message.js'
-import { header, textResponse } from './web-message.js'
+import { header, securePage, textResponse } from './web-message.js'
 
 const PATH = /^\/idp\/(\d{12})(\/[a-z-]*)?\/?$/
 
@@ -37,6 +38,8 @@ const MAX_FORM_BYTES = 16 * 1024
 
 export interface IdpPagesOptions {
   limits?: FailureLimits
+  /** scrypt unless given: a test counts the hashes a sign-in runs. */
+  passwords?: PasswordHasher
 }
 
 /** One request to a page, with what every page needs. */
@@ -61,13 +64,14 @@ function sameToken(a: string, b: string): boolean {
 
 export class IdpPages {
   private readonly failures: FailedSignIns
-  private readonly passwords = new PasswordCheck()
+  private readonly passwords: PasswordCheck
 
   constructor(
     private readonly idp: IdentityProvider,
     options: IdpPagesOptions = {},
   ) {
     this.failures = new FailedSignIns(idp.clock, options.limits)
+    this.passwords = new PasswordCheck(options.passwords)
   }
 
   async handle(request: WebRequest): Promise<WebResponse> {
@@ -455,25 +459,9 @@ export class IdpPages {
     return this.secured(response, visit.nonce)
   }
 
-  /** The headers every page carries: no caching, no framing, scripts and styles by nonce only. */
+  /** The headers every page carries; its forms may post on to the SAML endpoint. */
   private secured(response: WebResponse, nonce: string): WebResponse {
-    const saml = this.idp.samlEndpoint()
-    Object.assign(response.headers, {
-      'cache-control': 'no-store',
-      'content-security-policy': [
-        "default-src 'none'",
-        `style-src 'nonce-${nonce}'`,
-        `script-src 'nonce-${nonce}'`,
-        `form-action 'self' ${saml}`,
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-      ].join('; '),
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      // Not no-referrer: browsers would then send `Origin: null` with the forms' own POSTs.
-      'referrer-policy': 'same-origin',
-    })
-    return response
+    return securePage(response, nonce, [this.idp.samlEndpoint()])
   }
 }
 

@@ -30,3 +30,30 @@ export const textResponse = (status: number, body: string): WebResponse => ({
   headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
   body,
 })
+
+/**
+ * The headers every page carries: no caching, no framing, styles and scripts by nonce only, and
+ * forms that post only to this origin and `formActions`.
+ */
+export function securePage(
+  response: WebResponse,
+  nonce: string,
+  formActions: readonly string[] = [],
+): WebResponse {
+  Object.assign(response.headers, {
+    'cache-control': 'no-store',
+    'content-security-policy': [
+      "default-src 'none'",
+      `style-src 'nonce-${nonce}'`,
+      `script-src 'nonce-${nonce}'`,
+      `form-action ${["'self'", ...formActions].join(' ')}`,
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ].join('; '),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    // Not no-referrer: browsers would then send `Origin: null` with the forms' own POSTs.
+    'referrer-policy': 'same-origin',
+  })
+  return response
+}

@@ -1,28 +1,40 @@
-// Step 5 of AssumeRoleWithWebIdentity: the role's trust policy decides alone (a web identity has no
-// policies of its own). The caller is the IAM OIDC provider (`Federated`), and the request context
-// holds the token's keys (ISSUER:aud, :sub, :azp, :amr, :oaud), aws:FederatedProvider, the role
-// session name, the source identity and the token's session tags.
+// The trust decision of AssumeRoleWithWebIdentity and AssumeRoleWithSAML: the role's trust policy
+// decides alone (a federated identity has no policies of its own). The caller is the IAM OIDC or
+// SAML provider (`Federated`), and the request context holds the identity's keys (the token's
+// ISSUER:aud, :sub, ... or the assertion's saml: keys), the role session name, the source identity
+// and the session tags; tags need sts:TagSession and a source identity sts:SetSourceIdentity too.
 import type { RequestInfo } from '../core/caller.js'
 import { accessDenied } from '../core/errors.js'
-import type { VerifiedWebIdentity } from '../federation/oidc/index.js'
 import { buildRequestContext, evaluate } from '../policy/index.js'
-import type { PolicyCache } from '../policy/index.js'
+import type { ContextValue, PolicyCache } from '../policy/index.js'
 import type { RoleRecord } from '../store/ports.js'
 import type { SessionTagSet } from './session-tags.js'
 import { tagContext } from './session-tags.js'
 
-export interface WebIdentityTrustRequest {
+export interface FederatedTrustRequest {
+  /** The call's own action: `sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML`. */
+  action: string
+  principalKind: 'web-identity' | 'saml'
   role: RoleRecord
-  identity: VerifiedWebIdentity
+  identity: {
+    readonly subject: string
+    readonly provider: { readonly arn: string }
+    readonly conditionKeys: Readonly<Record<string, ContextValue>>
+  }
+  /**
+   * aws:FederatedProvider. AWS documents it for OIDC providers only (IAM User Guide, "AWS global
+   * condition context keys"), so AssumeRoleWithSAML leaves it out.
+   */
+  federatedProvider: string | undefined
   sessionName: string
-  tags: SessionTagSet
   sourceIdentity: string | undefined
+  tags: SessionTagSet
   request: RequestInfo
   policies: PolicyCache
 }
 
 /** Throws AccessDenied `Not authorized to perform ACTION` unless the trust policy allows. */
-export function evaluateWebIdentityTrust(trust: WebIdentityTrustRequest): void {
+export function evaluateFederatedTrust(trust: FederatedTrustRequest): void {
   const { role, identity, request } = trust
   const context = buildRequestContext({
     currentTime: request.now,
@@ -30,7 +42,9 @@ export function evaluateWebIdentityTrust(trust: WebIdentityTrustRequest): void {
     sourceIp: request.sourceIp,
     userAgent: request.userAgent,
     requestedRegion: request.region,
-    federatedProvider: identity.provider.arn,
+    ...(trust.federatedProvider === undefined
+      ? {}
+      : { federatedProvider: trust.federatedProvider }),
     sts: {
       roleSessionName: trust.sessionName,
       ...(trust.sourceIdentity === undefined ? {} : { sourceIdentity: trust.sourceIdentity }),
@@ -46,13 +60,13 @@ export function evaluateWebIdentityTrust(trust: WebIdentityTrustRequest): void {
     'trust',
     `${role.arn}/trust-policy`,
   )
-  const actions = ['sts:AssumeRoleWithWebIdentity']
+  const actions = [trust.action]
   if (trust.tags.requested.length > 0) actions.push('sts:TagSession')
   if (trust.sourceIdentity !== undefined) actions.push('sts:SetSourceIdentity')
   for (const action of actions) {
     const evaluation = {
       principal: {
-        kind: 'web-identity' as const,
+        kind: trust.principalKind,
         arn: identity.provider.arn,
         provider: identity.provider.arn,
       },
