@@ -48,7 +48,7 @@ import type { AdminContext } from './operation.js'
 import { adminFrame, defineAdminOperation } from './operation.js'
 
 /** CreateCluster's name: 1 to 100 characters (Amazon EKS API Reference, CreateCluster). */
-const clusterName = () =>
+export const clusterName = () =>
   requiredString({
     min: 1,
     max: 100,
@@ -66,7 +66,7 @@ const MAX_MANIFEST_CHARACTERS = 3 * 1024 * 1024
 export const clusterArn = (region: string, accountId: string, name: string) =>
   `arn:aws:eks:${region}:${accountId}:cluster/${name}`
 
-const notFound = (name: string) =>
+export const clusterNotFound = (name: string) =>
   new AwsError('ResourceNotFoundException', `No cluster found for name: ${name}.`)
 
 const invalidParameter = (message: string) => new AwsError('InvalidParameterException', message)
@@ -78,7 +78,7 @@ const issuerOf = (cluster: ClusterRecord): IssuerRef => ({
 
 async function findCluster(context: AdminContext, name: string): Promise<ClusterRecord> {
   const cluster = await context.repo.clusters.get(context.accountId, name)
-  if (cluster === undefined) throw notFound(name)
+  if (cluster === undefined) throw clusterNotFound(name)
   return cluster
 }
 
@@ -227,7 +227,7 @@ const describeCluster = defineAdminOperation({
   resource: (input, scope) => scope.clusterArn(input.ClusterName),
   async run(input, context) {
     const snapshot = await context.clusters.get(context.accountId, input.ClusterName)
-    if (snapshot === undefined) throw notFound(input.ClusterName)
+    if (snapshot === undefined) throw clusterNotFound(input.ClusterName)
     return {
       Cluster: {
         ...renderCluster(context, snapshot.cluster),
@@ -258,7 +258,7 @@ const getClusterObjects = defineAdminOperation({
   resource: (input, scope) => scope.clusterArn(input.ClusterName),
   async run(input, context) {
     const snapshot = await context.clusters.get(context.accountId, input.ClusterName)
-    if (snapshot === undefined) throw notFound(input.ClusterName)
+    if (snapshot === undefined) throw clusterNotFound(input.ClusterName)
     const info = input.Kind === undefined ? undefined : kindFromInput(input.Kind)
     if (input.ObjectName !== undefined && info === undefined) {
       throw invalidParameter('an object name needs a Kind')

@@ -2,6 +2,7 @@
 import type { Shape } from '../core/input.js'
 import { accountOperations } from './accounts.js'
 import { clusterOperations } from './clusters.js'
+import { clusterTokenOperations } from './cluster-tokens.js'
 import { issuerOperations } from './issuers.js'
 import { idpDirectoryOperations } from './idp-directory.js'
 import type { AdminOperation } from './operation.js'
@@ -13,4 +14,5 @@ export const adminOperations: readonly AdminOperation<Shape, unknown>[] = [
   ...accountOperations,
   ...clusterOperations,
   ...idpDirectoryOperations,
+  ...clusterTokenOperations,
 ]

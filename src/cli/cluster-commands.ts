@@ -288,7 +288,45 @@ export const CLUSTER_SUBCOMMANDS: Record<string, ClusterSubcommand> = {
       return 0
     },
   },
-  // kubeconfig and webhook-config, which parse their own options, are in OFFLINE_SUBCOMMANDS.
+  token: {
+    usage: 'token NAME -n NS --service-account SA [--audience A]... [--ttl S] [--pod P]',
+    summary:
+      "the token a pod using the service account holds in its projected aws-iam-token volume, signed by the cluster's issuer (audience and lifetime the service account's, else sts.amazonaws.com and 86400 s; --ttl 600 to 86400)",
+    options: {
+      namespace: { type: 'string', short: 'n' },
+      'service-account': { type: 'string' },
+      audience: { type: 'string', multiple: true },
+      ttl: { type: 'string' },
+      pod: { type: 'string' },
+    },
+    async run(invocation, client, io) {
+      const [name = ''] = operands(invocation, ['NAME'])
+      const namespace = text(invocation.values, 'namespace')
+      if (namespace === undefined) throw new UsageError('--namespace (-n) is required')
+      const account = text(invocation.values, 'service-account')
+      if (account === undefined) throw new UsageError('--service-account is required')
+      const params: Record<string, string> = {
+        ClusterName: name,
+        Namespace: namespace,
+        ServiceAccountName: account,
+      }
+      texts(invocation.values, 'audience').forEach((audience, i) => {
+        params[`Audiences.member.${i + 1}`] = audience
+      })
+      const ttl = text(invocation.values, 'ttl')
+      if (ttl !== undefined) {
+        if (!/^\d+$/.test(ttl))
+          throw new UsageError(`--ttl must be a number of seconds, got '${ttl}'`)
+        params['TtlSeconds'] = ttl
+      }
+      const pod = text(invocation.values, 'pod')
+      if (pod !== undefined) params['PodName'] = pod
+      const result = await client.call('CreateServiceAccountToken', params)
+      io.out(`${typeof result['Token'] === 'string' ? result['Token'] : ''}\n`)
+      return 0
+    },
+  },
+  // kubeconfig and webhook-config, made offline, are in OFFLINE_SUBCOMMANDS.
 }
 
 /** Words wrapped to the help's width, each line indented. */
@@ -344,8 +382,8 @@ built-in OIDC issuer for service-account tokens, and the objects applied to it (
 ServiceAccounts, the aws-auth ConfigMap, Nodes, Roles, ClusterRoles and their bindings). IAM
 authorises eks:CreateCluster, eks:DeleteCluster, eks:ListClusters and eks:DescribeCluster, and
 rolegate:GetClusterObjects, rolegate:ApplyClusterObjects, rolegate:DeleteClusterObject,
-rolegate:MapClusterIdentity, rolegate:UnmapClusterIdentity, rolegate:GetClusterWebhookToken and
-rolegate:RotateClusterWebhookToken, on the cluster's ARN.
+rolegate:MapClusterIdentity, rolegate:UnmapClusterIdentity, rolegate:GetClusterWebhookToken,
+rolegate:RotateClusterWebhookToken and rolegate:CreateServiceAccountToken, on the cluster's ARN.
 
 ${lines.join('\n')}
 

@@ -186,6 +186,7 @@ export async function composeApp(options: ComposeOptions): Promise<Composed> {
   const clusterApi = composeClusterApi({
     store,
     snapshots: clusters,
+    issuers,
     tokens: eksTokens,
     clock,
     ids,

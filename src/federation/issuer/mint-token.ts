@@ -21,6 +21,8 @@ export interface TokenRequest {
   claims?: Readonly<Record<string, unknown>>
   /** The pod a service-account token is bound to. */
   pod?: string
+  /** The service account's own uid (a cluster's stored object); derived from its name if absent. */
+  serviceAccountUid?: string
   /** The token id; random unless given. */
   jti?: string
 }
@@ -46,6 +48,7 @@ export function kubernetesClaim(
   issuerUrl: string,
   subject: string,
   pod?: string,
+  serviceAccountUid?: string,
 ): Record<string, unknown> | undefined {
   const match = SERVICE_ACCOUNT.exec(subject)
   if (!match) return undefined
@@ -55,14 +58,22 @@ export function kubernetesClaim(
     ...(pod === undefined
       ? {}
       : { pod: { name: pod, uid: stableUid(issuerUrl, 'pod', namespace, pod) } }),
-    serviceaccount: { name, uid: stableUid(issuerUrl, 'serviceaccount', namespace, name) },
+    serviceaccount: {
+      name,
+      uid: serviceAccountUid ?? stableUid(issuerUrl, 'serviceaccount', namespace, name),
+    },
   }
 }
 
 export async function mintToken(key: IssuerKeyRecord, request: TokenRequest): Promise<MintedToken> {
   const iat = Math.floor(request.now.getTime() / 1000)
   const exp = iat + request.ttlSeconds
-  const kubernetes = kubernetesClaim(request.issuerUrl, request.subject, request.pod)
+  const kubernetes = kubernetesClaim(
+    request.issuerUrl,
+    request.subject,
+    request.pod,
+    request.serviceAccountUid,
+  )
   const claims: JWTPayload = {
     ...request.claims,
     // Kubernetes always sends a list; a lone audience elsewhere is the usual plain string.

@@ -24,6 +24,8 @@ import type {
   ClusterAuthorizer,
   ClusterDirectory,
   ClusterObjectWriter,
+  PodIdentityMutation,
+  ServiceAccountTokens,
   TokenAuthenticator,
 } from './ports.js'
 import { ProtobufCodec } from './protobuf.js'
@@ -52,6 +54,7 @@ import {
   pathNotFound,
   unauthorized,
 } from './status.js'
+import { answerTokenRequest } from './token-request.js'
 import { answerWebhook } from './webhooks.js'
 
 /** The apiserver's own request body limit (MaxRequestBodyBytes, 3 MB). */
@@ -62,6 +65,10 @@ export interface ClusterApiDeps {
   authenticator: TokenAuthenticator
   authorizer: ClusterAuthorizer
   writer: ClusterObjectWriter
+  /** `POST /clusters/NAME/mutate`: the pod identity webhook; absent, the path is not served. */
+  podIdentity?: PodIdentityMutation | undefined
+  /** Service-account tokens for TokenRequest (`kubectl create token`); absent, not served. */
+  tokens?: ServiceAccountTokens | undefined
   clock: Clock
   logger?: Logger | undefined
 }
@@ -287,6 +294,18 @@ export function createClusterApi(deps: ClusterApiDeps): ClusterApi {
     const contentType = mediaType(header(request, 'content-type'))
     const ranges = parseAccept(header(request, 'accept'))
     if (!acceptsPlainJson(ranges) && !wantsTable(ranges)) return statusResponse(notAcceptable())
+    if (
+      resource.resource === 'serviceaccounts' &&
+      info.subresource === 'token' &&
+      deps.tokens !== undefined
+    ) {
+      if (info.verb !== 'create') return statusResponse(methodNotAllowed())
+      const body = readBody(request.body, contentType, codec)
+      return json(
+        201,
+        await answerTokenRequest(snapshot, info.namespace, info.name, body, deps.tokens),
+      )
+    }
     if (resource.serving.by === 'review') {
       if (info.verb !== 'create') return statusResponse(methodNotAllowed())
       return review(
@@ -367,10 +386,17 @@ export function createClusterApi(deps: ClusterApiDeps): ClusterApi {
     log: Record<string, unknown>,
   ): Promise<ApiResponse> {
     const name = path.replace(/\/$/, '')
-    if (name !== 'authenticate' && name !== 'authorize') return statusResponse(pathNotFound())
+    const mutate = name === 'mutate' && deps.podIdentity !== undefined
+    if (name !== 'authenticate' && name !== 'authorize' && !mutate) {
+      return statusResponse(pathNotFound())
+    }
     log['webhook'] = name
     if (request.method !== 'POST') return statusResponse(methodNotAllowed())
     const body = readBody(request.body, header(request, 'content-type'), codec)
+    if (name === 'mutate') {
+      const answer = deps.podIdentity!.review(snapshot, body)
+      return json(answer.status, answer.body)
+    }
     return json(200, await answerWebhook(name, body, reviewContext(snapshot)))
   }
 

@@ -7,6 +7,7 @@ import type {
   ClusterRecord,
   ClusterSnapshot,
   RequestAttributes,
+  ServiceAccount,
   UserInfo,
 } from '../objects.js'
 import type { Status } from './status.js'
@@ -103,4 +104,32 @@ export interface ClusterObjectWriter {
   update(cluster: ClusterRecord, object: ClusterObject): Promise<ClusterObject>
   /** Deletes it and answers what was deleted. */
   delete(cluster: ClusterRecord, key: ObjectKey): Promise<ClusterObject>
+}
+
+/** What a mutating admission webhook answers: an AdmissionReview (200) or a Status (400). */
+export interface AdmissionAnswer {
+  status: number
+  body: unknown
+}
+
+/** The pod identity webhook (amazon-eks-pod-identity-webhook's part): AdmissionReview in, out. */
+export interface PodIdentityMutation {
+  review(snapshot: ClusterSnapshot, body: unknown): AdmissionAnswer
+}
+
+/** A service-account token as the TokenRequest API answers it. */
+export interface IssuedToken {
+  token: string
+  /** The audiences it names (the service account's default when none was asked for). */
+  audiences: string[]
+  expirationTimestamp: Date
+}
+
+/** Service-account tokens signed by the cluster's issuer (the kube-apiserver's token signer). */
+export interface ServiceAccountTokens {
+  mint(
+    snapshot: ClusterSnapshot,
+    account: ServiceAccount,
+    request: { audiences: readonly string[]; expirationSeconds: number; pod?: string | undefined },
+  ): Promise<IssuedToken>
 }

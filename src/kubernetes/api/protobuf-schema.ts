@@ -113,6 +113,21 @@ export const SCHEMA: Readonly<Record<string, Readonly<Record<string, FieldSpec>>
     spec: [2, `${AUTHN}.TokenReviewSpec`],
     status: [3, `${AUTHN}.TokenReviewStatus`],
   },
+  [`${AUTHN}.BoundObjectReference`]: {
+    kind: [1, 'string'],
+    apiVersion: [2, 'string'],
+    name: [3, 'string'],
+    uID: [4, 'string'],
+  },
+  [`${AUTHN}.TokenRequestSpec`]: {
+    audiences: [1, 'string', 'repeated'],
+    expirationSeconds: [4, 'int64'],
+    boundObjectRef: [3, `${AUTHN}.BoundObjectReference`],
+  },
+  [`${AUTHN}.TokenRequest`]: {
+    metadata: [1, `${META}.ObjectMeta`],
+    spec: [2, `${AUTHN}.TokenRequestSpec`],
+  },
   [`${AUTHN}.SelfSubjectReviewStatus`]: { userInfo: [1, `${AUTHN}.UserInfo`] },
   [`${AUTHN}.SelfSubjectReview`]: {
     metadata: [1, `${META}.ObjectMeta`],
@@ -206,6 +221,8 @@ export function buildSchema(): protobuf.Root {
 export const PROTOBUF_KINDS: Readonly<Record<string, string>> = {
   'authentication.k8s.io/v1 TokenReview': `${AUTHN}.TokenReview`,
   'authentication.k8s.io/v1 SelfSubjectReview': `${AUTHN}.SelfSubjectReview`,
+  // `kubectl create token` sends its TokenRequest through the typed client too.
+  'authentication.k8s.io/v1 TokenRequest': `${AUTHN}.TokenRequest`,
   'authorization.k8s.io/v1 SubjectAccessReview': `${AUTHZ}.SubjectAccessReview`,
   'authorization.k8s.io/v1 LocalSubjectAccessReview': `${AUTHZ}.LocalSubjectAccessReview`,
   'authorization.k8s.io/v1 SelfSubjectAccessReview': `${AUTHZ}.SelfSubjectAccessReview`,

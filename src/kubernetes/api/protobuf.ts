@@ -36,6 +36,9 @@ function toJson(type: protobuf.Type, message: protobuf.Message): JsonObject {
   const object: JsonObject = {}
   const values = message as unknown as Record<string, unknown>
   for (const field of type.fieldsArray) {
+    // A field the wire did not carry reads its default from the prototype: it was absent, which
+    // for an optional number (TokenRequest's expirationSeconds, a *int64) is not the same as 0.
+    if (!Object.hasOwn(values, field.name)) continue
     const value = values[field.name]
     if (value === undefined || value === null) continue
     const nested = messageType(field)
