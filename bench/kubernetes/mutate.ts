@@ -4,13 +4,8 @@
 // and p99 over TLS on loopback (wrk); and the mutation alone in process (JSON parse and
 // reviewPodAdmission), per CPU-second.
 // Run: node --import tsx bench/kubernetes/mutate.ts [--seconds S] [--connections N] [--rounds R]
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { request } from 'node:https'
 import { performance } from 'node:perf_hooks'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ROLEGATE_SIGNING_NAME, ROLEGATE_VERSION } from '../../src/admin-api/service.js'
 import { callQuery } from '../../src/cli/query-client.js'
@@ -21,6 +16,8 @@ import {
   reviewPodAdmission,
 } from '../../src/kubernetes/pod-identity/index.js'
 import { runLoad } from '../sts/load.js'
+import { post, startTarget } from './target-process.js'
+import type { TargetInfo } from './target-process.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -45,7 +42,6 @@ const rounds = Number(flags.rounds)
 const ACCOUNT = '123456789012'
 const CLUSTER = 'bench'
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/s3-reader`
-const here = fileURLToPath(new URL('.', import.meta.url))
 
 const MANIFEST = `apiVersion: v1
 kind: Namespace
@@ -196,37 +192,6 @@ const REVIEW = JSON.stringify({
   },
 })
 
-interface TargetInfo {
-  url: string
-  caFile: string
-  adminKey: { accessKeyId: string; secretAccessKey: string }
-}
-
-function startTarget(): Promise<{ child: ChildProcess; info: TargetInfo }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${here}webhooks-target.ts`], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) =>
-      resolve({ child, info: JSON.parse(line) as TargetInfo }),
-    )
-    child.once('exit', (code) => reject(new Error(`the target exited with ${code}`)))
-  })
-}
-
-function post(url: string, ca: string, headers: Record<string, string>, body: string) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', headers, ca }, (response) => {
-      let text = ''
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()))
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }))
-    })
-    outgoing.on('error', reject)
-    outgoing.end(body)
-  })
-}
-
-/** The cluster and its annotated ServiceAccount, through the admin API. */
 /** Sets the cluster up; answers the webhook token its kube-apiserver would present. */
 async function setUp(info: TargetInfo): Promise<string> {
   const config: ClientConfig = {

@@ -3,12 +3,7 @@
 // policy and the cluster's bindings), requests/s and p99 over TLS on loopback, beside a
 // SigV4-signed GetCallerIdentity on the same server in the same run.
 // Run: node --import tsx bench/kubernetes/webhooks.ts [--seconds S] [--connections N] [--rounds R]
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { request } from 'node:https'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ROLEGATE_SIGNING_NAME, ROLEGATE_VERSION } from '../../src/admin-api/service.js'
 import { callQuery } from '../../src/cli/query-client.js'
@@ -17,6 +12,8 @@ import { nodeCrypto } from '../../src/core/node-crypto.js'
 import { presignRequest } from '../../src/sigv4/index.js'
 import { signRequest } from '../../src/sigv4/sign.js'
 import { runLoad } from '../sts/load.js'
+import { post, startTarget } from './target-process.js'
+import type { TargetInfo } from './target-process.js'
 import type { Prepared } from '../sts/load.js'
 
 const { values: flags } = parseArgs({
@@ -42,38 +39,6 @@ const rounds = Number(flags.rounds)
 const ACCOUNT = '123456789012'
 const CLUSTER = 'bench'
 const FORM = 'application/x-www-form-urlencoded; charset=utf-8'
-const here = fileURLToPath(new URL('.', import.meta.url))
-
-interface TargetInfo {
-  url: string
-  caFile: string
-  adminKey: { accessKeyId: string; secretAccessKey: string }
-}
-
-function startTarget(): Promise<{ child: ChildProcess; info: TargetInfo }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${here}webhooks-target.ts`], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) =>
-      resolve({ child, info: JSON.parse(line) as TargetInfo }),
-    )
-    child.once('exit', (code) => reject(new Error(`the target exited with ${code}`)))
-  })
-}
-
-/** One POST over TLS trusting the target's CA; the status and body. */
-function post(url: string, ca: string, headers: Record<string, string>, body: string) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', headers, ca }, (response) => {
-      let text = ''
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()))
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }))
-    })
-    outgoing.on('error', reject)
-    outgoing.end(body)
-  })
-}
 
 const xmlText = (xml: string, tag: string) =>
   new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? ''
