@@ -4,35 +4,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { parse } from 'csv-parse/sync'
+import { DOCUMENTED_HEADER } from '../support/credential-report-header.js'
 import { iamCli } from '../support/iam-cli.js'
 import type { IamCli } from '../support/iam-cli.js'
 import { startTestServer } from '../support/server.js'
 import type { TestServer } from '../support/server.js'
-
-const DOCUMENTED_HEADER = [
-  'user',
-  'arn',
-  'user_creation_time',
-  'password_enabled',
-  'password_last_used',
-  'password_last_changed',
-  'password_next_rotation',
-  'mfa_active',
-  'access_key_1_active',
-  'access_key_1_last_rotated',
-  'access_key_1_last_used_date',
-  'access_key_1_last_used_region',
-  'access_key_1_last_used_service',
-  'access_key_2_active',
-  'access_key_2_last_rotated',
-  'access_key_2_last_used_date',
-  'access_key_2_last_used_region',
-  'access_key_2_last_used_service',
-  'cert_1_active',
-  'cert_1_last_rotated',
-  'cert_2_active',
-  'cert_2_last_rotated',
-]
 
 describe('AWS CLI: credential report', () => {
   let server: TestServer

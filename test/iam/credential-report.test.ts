@@ -6,36 +6,11 @@ import { describe, test } from 'node:test'
 import { parse } from 'csv-parse/sync'
 import type { ResultObject } from '../../src/core/result.js'
 import { accessKeyColumns, passwordColumns } from '../../src/iam/credential-report.js'
+import { DOCUMENTED_HEADER } from '../support/credential-report-header.js'
 import type { IamHarness } from '../support/iam.js'
 import { ACCOUNT, iamHarness } from '../support/iam.js'
 import { expectAwsError } from './entity-helpers.js'
 import { codesAt } from '../support/totp-reference.js'
-
-// The columns as the guide lists them, in its order.
-const DOCUMENTED_HEADER = [
-  'user',
-  'arn',
-  'user_creation_time',
-  'password_enabled',
-  'password_last_used',
-  'password_last_changed',
-  'password_next_rotation',
-  'mfa_active',
-  'access_key_1_active',
-  'access_key_1_last_rotated',
-  'access_key_1_last_used_date',
-  'access_key_1_last_used_region',
-  'access_key_1_last_used_service',
-  'access_key_2_active',
-  'access_key_2_last_rotated',
-  'access_key_2_last_used_date',
-  'access_key_2_last_used_region',
-  'access_key_2_last_used_service',
-  'cert_1_active',
-  'cert_1_last_rotated',
-  'cert_2_active',
-  'cert_2_last_rotated',
-]
 
 const T0 = new Date('2025-06-01T12:00:00.000Z')
 const HOUR = 3_600_000
