@@ -386,18 +386,17 @@ export function createClusterApi(deps: ClusterApiDeps): ClusterApi {
     log: Record<string, unknown>,
   ): Promise<ApiResponse> {
     const name = path.replace(/\/$/, '')
-    const mutate = name === 'mutate' && deps.podIdentity !== undefined
-    if (name !== 'authenticate' && name !== 'authorize' && !mutate) {
-      return statusResponse(pathNotFound())
-    }
+    const podIdentity = name === 'mutate' ? deps.podIdentity : undefined
+    const review = name === 'authenticate' || name === 'authorize' ? name : undefined
+    if (review === undefined && podIdentity === undefined) return statusResponse(pathNotFound())
     log['webhook'] = name
     if (request.method !== 'POST') return statusResponse(methodNotAllowed())
     const body = readBody(request.body, header(request, 'content-type'), codec)
-    if (name === 'mutate') {
-      const answer = deps.podIdentity!.review(snapshot, body)
-      return json(answer.status, answer.body)
+    if (review !== undefined) {
+      return json(200, await answerWebhook(review, body, reviewContext(snapshot)))
     }
-    return json(200, await answerWebhook(name, body, reviewContext(snapshot)))
+    const answer = podIdentity!.review(snapshot, body)
+    return json(answer.status, answer.body)
   }
 
   async function route(request: ApiRequest, log: Record<string, unknown>): Promise<ApiResponse> {
